@@ -1,0 +1,8 @@
+import type { Command } from 'commander';
+
+/**
+ * Every sub-command registers itself here, one line each, so the list of what the CLI can do reads in one place.
+ */
+export function registerCommands(program: Command): void {
+  void program;
+}

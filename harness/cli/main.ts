@@ -1,0 +1,47 @@
+import { Command, CommanderError } from 'commander';
+import { BootproofError } from '../../emulator/common/errors.ts';
+import { registerCommands } from './commands.ts';
+
+/** Exit codes: 0 = every check passed, 1 = a check failed, 2 = bad usage or bad input. */
+export const EXIT_OK = 0;
+export const EXIT_CHECK_FAILED = 1;
+export const EXIT_BAD_INPUT = 2;
+
+export function buildProgram(): Command {
+  const program = new Command('bootproof')
+    .description(
+      'Proves that a bootloader and a firmware release always boot a valid, signed image, through power loss, ' +
+        'corrupted images and key changes in the middle of an update.',
+    )
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerCommands(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/** Runs the CLI and resolves to the process exit code; never throws. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
+  } catch (error) {
+    return exitCodeFor(error);
+  }
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // --help and --version end through here too, with exit code 0.
+    return error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
+  }
+  if (error instanceof BootproofError) {
+    process.stderr.write(`bootproof: ${error.message}\n`);
+    return error.exitCode;
+  }
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`bootproof: internal error (please report it): ${text}\n`);
+  return EXIT_BAD_INPUT;
+}

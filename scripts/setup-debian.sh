@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that some of bootproof's tests and tools use. Tests that need one of them and do
+# not find it say so and are skipped; everything else runs without them. Run as root (or through sudo).
+set -euo pipefail
+
+packages=(
+)
+
+if [ ${#packages[@]} -eq 0 ]; then
+  echo "setup-debian: nothing to install"
+  exit 0
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup-debian: all present (${packages[*]})"
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "setup-debian: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
