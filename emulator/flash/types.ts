@@ -1,0 +1,90 @@
+/**
+ * The contract between the flash model and everything that uses it (bootloader models, the SoC's flash
+ * controller, the harness). One definition, read by all.
+ */
+
+/**
+ * How a write unit may be programmed between two erases.
+ * - `and`: classic NOR. Programming can only clear bits (stored = old AND new); any number of programs.
+ * - `once`: each write unit may be programmed once per erase; a second program is a FlashRuleViolation
+ *   (STM32L4/L5/U5/H7 raise PROGERR).
+ * - `ecc`: as `once`, and a unit whose program or erase was torn by a power cut reads back as an ECC error
+ *   (an EccFault), which a CPU sees as a bus fault / NMI.
+ */
+export type ProgramRule = 'and' | 'once' | 'ecc';
+
+export interface FlashGeometry {
+  /** Sector (erase unit) sizes in bytes, in address order from offset 0. Uniform or not. */
+  readonly sectors: readonly number[];
+  /** Program granule in bytes: 1, 2, 4, 8, 16 or 32. Programs must be aligned to it and a multiple of it. */
+  readonly writeUnit: number;
+  /** The value an erased byte reads as: 0xff on most parts, 0x00 on some. */
+  readonly erasedValue: 0x00 | 0xff;
+  readonly programRule: ProgramRule;
+  /**
+   * nRF52 nWRITE-style budget: at most `count` program operations may touch each aligned `wordSize`-byte word
+   * between erases. Exceeding it is a FlashRuleViolation.
+   */
+  readonly writeBudget?: { readonly wordSize: number; readonly count: number };
+  /** Virtual time to erase one sector, in microseconds: one number for every sector, or one per sector. */
+  readonly eraseTimeUs: number | readonly number[];
+  /** Virtual time to program one write unit, in microseconds. */
+  readonly programTimeUs: number;
+  /** Rated erase cycles per sector. Exceeding it is recorded as wear, not refused. */
+  readonly endurance: number;
+}
+
+export type FlashOpKind = 'program' | 'erase';
+
+/** One journaled flash operation. `index` counts from 0 since the flash was created (or since the snapshot). */
+export interface FlashOp {
+  readonly index: number;
+  readonly kind: FlashOpKind;
+  /** Byte offset from the start of the flash device. */
+  readonly offset: number;
+  readonly length: number;
+  /** Virtual time at which the operation started, in microseconds. */
+  readonly startUs: number;
+  /** How it ended: `done`, or the cut outcome if power was cut during it. */
+  readonly result: 'done' | CutOutcome;
+}
+
+/**
+ * What the operation a power cut lands on leaves behind.
+ * - `not-started`: nothing changes (the MCUboot simulator's model);
+ * - `completed`: the operation finishes, then power goes;
+ * - `torn`: a program leaves a prefix of its units written and some bits of the next cleared; an erase leaves
+ *   the sector partly erased. Chosen by a PRNG seeded from the plan's seed.
+ */
+export type CutOutcome = 'not-started' | 'completed' | 'torn';
+
+export interface PowerCutPlan {
+  /** Index of the operation (as counted by `Flash.opCount`) that the cut lands on. */
+  readonly atOp: number;
+  readonly outcome: CutOutcome;
+  /** Seeds the torn-outcome PRNG; the same seed gives the same bytes. */
+  readonly seed: number;
+}
+
+export interface SectorInfo {
+  readonly index: number;
+  readonly offset: number;
+  readonly size: number;
+}
+
+/** The flash as its users see it. All offsets are relative to the start of the flash device. */
+export interface Flash {
+  readonly geometry: FlashGeometry;
+  readonly size: number;
+  /** Reads bytes. Throws EccFault when the range covers an ECC-inconsistent unit (rule `ecc` only). */
+  read(offset: number, length: number): Uint8Array;
+  /** Programs bytes: one operation. Throws FlashRuleViolation on misuse and PowerCut when a cut lands on it. */
+  program(offset: number, data: Uint8Array): void;
+  /** Erases the sector starting at `offset`: one operation. Throws as `program` does. */
+  erase(offset: number): void;
+  sectorAt(offset: number): SectorInfo;
+  /** Number of operations so far; the next operation has this index. */
+  readonly opCount: number;
+  /** Virtual time in microseconds. */
+  readonly nowUs: number;
+}
