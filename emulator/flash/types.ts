@@ -34,7 +34,8 @@ export interface FlashGeometry {
   readonly endurance: number;
 }
 
-export type FlashOpKind = 'program' | 'erase';
+/** `counter` is an advance of a hardware monotonic counter (OTP fuses), journaled and cuttable like the rest. */
+export type FlashOpKind = 'program' | 'erase' | 'counter';
 
 /** One journaled flash operation. `index` counts from 0 since the flash was created (or since the snapshot). */
 export interface FlashOp {
@@ -83,6 +84,17 @@ export interface Flash {
   /** Erases the sector starting at `offset`: one operation. Throws as `program` does. */
   erase(offset: number): void;
   sectorAt(offset: number): SectorInfo;
+  /**
+   * Hardware monotonic counters (security counters), kept in the same non-volatile state and snapshots as the
+   * flash. A counter never reported as advanced reads 0.
+   */
+  readCounter(id: number): number;
+  /**
+   * Raises counter `id` to `value`: one operation, cuttable. A value at or below the current one changes nothing
+   * (the hardware cannot go back). A torn advance leaves a value between the old and the new one, as a partly
+   * burnt fuse row does.
+   */
+  advanceCounter(id: number, value: number): void;
   /** Number of operations so far; the next operation has this index. */
   readonly opCount: number;
   /** Virtual time in microseconds. */
