@@ -1,0 +1,12 @@
+export { EccFault, type FlashRule, FlashRuleViolation, PowerCut } from './errors.ts';
+export { FlashGeometryError, type FlashSnapshot, NorFlash, type NorFlashOptions } from './nor-flash.ts';
+export type {
+  CutOutcome,
+  Flash,
+  FlashGeometry,
+  FlashOp,
+  FlashOpKind,
+  PowerCutPlan,
+  ProgramRule,
+  SectorInfo,
+} from './types.ts';

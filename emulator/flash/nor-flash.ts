@@ -1,0 +1,463 @@
+import { BootproofError } from '../common/errors.ts';
+import { Prng } from '../common/prng.ts';
+import { EccFault, FlashRuleViolation, PowerCut } from './errors.ts';
+import { SectorState, UNIT_ECC_BROKEN, UNIT_PROGRAMMED } from './sector-state.ts';
+import { tearErase, tornProgram } from './torn.ts';
+import type { CutOutcome, Flash, FlashGeometry, FlashOp, FlashOpKind, PowerCutPlan, SectorInfo } from './types.ts';
+
+const WRITE_UNITS = new Set([1, 2, 4, 8, 16, 32]);
+
+/** A geometry the model cannot represent (a board file should have caught it first). */
+export class FlashGeometryError extends BootproofError {}
+
+/**
+ * The whole non-volatile state at one moment. Opaque: sector buffers are shared with the live flash until
+ * either side writes them (copy-on-write), so taking and restoring one costs O(sectors), not O(bytes).
+ */
+export interface FlashSnapshot {
+  readonly sectors: readonly SectorState[];
+  readonly counters: ReadonlyMap<number, number>;
+  readonly eraseCounts: Uint32Array;
+  readonly journal: readonly FlashOp[];
+  readonly opCount: number;
+  readonly nowUs: number;
+}
+
+export interface NorFlashOptions {
+  /** Keep a journal of every operation (default true). A sweep that only needs counts may turn it off. */
+  readonly journal?: boolean;
+}
+
+/**
+ * A NOR flash with a real geometry and real program rules, whose every program, erase and counter advance is a
+ * numbered operation that a power-cut plan can land on.
+ */
+export class NorFlash implements Flash {
+  readonly geometry: FlashGeometry;
+  readonly size: number;
+  private readonly sectorStarts: number[];
+  private readonly eraseTimes: number[];
+  private sectors: SectorState[];
+  private counters: Map<number, number>;
+  private countersShared = false;
+  private eraseCounts: Uint32Array;
+  private eraseCountsShared = false;
+  private journalEntries: FlashOp[];
+  private journalShared = false;
+  private readonly keepJournal: boolean;
+  private ops = 0;
+  private clockUs = 0;
+  private cut: PowerCutPlan | undefined;
+
+  constructor(geometry: FlashGeometry, options: NorFlashOptions = {}) {
+    checkGeometry(geometry);
+    this.geometry = geometry;
+    this.keepJournal = options.journal ?? true;
+    this.sectorStarts = [];
+    let offset = 0;
+    for (const size of geometry.sectors) {
+      this.sectorStarts.push(offset);
+      offset += size;
+    }
+    this.size = offset;
+    this.eraseTimes = geometry.sectors.map((_, i) =>
+      typeof geometry.eraseTimeUs === 'number' ? geometry.eraseTimeUs : geometry.eraseTimeUs[i],
+    );
+    const tracksUnits = geometry.programRule !== 'and';
+    const budgetWord = geometry.writeBudget?.wordSize ?? 0;
+    this.sectors = geometry.sectors.map(
+      (size) => new SectorState(size, geometry.erasedValue, tracksUnits ? size / geometry.writeUnit : 0, budgetWord),
+    );
+    this.counters = new Map();
+    this.eraseCounts = new Uint32Array(geometry.sectors.length);
+    this.journalEntries = [];
+  }
+
+  get opCount(): number {
+    return this.ops;
+  }
+
+  get nowUs(): number {
+    return this.clockUs;
+  }
+
+  get journal(): readonly FlashOp[] {
+    return this.journalEntries;
+  }
+
+  sectorAt(offset: number): SectorInfo {
+    if (!Number.isInteger(offset) || offset < 0 || offset >= this.size) {
+      throw new FlashRuleViolation('range', offset, `offset outside the flash (size 0x${this.size.toString(16)})`);
+    }
+    const index = this.sectorIndexAt(offset);
+    return { index, offset: this.sectorStarts[index], size: this.geometry.sectors[index] };
+  }
+
+  /** Erase cycles the sector has seen; compare with `geometry.endurance`. */
+  eraseCount(sectorIndex: number): number {
+    return this.eraseCounts[sectorIndex];
+  }
+
+  /** Sectors erased more often than the part's rated endurance. */
+  wornSectors(): number[] {
+    const worn: number[] = [];
+    this.eraseCounts.forEach((count, index) => {
+      if (count > this.geometry.endurance) worn.push(index);
+    });
+    return worn;
+  }
+
+  read(offset: number, length: number): Uint8Array {
+    this.checkRange(offset, length);
+    const out = new Uint8Array(length);
+    this.copyOut(offset, out, this.geometry.programRule === 'ecc');
+    return out;
+  }
+
+  /** Reads raw bits without ECC faults: for the oracle and reports, never for the code under test. */
+  peek(offset: number, length: number): Uint8Array {
+    this.checkRange(offset, length);
+    const out = new Uint8Array(length);
+    this.copyOut(offset, out, false);
+    return out;
+  }
+
+  /**
+   * Writes bytes as a factory programmer would before the test starts: no operation, no journal, no time.
+   * Write units that are entirely the erased value are left unprogrammed, as production programmers skip them,
+   * so a bootloader may still program them once (a padded trailer's image_ok, say).
+   */
+  load(offset: number, bytes: Uint8Array): void {
+    this.checkRange(offset, bytes.length);
+    const unit = this.geometry.writeUnit;
+    if (offset % unit !== 0 || bytes.length % unit !== 0) {
+      throw new FlashRuleViolation('alignment', offset, `load must cover whole ${unit}-byte write units`);
+    }
+    this.forEachSectorSpan(offset, bytes.length, (index, start, from, count) => {
+      const sector = this.writable(index);
+      sector.data.set(bytes.subarray(from, from + count), start);
+      if (sector.units) {
+        for (let u = start / unit; u < (start + count) / unit; u++) {
+          sector.units[u] = isErasedUnit(sector.data, u * unit, unit, this.geometry.erasedValue) ? 0 : UNIT_PROGRAMMED;
+        }
+        sector.recountBroken();
+      }
+    });
+  }
+
+  program(offset: number, data: Uint8Array): void {
+    const unit = this.geometry.writeUnit;
+    this.checkRange(offset, data.length);
+    if (data.length === 0 || offset % unit !== 0 || data.length % unit !== 0) {
+      throw new FlashRuleViolation(
+        'alignment',
+        offset,
+        `program of ${data.length} bytes must start on and cover whole ${unit}-byte write units`,
+      );
+    }
+    this.checkProgramRules(offset, data.length);
+    const outcome = this.beginOp('program', offset, data.length, (data.length / unit) * this.geometry.programTimeUs);
+    if (outcome === 'not-started') this.endWithCut();
+    if (outcome === 'torn') {
+      const torn = tornProgram(data, unit, this.geometry.erasedValue, new Prng(this.cutSeed()));
+      this.applyProgram(offset, torn.effective, torn.effective.length);
+      this.breakUnit(offset + torn.tornUnitAt);
+      this.endWithCut();
+    }
+    this.applyProgram(offset, data, data.length);
+    if (outcome === 'completed') this.endWithCut();
+  }
+
+  erase(offset: number): void {
+    const info = this.sectorAt(offset);
+    if (info.offset !== offset) {
+      throw new FlashRuleViolation(
+        'erase-alignment',
+        offset,
+        `erase must name a sector start; 0x${offset.toString(16)} is inside sector ${info.index} at 0x${info.offset.toString(16)}`,
+      );
+    }
+    const outcome = this.beginOp('erase', offset, info.size, this.eraseTimes[info.index]);
+    if (outcome === 'not-started') this.endWithCut();
+    this.countErase(info.index);
+    if (outcome === 'torn') {
+      tearErase(this.writable(info.index), this.geometry, new Prng(this.cutSeed()));
+      this.endWithCut();
+    }
+    this.writable(info.index).erase();
+    if (outcome === 'completed') this.endWithCut();
+  }
+
+  readCounter(id: number): number {
+    return this.counters.get(id) ?? 0;
+  }
+
+  advanceCounter(id: number, value: number): void {
+    if (!Number.isInteger(id) || id < 0 || !Number.isInteger(value) || value < 0 || value > 0xffff_ffff) {
+      throw new FlashRuleViolation('counter-range', 0, `counter ${id} cannot hold ${value} (unsigned 32-bit)`);
+    }
+    const old = this.readCounter(id);
+    const outcome = this.beginOp('counter', id, 4, this.geometry.programTimeUs);
+    if (outcome === 'not-started') this.endWithCut();
+    if (outcome === 'torn') {
+      // A partly burnt fuse row: somewhere between the old value and the new one.
+      if (value > old) this.setCounter(id, old + new Prng(this.cutSeed()).between(0, value - old));
+      this.endWithCut();
+    }
+    if (value > old) this.setCounter(id, value);
+    if (outcome === 'completed') this.endWithCut();
+  }
+
+  /** Arms one power cut: the operation with index `plan.atOp` ends as `plan.outcome`, then throws PowerCut. */
+  armPowerCut(plan: PowerCutPlan): void {
+    if (!Number.isInteger(plan.atOp) || plan.atOp < this.ops) {
+      throw new BootproofError(`power cut at operation ${plan.atOp} is in the past (next operation is ${this.ops})`);
+    }
+    this.cut = plan;
+  }
+
+  disarmPowerCut(): void {
+    this.cut = undefined;
+  }
+
+  get armedCut(): PowerCutPlan | undefined {
+    return this.cut;
+  }
+
+  snapshot(): FlashSnapshot {
+    for (const sector of this.sectors) sector.shared = true;
+    this.countersShared = true;
+    this.eraseCountsShared = true;
+    this.journalShared = true;
+    return {
+      sectors: this.sectors.slice(),
+      counters: this.counters,
+      eraseCounts: this.eraseCounts,
+      journal: this.journalEntries,
+      opCount: this.ops,
+      nowUs: this.clockUs,
+    };
+  }
+
+  /** Puts the flash back as it was at the snapshot. Any armed power cut is disarmed. */
+  restore(snapshot: FlashSnapshot): void {
+    if (snapshot.sectors.length !== this.sectors.length) {
+      throw new BootproofError('snapshot belongs to a flash of another geometry');
+    }
+    this.sectors = snapshot.sectors.slice();
+    for (const sector of this.sectors) sector.shared = true;
+    this.counters = snapshot.counters as Map<number, number>;
+    this.countersShared = true;
+    this.eraseCounts = snapshot.eraseCounts;
+    this.eraseCountsShared = true;
+    this.journalEntries = snapshot.journal as FlashOp[];
+    this.journalShared = true;
+    this.ops = snapshot.opCount;
+    this.clockUs = snapshot.nowUs;
+    this.cut = undefined;
+  }
+
+  /** Programs `count` bytes of `data` at `offset` under the part's rule (used whole, or as a torn prefix). */
+  private applyProgram(offset: number, data: Uint8Array, count: number): void {
+    const unit = this.geometry.writeUnit;
+    const erasedHigh = this.geometry.erasedValue === 0xff;
+    const budgetWord = this.geometry.writeBudget?.wordSize ?? 0;
+    this.forEachSectorSpan(offset, count, (index, start, from, n) => {
+      const sector = this.writable(index);
+      const bytes = sector.data;
+      for (let i = 0; i < n; i++) {
+        // NOR programming moves bits away from the erased state only: AND for 0xff parts, OR for 0x00 parts.
+        bytes[start + i] = erasedHigh ? bytes[start + i] & data[from + i] : bytes[start + i] | data[from + i];
+      }
+      if (sector.units) {
+        for (let u = start / unit; u < (start + n) / unit; u++) sector.units[u] = UNIT_PROGRAMMED;
+      }
+      if (sector.words) {
+        const first = Math.floor(start / budgetWord);
+        const last = Math.floor((start + n - 1) / budgetWord);
+        for (let w = first; w <= last; w++) sector.words[w]++;
+      }
+    });
+  }
+
+  /** Marks the unit holding `offset` as torn: programmed, and (rule `ecc`) unreadable until erased. */
+  private breakUnit(offset: number): void {
+    if (!this.sectors[0].units) return;
+    const index = this.sectorIndexAt(offset);
+    const sector = this.writable(index);
+    const u = (offset - this.sectorStarts[index]) / this.geometry.writeUnit;
+    sector.units![u] = this.geometry.programRule === 'ecc' ? UNIT_PROGRAMMED | UNIT_ECC_BROKEN : UNIT_PROGRAMMED;
+    sector.recountBroken();
+  }
+
+  private checkProgramRules(offset: number, length: number): void {
+    const { programRule, writeUnit, writeBudget } = this.geometry;
+    this.forEachSectorSpan(offset, length, (index, start, _from, n) => {
+      const sector = this.sectors[index];
+      if (programRule !== 'and' && sector.units) {
+        for (let u = start / writeUnit; u < (start + n) / writeUnit; u++) {
+          if (sector.units[u] !== 0) {
+            throw new FlashRuleViolation(
+              'program-once',
+              this.sectorStarts[index] + u * writeUnit,
+              `the ${writeUnit}-byte write unit was already programmed since its last erase (rule '${programRule}')`,
+            );
+          }
+        }
+      }
+      if (writeBudget && sector.words) {
+        const first = Math.floor(start / writeBudget.wordSize);
+        const last = Math.floor((start + n - 1) / writeBudget.wordSize);
+        for (let w = first; w <= last; w++) {
+          if (sector.words[w] >= writeBudget.count) {
+            throw new FlashRuleViolation(
+              'write-budget',
+              this.sectorStarts[index] + w * writeBudget.wordSize,
+              `the ${writeBudget.wordSize}-byte word was already programmed ${sector.words[w]} times since its last erase (budget ${writeBudget.count})`,
+            );
+          }
+        }
+      }
+    });
+  }
+
+  /** Records the operation and tells what the armed cut (if it lands here) makes of it. */
+  private beginOp(kind: FlashOpKind, offset: number, length: number, durationUs: number): 'done' | CutOutcome {
+    const index = this.ops++;
+    const startUs = this.clockUs;
+    const landed = this.cut !== undefined && this.cut.atOp === index;
+    const result = landed ? this.cut!.outcome : 'done';
+    if (result !== 'not-started') this.clockUs += durationUs;
+    if (this.keepJournal) {
+      if (this.journalShared) {
+        this.journalEntries = this.journalEntries.slice();
+        this.journalShared = false;
+      }
+      this.journalEntries.push({ index, kind, offset, length, startUs, result });
+    }
+    return result;
+  }
+
+  private cutSeed(): number {
+    // Mix the op index in, so one seed tears each operation differently but reproducibly.
+    return (Math.imul(this.cut!.seed >>> 0, 0x9e3779b1) ^ this.cut!.atOp) >>> 0;
+  }
+
+  private endWithCut(): never {
+    const op: FlashOp = this.keepJournal
+      ? this.journalEntries[this.journalEntries.length - 1]
+      : { index: this.cut!.atOp, kind: 'program', offset: 0, length: 0, startUs: this.clockUs, result: this.cut!.outcome };
+    this.cut = undefined;
+    throw new PowerCut(op);
+  }
+
+  private setCounter(id: number, value: number): void {
+    if (this.countersShared) {
+      this.counters = new Map(this.counters);
+      this.countersShared = false;
+    }
+    this.counters.set(id, value);
+  }
+
+  private countErase(index: number): void {
+    if (this.eraseCountsShared) {
+      this.eraseCounts = this.eraseCounts.slice();
+      this.eraseCountsShared = false;
+    }
+    this.eraseCounts[index]++;
+  }
+
+  private writable(index: number): SectorState {
+    let sector = this.sectors[index];
+    if (sector.shared) {
+      sector = sector.clone();
+      this.sectors[index] = sector;
+    }
+    return sector;
+  }
+
+  private copyOut(offset: number, out: Uint8Array, checkEcc: boolean): void {
+    const unit = this.geometry.writeUnit;
+    this.forEachSectorSpan(offset, out.length, (index, start, from, n) => {
+      const sector = this.sectors[index];
+      if (checkEcc && sector.brokenUnits > 0) {
+        for (let u = Math.floor(start / unit); u <= Math.floor((start + n - 1) / unit); u++) {
+          if (sector.units![u] & UNIT_ECC_BROKEN) throw new EccFault(this.sectorStarts[index] + u * unit);
+        }
+      }
+      out.set(sector.data.subarray(start, start + n), from);
+    });
+  }
+
+  private checkRange(offset: number, length: number): void {
+    if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0) {
+      throw new FlashRuleViolation('range', offset, `bad range (offset ${offset}, length ${length})`);
+    }
+    if (offset + length > this.size) {
+      throw new FlashRuleViolation(
+        'range',
+        offset,
+        `0x${length.toString(16)} bytes at 0x${offset.toString(16)} run past the end of the flash (size 0x${this.size.toString(16)})`,
+      );
+    }
+  }
+
+  /** Calls `visit(sectorIndex, offsetInSector, offsetInRange, count)` for each sector a range touches. */
+  private forEachSectorSpan(
+    offset: number,
+    length: number,
+    visit: (index: number, start: number, from: number, count: number) => void,
+  ): void {
+    let from = 0;
+    let index = length > 0 ? this.sectorIndexAt(offset) : 0;
+    while (from < length) {
+      const start = offset + from - this.sectorStarts[index];
+      const count = Math.min(length - from, this.geometry.sectors[index] - start);
+      visit(index, start, from, count);
+      from += count;
+      index++;
+    }
+  }
+
+  private sectorIndexAt(offset: number): number {
+    const starts = this.sectorStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+}
+
+function isErasedUnit(bytes: Uint8Array, start: number, length: number, erased: number): boolean {
+  for (let i = start; i < start + length; i++) if (bytes[i] !== erased) return false;
+  return true;
+}
+
+function checkGeometry(g: FlashGeometry): void {
+  const fail = (what: string): never => {
+    throw new FlashGeometryError(`flash geometry: ${what}`);
+  };
+  if (!WRITE_UNITS.has(g.writeUnit)) fail(`write unit ${g.writeUnit} is not one of 1, 2, 4, 8, 16, 32`);
+  if (g.sectors.length === 0) fail('no sectors');
+  g.sectors.forEach((size, i) => {
+    if (!Number.isInteger(size) || size <= 0 || size % g.writeUnit !== 0) {
+      fail(`sector ${i} size ${size} is not a positive multiple of the write unit ${g.writeUnit}`);
+    }
+  });
+  if (g.erasedValue !== 0xff && g.erasedValue !== 0x00) fail(`erased value ${g.erasedValue} is not 0xff or 0x00`);
+  if (!['and', 'once', 'ecc'].includes(g.programRule)) fail(`program rule '${g.programRule}' is unknown`);
+  if (Array.isArray(g.eraseTimeUs) && g.eraseTimeUs.length !== g.sectors.length) {
+    fail(`${g.eraseTimeUs.length} erase times for ${g.sectors.length} sectors`);
+  }
+  if (g.writeBudget) {
+    const { wordSize, count } = g.writeBudget;
+    if (!Number.isInteger(count) || count < 1) fail(`write budget count ${count} must be at least 1`);
+    if (!WRITE_UNITS.has(wordSize) || g.sectors.some((s) => s % wordSize !== 0)) {
+      fail(`write budget word size ${wordSize} must be a power of two dividing every sector`);
+    }
+  }
+}

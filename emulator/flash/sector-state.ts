@@ -1,0 +1,53 @@
+/** Per-unit flags, kept only when the program rule needs them (`once`, `ecc`). */
+export const UNIT_PROGRAMMED = 1;
+/** The unit's program or erase was torn: its ECC does not match (rule `ecc` reads it as a fault). */
+export const UNIT_ECC_BROKEN = 2;
+
+/**
+ * One sector's non-volatile contents and bookkeeping. Shared between the live flash and snapshots until one of
+ * them writes (copy-on-write): `shared` says a write must clone first.
+ */
+export class SectorState {
+  shared = false;
+  /** Number of units with UNIT_ECC_BROKEN, so reads skip the per-unit scan in the common case of none. */
+  brokenUnits = 0;
+
+  constructor(
+    size: number,
+    private readonly erasedValue: number,
+    unitCount: number,
+    budgetWordSize: number,
+    readonly data: Uint8Array = new Uint8Array(size).fill(erasedValue),
+    /** Per write unit: UNIT_* flags; null under rule `and`. */
+    readonly units: Uint8Array | null = unitCount > 0 ? new Uint8Array(unitCount) : null,
+    /** Per budget word: programs since the last erase; null without a write budget. */
+    readonly words: Uint8Array | null = budgetWordSize > 0 ? new Uint8Array(size / budgetWordSize) : null,
+  ) {}
+
+  clone(): SectorState {
+    const copy = new SectorState(
+      this.data.length,
+      this.erasedValue,
+      0,
+      0,
+      this.data.slice(),
+      this.units ? this.units.slice() : null,
+      this.words ? this.words.slice() : null,
+    );
+    copy.brokenUnits = this.brokenUnits;
+    return copy;
+  }
+
+  erase(): void {
+    this.data.fill(this.erasedValue);
+    this.units?.fill(0);
+    this.words?.fill(0);
+    this.brokenUnits = 0;
+  }
+
+  recountBroken(): void {
+    let broken = 0;
+    if (this.units) for (const flags of this.units) if (flags & UNIT_ECC_BROKEN) broken++;
+    this.brokenUnits = broken;
+  }
+}
