@@ -1,0 +1,130 @@
+/**
+ * Image upload over SMP: chunks sized so each whole decoded request fits the device's receive buffer, resume at
+ * whatever offset the device answers, and completion only when the device confirmed every byte (final
+ * `off == len`, `match` when it sends one, and the image's hash in its image list when the list carries hashes).
+ */
+import { createHash } from 'node:crypto';
+import { encode } from 'cbor2';
+import { ImageFormatError } from '../../images/errors.ts';
+import { parseImage } from '../../images/parse.ts';
+import { hashAlgorithmOfTlv } from '../../images/tlv-types.ts';
+import type { SmpClient } from './client.ts';
+import { SmpDeviceError, SmpProtocolError, UploadIncompleteError } from './errors.ts';
+import { HEADER_BYTES, imageUpload, type UploadChunk } from './smp.ts';
+
+/** MCUboot's MCUBOOT_SERIAL_MAX_RECEIVE_SIZE default: what to assume when the device has no params command. */
+export const DEFAULT_BUF_SIZE = 512;
+/** Restarts from offset 0 the device may ask for before the upload gives up. */
+const MAX_RESTARTS = 3;
+/** Length prefix and CRC around the header and body. */
+const PACKET_OVERHEAD = 4;
+/** A CBOR byte-string header for up to 65535 bytes takes 3 bytes; an empty one takes 1. */
+const BSTR_HEADER_GROWTH = 2;
+
+export interface UploadProgress {
+  /** Bytes the device has acknowledged. */
+  readonly offset: number;
+  readonly total: number;
+}
+
+export interface UploadOptions {
+  /** Image number (multi-image devices); sent only when given. */
+  readonly image?: number;
+  /** Ask the device to refuse an image that is not newer. */
+  readonly upgrade?: boolean;
+  readonly onProgress?: (progress: UploadProgress) => void;
+  /** Largest data field per chunk; the device's buf_size still caps it. */
+  readonly maxChunkBytes?: number;
+}
+
+export interface UploadResult {
+  readonly bytes: number;
+  readonly requests: number;
+  readonly restarts: number;
+  /** The device's receive buffer the chunks were sized for. */
+  readonly bufSize: number;
+  /** The image's hash TLV digest (what mcumgr lists), when the file is an MCUboot image. */
+  readonly imageHash: Uint8Array | undefined;
+  /** True when the image list showed `imageHash`; undefined when it could not be checked (no hashes listed). */
+  readonly listed: boolean | undefined;
+}
+
+export async function uploadImage(client: SmpClient, image: Uint8Array, options: UploadOptions = {}): Promise<UploadResult> {
+  if (image.length === 0) throw new UploadIncompleteError('the image is empty');
+  const bufSize = await deviceBufSize(client);
+  const sha = new Uint8Array(createHash('sha256').update(image).digest());
+  const first = { len: image.length, sha, image: options.image, upgrade: options.upgrade };
+  // Every request must make progress; a device that keeps sending us back cannot hold the upload forever.
+  const minChunk = chunkLimit(bufSize, { off: image.length, data: new Uint8Array(0), first }, options.maxChunkBytes);
+  if (minChunk <= 0) throw new UploadIncompleteError(`the device's buf_size ${bufSize} leaves no room for data`);
+  const requestBudget = 3 * Math.ceil(image.length / minChunk) + 10;
+
+  let off = 0;
+  let requests = 0;
+  let restarts = 0;
+  let match: boolean | undefined;
+  while (off < image.length) {
+    if (requests >= requestBudget) {
+      throw new UploadIncompleteError(`no progress after ${requests} requests (the device is at offset ${off} of ${image.length})`);
+    }
+    const shape: UploadChunk = { off, data: new Uint8Array(0), first: off === 0 ? first : undefined };
+    const size = Math.min(image.length - off, chunkLimit(bufSize, shape, options.maxChunkBytes));
+    const answer = await client.request(imageUpload({ ...shape, data: image.subarray(off, off + size) }));
+    requests++;
+    if (answer.off > image.length) {
+      throw new SmpProtocolError(`image upload: the device answered offset ${answer.off}, past the image end ${image.length}`);
+    }
+    if (answer.off === 0 && off !== 0) {
+      restarts++;
+      if (restarts > MAX_RESTARTS) throw new UploadIncompleteError(`the device asked for a restart ${restarts} times`);
+    }
+    off = answer.off;
+    match = answer.match;
+    options.onProgress?.({ offset: off, total: image.length });
+  }
+  if (match === false) throw new UploadIncompleteError('the device reports that the SHA-256 of what it received does not match');
+
+  const imageHash = imageHashOf(image);
+  const listed = imageHash === undefined ? undefined : await isListed(client, imageHash);
+  if (listed === false) {
+    throw new UploadIncompleteError(`the device took ${image.length} bytes but its image list does not show hash ${hex(imageHash!)}`);
+  }
+  return { bytes: image.length, requests, restarts, bufSize, imageHash, listed };
+}
+
+async function deviceBufSize(client: SmpClient): Promise<number> {
+  try {
+    return (await client.params()).buf_size;
+  } catch (error) {
+    // MCUboot builds without the params command answer ENOTSUP; they use the default receive size.
+    if (error instanceof SmpDeviceError) return DEFAULT_BUF_SIZE;
+    throw error;
+  }
+}
+
+/** The largest data field that keeps the whole decoded request (prefix, header, CBOR, CRC) within `bufSize`. */
+function chunkLimit(bufSize: number, shape: UploadChunk, maxChunkBytes: number | undefined): number {
+  const emptyBody = encode(imageUpload(shape).body).length;
+  const room = bufSize - PACKET_OVERHEAD - HEADER_BYTES - emptyBody - BSTR_HEADER_GROWTH;
+  return Math.min(room, maxChunkBytes ?? room);
+}
+
+function imageHashOf(image: Uint8Array): Uint8Array | undefined {
+  try {
+    return parseImage(image).tlvs.find((tlv) => hashAlgorithmOfTlv(tlv.type) !== undefined)?.value;
+  } catch (error) {
+    if (error instanceof ImageFormatError) return undefined; // not an MCUboot image: nothing to look for
+    throw error;
+  }
+}
+
+async function isListed(client: SmpClient, hash: Uint8Array): Promise<boolean | undefined> {
+  const { images } = await client.imageList();
+  const hashes = images.flatMap((slot) => (slot.hash === undefined ? [] : [slot.hash]));
+  if (hashes.length === 0) return undefined;
+  return hashes.some((h) => Buffer.from(h).equals(Buffer.from(hash)));
+}
+
+export function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex');
+}
