@@ -4,6 +4,7 @@
 set -euo pipefail
 
 packages=(
+  socat # harness/serial: pseudo-terminal pairs for the serial tests and the SMP benchmark
 )
 
 if [ ${#packages[@]} -eq 0 ]; then
