@@ -1,0 +1,212 @@
+/**
+ * The board file format: JSON, one board per file (see boards/nrf52840dk.json for a commented example in its
+ * `sources`). The zod schema checks each field on its own; boards/checks.ts then checks the layout as a whole.
+ */
+import { z } from 'zod';
+import type { FlashGeometry } from '../emulator/flash/types.ts';
+import { checkBoard } from './checks.ts';
+import { BoardFileError, type BoardIssue } from './errors.ts';
+import type { Board, CpuCore, FlashControllerKind, UpdateStrategy } from './types.ts';
+import { BYTE_COUNT_PATTERN, hex, parseByteCount } from './units.ts';
+
+const CPU_CORES = [
+  'cortex-m0',
+  'cortex-m0plus',
+  'cortex-m3',
+  'cortex-m4',
+  'cortex-m7',
+  'cortex-m33',
+] as const satisfies readonly CpuCore[];
+
+const FLASH_CONTROLLERS = [
+  'nrf52-nvmc',
+  'nrf53-nvmc',
+  'stm32f4-flash',
+  'stm32l4-flash',
+  'stm32l5-flash',
+  'stm32u5-flash',
+  'stm32h7-flash',
+  'kinetis-ftfe',
+  'lpc55-flash',
+  'rp2040-qspi',
+  'cmsdk-ram',
+] as const satisfies readonly FlashControllerKind[];
+
+const STRATEGIES = [
+  'overwrite-only',
+  'swap-scratch',
+  'swap-move',
+  'swap-offset',
+  'direct-xip',
+] as const satisfies readonly UpdateStrategy[];
+
+const WRITE_UNITS = [1, 2, 4, 8, 16, 32] as const;
+const MAX_ALIGNS = [8, 16, 32] as const;
+/** MCUboot's image header is 32 bytes; the header area (imgtool -H) can only be larger. */
+const IMAGE_HEADER_BYTES = 32;
+
+function oneOf(what: string, values: readonly (string | number)[]) {
+  return (issue: { input?: unknown }) =>
+    `${issue.input === undefined ? `missing ${what}` : `unknown ${what} ${JSON.stringify(issue.input)}`}; expected one of ${values.join(', ')}`;
+}
+
+const byteCount = z
+  .union([z.int().nonnegative(), z.string().regex(BYTE_COUNT_PATTERN)], {
+    error: (issue) =>
+      `expected a byte count (an integer, a hex string such as "0x8000", or "48K" / "1M"), got ${JSON.stringify(issue.input)}`,
+  })
+  .transform(parseByteCount)
+  .refine((bytes) => bytes <= 0xffff_ffff, { error: 'must fit the 32-bit address space' });
+
+const region = z.strictObject({ offset: byteCount, size: byteCount });
+
+const sectorRun = z.strictObject({
+  count: z.int().positive(),
+  size: byteCount.refine((bytes) => bytes > 0, { error: 'a sector cannot be empty' }),
+  /** Erase time of each sector of this run, when sizes differ in erase time (STM32F4: 16/64/128 KiB). */
+  eraseTimeUs: z.number().positive().optional(),
+});
+
+const flashFields = z
+  .strictObject({
+    /** Runs of equal sectors in address order: `[{ "count": 4, "size": "16K" }, { "count": 1, "size": "64K" }]`. */
+    sectors: z.array(sectorRun).min(1),
+    writeUnit: z.literal(WRITE_UNITS, { error: oneOf('write unit', WRITE_UNITS) }),
+    erasedValue: z.literal(['0xff', '0x00', 255, 0], { error: 'expected "0xff" or "0x00"' }),
+    programRule: z.enum(['and', 'once', 'ecc'], { error: oneOf('program rule', ['and', 'once', 'ecc']) }),
+    writeBudget: z.strictObject({ wordSize: z.int().positive(), count: z.int().positive() }).optional(),
+    /** Erase time of every sector without its own. */
+    eraseTimeUs: z.number().positive().optional(),
+    programTimeUs: z.number().positive(),
+    endurance: z.int().positive(),
+  })
+  .superRefine((flash, context) => {
+    flash.sectors.forEach((run, index) => {
+      if (run.size % flash.writeUnit !== 0) {
+        context.addIssue({
+          code: 'custom',
+          path: ['sectors', index, 'size'],
+          message: `${hex(run.size)} is not a multiple of the write unit (${flash.writeUnit})`,
+        });
+      }
+      if (run.eraseTimeUs === undefined && flash.eraseTimeUs === undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: ['sectors', index, 'eraseTimeUs'],
+          message: 'no erase time: give flash.eraseTimeUs, or eraseTimeUs on this run',
+        });
+      }
+    });
+    if (flash.writeBudget !== undefined && flash.writeBudget.wordSize % flash.writeUnit !== 0) {
+      context.addIssue({
+        code: 'custom',
+        path: ['writeBudget', 'wordSize'],
+        message: `must be a multiple of the write unit (${flash.writeUnit})`,
+      });
+    }
+  });
+
+const boardFile = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { error: 'expected lower-case letters, digits, "_" or "-"' }),
+  title: z.string().min(1),
+  cpu: z.enum(CPU_CORES, { error: oneOf('core', CPU_CORES) }),
+  memory: z.strictObject({
+    flash: z.strictObject({ base: byteCount, size: byteCount }),
+    ram: z.strictObject({ base: byteCount, size: byteCount }),
+  }),
+  flash: flashFields,
+  flashController: z.enum(FLASH_CONTROLLERS, { error: oneOf('flash controller', FLASH_CONTROLLERS) }),
+  partitions: z.strictObject({
+    bootloader: region,
+    images: z.array(z.strictObject({ primary: region, secondary: region })).min(1),
+    scratch: region.optional(),
+    storage: region.optional(),
+  }),
+  bootloader: z.strictObject({
+    strategy: z.enum(STRATEGIES, { error: oneOf('strategy', STRATEGIES) }),
+    headerSize: byteCount.refine((bytes) => bytes >= IMAGE_HEADER_BYTES, {
+      error: `must hold the ${IMAGE_HEADER_BYTES}-byte image header`,
+    }),
+    maxAlign: z.literal(MAX_ALIGNS, { error: oneOf('BOOT_MAX_ALIGN', MAX_ALIGNS) }),
+    maxImageSectors: z.int().positive(),
+  }),
+  /** Where the numbers come from; a file without sources is not accepted. */
+  sources: z.array(z.string().min(1)).min(1),
+});
+
+type BoardFile = z.infer<typeof boardFile>;
+
+/** Parses and validates one board file's text. Throws BoardFileError naming `file`, the field and what was expected. */
+export function parseBoardFile(text: string, file: string): Board {
+  const json = parseJson(text, file);
+  const parsed = boardFile.safeParse(json);
+  if (!parsed.success) {
+    throw new BoardFileError(
+      file,
+      parsed.error.issues.map((issue) => ({ path: fieldPath(issue.path), message: issue.message })),
+    );
+  }
+  const board = toBoard(parsed.data, file);
+  const issues = checkBoard(board);
+  if (issues.length > 0) throw new BoardFileError(file, issues);
+  return board;
+}
+
+function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    // V8 reports a character position; people look for a line and a column.
+    const position = /position (\d+)/.exec(reason);
+    const at = position === null ? text.length : Number(position[1]);
+    const before = text.slice(0, at).split('\n');
+    const where = `line ${before.length}, column ${before[before.length - 1].length + 1}`;
+    const issue: BoardIssue = { path: '', message: `not valid JSON at ${where}: ${reason}` };
+    throw new BoardFileError(file, [issue]);
+  }
+}
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`))
+    .join('');
+}
+
+function toBoard(data: BoardFile, file: string): Board {
+  return {
+    name: data.name,
+    title: data.title,
+    file,
+    cpu: data.cpu,
+    memory: data.memory,
+    flash: toGeometry(data.flash),
+    flashController: data.flashController,
+    partitions: data.partitions,
+    bootloader: data.bootloader,
+    sources: data.sources,
+  };
+}
+
+function toGeometry(flash: BoardFile['flash']): FlashGeometry {
+  const sectors: number[] = [];
+  const eraseTimes: number[] = [];
+  for (const run of flash.sectors) {
+    for (let i = 0; i < run.count; i++) {
+      sectors.push(run.size);
+      // Both undefined was refused by the schema.
+      eraseTimes.push(run.eraseTimeUs ?? flash.eraseTimeUs ?? 0);
+    }
+  }
+  const uniformErase = eraseTimes.every((time) => time === eraseTimes[0]);
+  return {
+    sectors,
+    writeUnit: flash.writeUnit,
+    erasedValue: flash.erasedValue === '0xff' || flash.erasedValue === 255 ? 0xff : 0x00,
+    programRule: flash.programRule,
+    ...(flash.writeBudget === undefined ? {} : { writeBudget: flash.writeBudget }),
+    eraseTimeUs: uniformErase ? eraseTimes[0] : eraseTimes,
+    programTimeUs: flash.programTimeUs,
+    endurance: flash.endurance,
+  };
+}
