@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Builds the test firmware into images/firmware/build/ with Debian's arm-none-eabi-gcc. The build is
+# reproducible (fixed flags and input order, no paths or timestamps in the output), so CI can rebuild and compare:
+#   images/firmware/build.sh           rebuild build/
+#   images/firmware/build.sh --check   rebuild into a temporary folder and fail if it differs from build/
+set -euo pipefail
+cd "$(dirname "$0")"
+
+mode=build
+[ "${1:-}" = "--check" ] && mode=check
+out=build
+if [ "$mode" = check ]; then
+  out=$(mktemp -d)
+  trap 'rm -rf "$out"' EXIT
+fi
+mkdir -p "$out"
+
+CC=arm-none-eabi-gcc
+OBJCOPY=arm-none-eabi-objcopy
+export SOURCE_DATE_EPOCH=0 LC_ALL=C
+CFLAGS=(-mthumb -mfloat-abi=soft -O2 -g -gno-record-gcc-switches -std=c11 -Wall -Wextra -Werror
+  -ffreestanding -fno-common -ffunction-sections -fdata-sections -ffile-prefix-map="$PWD"=.)
+LDFLAGS=(-nostdlib -nostartfiles -Wl,--gc-sections -Wl,--build-id=none -Lld)
+
+# build NAME CPU LINKER_SCRIPT [-D...] -- SOURCES...
+build() {
+  local name=$1 cpu=$2 script=$3
+  shift 3
+  local defines=()
+  while [ "$1" != "--" ]; do defines+=("$1"); shift; done
+  shift
+  "$CC" -mcpu="$cpu" "${CFLAGS[@]}" "${defines[@]}" "${LDFLAGS[@]}" -T"$script" -o "$out/$name.elf" "$@" -lgcc
+  "$OBJCOPY" -O binary "$out/$name.elf" "$out/$name.bin"
+}
+
+COMMON=(common/startup.c common/print.c)
+
+# The test application: variant 0 confirms, 1 never confirms, 2 HardFaults before confirming, 3 hangs.
+variants=(confirm never-confirm hardfault hang)
+for version in 1.0.0 2.0.0; do
+  for index in "${!variants[@]}"; do
+    variant=${variants[$index]}
+    build "app-nrf52840dk-$variant-v$version" cortex-m4 nrf52840dk-app.ld \
+      -DAPP_VARIANT="$index" -DAPP_VERSION="\"$version\"" \
+      -DSLOT0_START=0xc000u -DSLOT0_SIZE=0x77000u -DSLOT1_START=0x83000u -DSLOT1_SIZE=0x75000u \
+      -- "${COMMON[@]}" app/main.c app/board-nrf52.c
+    build "app-stm32f429zi-$variant-v$version" cortex-m4 stm32f429zi-app.ld \
+      -DAPP_VARIANT="$index" -DAPP_VERSION="\"$version\"" \
+      -DSLOT0_START=0x08020000u -DSLOT0_SIZE=0x40000u -DSLOT1_START=0x08060000u -DSLOT1_SIZE=0x40000u \
+      -- "${COMMON[@]}" app/main.c app/board-stm32f4.c
+  done
+done
+
+SELFTEST=("${COMMON[@]}" common/semihost.c selftest/selftest.c selftest/exceptions.c selftest/isa.c)
+# An address no MPS2 image maps: loads from it must be precise BusFaults under QEMU and bootproof alike.
+build selftest-mps2-an385 cortex-m3 mps2-an385.ld -DSELFTEST_TARGET='"mps2-an385 cortex-m3"' \
+  -DBUS_FAULT_ADDRESS=0x70000000u -- "${SELFTEST[@]}"
+build selftest-mps2-an386 cortex-m4 mps2-an385.ld -DSELFTEST_TARGET='"mps2-an386 cortex-m4"' \
+  -DBUS_FAULT_ADDRESS=0x70000000u -- "${SELFTEST[@]}"
+build selftest-mps2-an505 cortex-m33 mps2-an505.ld -DSELFTEST_TARGET='"mps2-an505 cortex-m33"' \
+  -DBUS_FAULT_ADDRESS=0x70000000u -- "${SELFTEST[@]}"
+
+BENCH=("${COMMON[@]}" common/semihost.c bench/bench.c bench/sha256.c)
+build bench-m4 cortex-m4 bench.ld -- "${BENCH[@]}"
+build bench-m0plus cortex-m0plus bench.ld -- "${BENCH[@]}"
+
+if [ "$mode" = check ]; then
+  if ! diff -r "$out" build >/dev/null; then
+    echo "images/firmware: the committed build differs from a fresh build:" >&2
+    diff -rq "$out" build >&2 || true
+    exit 1
+  fi
+  echo "images/firmware: build/ matches a fresh build"
+fi
