@@ -5,6 +5,8 @@ set -euo pipefail
 
 packages=(
   socat # harness/serial: pseudo-terminal pairs for the serial tests and the SMP benchmark
+  gcc-arm-none-eabi binutils-arm-none-eabi libnewlib-arm-none-eabi # images/firmware/build.sh (libgcc; no libc used)
+  qemu-system-arm # emulator/soc: live QEMU run of the self-test firmware
 )
 
 if [ ${#packages[@]} -eq 0 ]; then

@@ -33,7 +33,7 @@ build() {
   "$OBJCOPY" -O binary "$out/$name.elf" "$out/$name.bin"
 }
 
-COMMON=(common/startup.c common/print.c)
+COMMON=(common/startup.c common/print.c common/string.c)
 
 # The test application: variant 0 confirms, 1 never confirms, 2 HardFaults before confirming, 3 hangs.
 variants=(confirm never-confirm hardfault hang)

@@ -35,6 +35,7 @@ static uint32_t running_slot(void) {
   return pc >= SLOT1_START && pc < SLOT1_START + SLOT1_SIZE ? 1u : 0u;
 }
 
+#if APP_VARIANT == VARIANT_CONFIRM
 static void confirm(uint32_t slot_end) {
   volatile const uint8_t *image_ok = (volatile const uint8_t *)(slot_end - IMAGE_OK_FROM_END);
   if (*image_ok == BOOT_FLAG_SET) {
@@ -48,6 +49,7 @@ static void confirm(uint32_t slot_end) {
   board_flash_write((uint32_t)image_ok, record, board_flash_write_size);
   out_str(*image_ok == BOOT_FLAG_SET ? "bootproof-app: confirmed\n" : "bootproof-app: confirm failed\n");
 }
+#endif
 
 void HardFault_Handler(void) {
   out_str("bootproof-app: hardfault\n");

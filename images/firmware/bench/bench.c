@@ -53,7 +53,7 @@ int main(void) {
   sha256(input, INPUT_BYTES, digest);
   out_str("sha256=");
   for (int i = 0; i < 32; i += 4) {
-    out_hex((uint32_t)digest[i] << 24 | (uint32_t)digest[i + 1] << 16 | (uint32_t)digest[i + 2] << 8 | digest[i + 3]);
+    out_hex_digits((uint32_t)digest[i] << 24 | (uint32_t)digest[i + 1] << 16 | (uint32_t)digest[i + 2] << 8 | digest[i + 3]);
   }
   out_str("\n");
 
@@ -62,7 +62,7 @@ int main(void) {
   y.w[7] &= 0x7fffffffu;
   for (uint32_t round = 0; round < MODMUL_ROUNDS; round++) modmul(&x, &x, &y);
   out_str("modmul=");
-  for (int i = 7; i >= 0; i--) out_hex(x.w[i]);
+  for (int i = 7; i >= 0; i--) out_hex_digits(x.w[i]);
   out_str("\n");
   semihost_exit(0);
 }

@@ -6,10 +6,15 @@ void out_str(const char *text) {
   out_write(text, length);
 }
 
+void out_hex_digits(uint32_t value) {
+  char digits[8];
+  for (int i = 0; i < 8; i++) digits[i] = "0123456789abcdef"[(value >> (28 - 4 * i)) & 0xf];
+  out_write(digits, 8);
+}
+
 void out_hex(uint32_t value) {
-  char digits[10] = {'0', 'x'};
-  for (int i = 0; i < 8; i++) digits[2 + i] = "0123456789abcdef"[(value >> (28 - 4 * i)) & 0xf];
-  out_write(digits, 10);
+  out_write("0x", 2);
+  out_hex_digits(value);
 }
 
 void out_dec(uint32_t value) {

@@ -1,7 +1,7 @@
 #include "print.h"
 #include "semihost.h"
 
-#define SYS_WRITE 0x05
+#define SYS_WRITE0 0x04
 #define SYS_EXIT 0x18
 #define ADP_STOPPED_APPLICATION_EXIT 0x20026
 
@@ -12,10 +12,20 @@ static uint32_t semihost_call(uint32_t operation, const void *argument) {
   return r0;
 }
 
-/* SYS_WRITE to handle 1 (stdout): one call per string instead of one per character. */
+/*
+ * SYS_WRITE0 to the debugger console, a chunk at a time: unlike SYS_WRITE it needs no handle from SYS_OPEN(":tt"),
+ * which QEMU does not pre-open.
+ */
 void out_write(const char *text, uint32_t length) {
-  const uint32_t block[3] = {1, (uint32_t)text, length};
-  semihost_call(SYS_WRITE, block);
+  char chunk[65];
+  while (length > 0) {
+    uint32_t count = length < sizeof chunk - 1 ? length : sizeof chunk - 1;
+    for (uint32_t i = 0; i < count; i++) chunk[i] = text[i];
+    chunk[count] = 0;
+    semihost_call(SYS_WRITE0, chunk);
+    text += count;
+    length -= count;
+  }
 }
 
 void semihost_exit(uint32_t status) {

@@ -196,6 +196,7 @@ static void test_faults(void) {
 
   reset_log();
   SCB_CCR |= CCR_UNALIGN_TRP;
+  barrier();
   volatile uint32_t words[2] = {0x11223344u, 0x55667788u};
   uint32_t unaligned;
   __asm__ volatile("ldr %0, [%1]" : "=r"(unaligned) : "r"((uint32_t)words + 1) : "memory");
