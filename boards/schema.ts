@@ -50,13 +50,21 @@ function oneOf(what: string, values: readonly (string | number)[]) {
     `${issue.input === undefined ? `missing ${what}` : `unknown ${what} ${JSON.stringify(issue.input)}`}; expected one of ${values.join(', ')}`;
 }
 
-const byteCount = z
-  .union([z.int().nonnegative(), z.string().regex(BYTE_COUNT_PATTERN)], {
-    error: (issue) =>
-      `expected a byte count (an integer, a hex string such as "0x8000", or "48K" / "1M"), got ${JSON.stringify(issue.input)}`,
-  })
-  .transform(parseByteCount)
-  .refine((bytes) => bytes <= 0xffff_ffff, { error: 'must fit the 32-bit address space' });
+const BYTE_COUNT_EXPECTED = 'expected a byte count below 4 GiB: an integer, a hex string such as "0x8000", or "48K" / "1M"';
+
+const byteCount = z.unknown().transform((value, context) => {
+  const bytes =
+    (typeof value === 'number' && Number.isInteger(value) && value >= 0) ||
+    (typeof value === 'string' && BYTE_COUNT_PATTERN.test(value))
+      ? parseByteCount(value)
+      : undefined;
+  if (bytes === undefined || bytes > 0xffff_ffff) {
+    const got = value === undefined ? 'missing' : `got ${JSON.stringify(value)}`;
+    context.addIssue({ code: 'custom', message: `${BYTE_COUNT_EXPECTED}; ${got}` });
+    return z.NEVER;
+  }
+  return bytes;
+});
 
 const region = z.strictObject({ offset: byteCount, size: byteCount });
 

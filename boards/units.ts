@@ -19,6 +19,11 @@ export function hex(value: number): string {
   return `0x${value.toString(16)}`;
 }
 
+/** A bus address, always eight hex digits (`0x08000000`), as reference manuals print them. */
+export function address(value: number): string {
+  return `0x${value.toString(16).padStart(8, '0')}`;
+}
+
 /** `512 B`, `4 KiB`, `1.5 MiB`: the largest binary unit that keeps the number readable. */
 export function humanSize(bytes: number): string {
   if (bytes >= 1024 * 1024 && bytes % (64 * 1024) === 0) return `${trim(bytes / (1024 * 1024))} MiB`;

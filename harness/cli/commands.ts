@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
+import { registerBoardCommand, registerBoardsCommand } from './boards.ts';
 
 /**
  * Every sub-command registers itself here, one line each, so the list of what the CLI can do reads in one place.
  */
 export function registerCommands(program: Command): void {
-  void program;
+  registerBoardsCommand(program);
+  registerBoardCommand(program);
 }
