@@ -159,14 +159,18 @@ function partitionMap(board: Board): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** One character per 1/BAR_WIDTH of the flash; a region too small for a cell still gets one. */
+/**
+ * One character per 1/BAR_WIDTH of the flash, taken from the region under the cell's midpoint; a region too small
+ * to hold any midpoint still gets the cell it starts in, so nothing disappears from the picture.
+ */
 function bar(rows: readonly RegionRow[], flashSize: number): string {
-  const cells: string[] = new Array(BAR_WIDTH).fill('.');
+  const cellBytes = flashSize / BAR_WIDTH;
+  const cells = Array.from({ length: BAR_WIDTH }, (_, i) => {
+    const middle = (i + 0.5) * cellBytes;
+    return rows.find((row) => middle >= row.offset && middle < row.offset + row.size)?.mark ?? '.';
+  });
   for (const row of rows) {
-    if (row.mark === '.') continue;
-    const first = Math.min(BAR_WIDTH - 1, Math.floor((row.offset / flashSize) * BAR_WIDTH));
-    const last = Math.max(first + 1, Math.round(((row.offset + row.size) / flashSize) * BAR_WIDTH));
-    cells.fill(row.mark, first, last);
+    if (row.mark !== '.' && !cells.includes(row.mark)) cells[Math.floor(row.offset / cellBytes)] = row.mark;
   }
   return cells.join('');
 }
