@@ -12,6 +12,7 @@ export { BoardFileError, type BoardIssue, UnknownBoardError } from './errors.ts'
 export { flashSize, sectorContaining, sectorList, slotSectors } from './geometry.ts';
 export { parseBoardFile } from './schema.ts';
 export type * from './types.ts';
+export { address, hex, humanSize } from './units.ts';
 
 const BOARDS_DIR = fileURLToPath(new URL('.', import.meta.url));
 

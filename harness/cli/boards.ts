@@ -3,8 +3,16 @@
  * partition map drawn as text.
  */
 import type { Command } from 'commander';
-import { type Board, type FlashRegion, listBoards, loadBoard, slotSectors } from '../../boards/index.ts';
-import { address, hex, humanSize } from '../../boards/units.ts';
+import {
+  address,
+  type Board,
+  type FlashRegion,
+  hex,
+  humanSize,
+  listBoards,
+  loadBoard,
+  slotSectors,
+} from '../../boards/index.ts';
 
 const BAR_WIDTH = 64;
 
