@@ -1,6 +1,6 @@
 /**
- * The board file format: JSON, one board per file (see boards/nrf52840dk.json for a commented example in its
- * `sources`). The zod schema checks each field on its own; boards/checks.ts then checks the layout as a whole.
+ * The board file format: JSON, one board per file (boards/nrf52840dk.json is a typical one). The zod schema checks
+ * each field on its own; boards/checks.ts then checks the layout as a whole.
  */
 import { z } from 'zod';
 import type { FlashGeometry } from '../emulator/flash/types.ts';
