@@ -25,3 +25,6 @@ export class KeyFileError extends BootproofError {}
 
 /** Options that cannot produce an image imgtool would produce (size past the slot, bad version string…). */
 export class ImageOptionError extends BootproofError {}
+
+/** A corruption that cannot be applied to this image (no protected area, no trailer, a missing second image). */
+export class CorruptionError extends BootproofError {}

@@ -19,8 +19,19 @@
  * Inspection: `inspectImage(bytes)` (dumpinfo's fields, machine-readable).
  */
 
+export {
+  type Corruption,
+  type CorruptOptions,
+  corruptImage,
+  isMutationName,
+  MUTATION_NAMES,
+  MUTATIONS,
+  type MutationName,
+} from './corrupt.ts';
 export { ImageFormatError, ImageOptionError, KeyFileError } from './errors.ts';
 export { decodeHeader, encodeHeader, type ImageHeader } from './header.ts';
+export { type ImageDescription, inspectImage, type TlvDescription } from './inspect.ts';
+export { fromIntelHex, type HexSegment, toIntelHex } from './intel-hex.ts';
 export {
   exportPrivateKeyPem,
   exportPublicKeyPem,
@@ -41,6 +52,7 @@ export {
   HASH_SIZE,
   HASH_TLV,
   type HashAlgorithm,
+  hashAlgorithmOfTlv,
   IMAGE_HEADER_SIZE,
   IMAGE_MAGIC,
   ImageFlag,

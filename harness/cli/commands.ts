@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerBoardCommand, registerBoardsCommand } from './boards.ts';
+import { registerImageCommand } from './image.ts';
 
 /**
  * Every sub-command registers itself here, one line each, so the list of what the CLI can do reads in one place.
@@ -7,4 +8,5 @@ import { registerBoardCommand, registerBoardsCommand } from './boards.ts';
 export function registerCommands(program: Command): void {
   registerBoardsCommand(program);
   registerBoardCommand(program);
+  registerImageCommand(program);
 }
