@@ -171,7 +171,7 @@ export function parseResponse<T>(request: SmpRequest<T>, body: SmpBody): T {
   return parsed.data;
 }
 
-const bytes = z.instanceof(Uint8Array);
+const bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'expected a CBOR byte string');
 const uint = z.number().int().nonnegative();
 
 export const ImageSlotStateSchema = z.object({

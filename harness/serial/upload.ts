@@ -5,11 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { encode } from 'cbor2';
-import { ImageFormatError } from '../../images/errors.ts';
-import { parseImage } from '../../images/parse.ts';
-import { hashAlgorithmOfTlv } from '../../images/tlv-types.ts';
 import type { SmpClient } from './client.ts';
 import { SmpDeviceError, SmpProtocolError, UploadIncompleteError } from './errors.ts';
+import { imageIdentity } from './image-hash.ts';
 import { HEADER_BYTES, imageUpload, type UploadChunk } from './smp.ts';
 
 /** MCUboot's MCUBOOT_SERIAL_MAX_RECEIVE_SIZE default: what to assume when the device has no params command. */
@@ -18,8 +16,6 @@ export const DEFAULT_BUF_SIZE = 512;
 const MAX_RESTARTS = 3;
 /** Length prefix and CRC around the header and body. */
 const PACKET_OVERHEAD = 4;
-/** A CBOR byte-string header for up to 65535 bytes takes 3 bytes; an empty one takes 1. */
-const BSTR_HEADER_GROWTH = 2;
 
 export interface UploadProgress {
   /** Bytes the device has acknowledged. */
@@ -84,7 +80,7 @@ export async function uploadImage(client: SmpClient, image: Uint8Array, options:
   }
   if (match === false) throw new UploadIncompleteError('the device reports that the SHA-256 of what it received does not match');
 
-  const imageHash = imageHashOf(image);
+  const imageHash = imageIdentity(image)?.hash;
   const listed = imageHash === undefined ? undefined : await isListed(client, imageHash);
   if (listed === false) {
     throw new UploadIncompleteError(`the device took ${image.length} bytes but its image list does not show hash ${hex(imageHash!)}`);
@@ -105,17 +101,11 @@ async function deviceBufSize(client: SmpClient): Promise<number> {
 /** The largest data field that keeps the whole decoded request (prefix, header, CBOR, CRC) within `bufSize`. */
 function chunkLimit(bufSize: number, shape: UploadChunk, maxChunkBytes: number | undefined): number {
   const emptyBody = encode(imageUpload(shape).body).length;
-  const room = bufSize - PACKET_OVERHEAD - HEADER_BYTES - emptyBody - BSTR_HEADER_GROWTH;
-  return Math.min(room, maxChunkBytes ?? room);
-}
-
-function imageHashOf(image: Uint8Array): Uint8Array | undefined {
-  try {
-    return parseImage(image).tlvs.find((tlv) => hashAlgorithmOfTlv(tlv.type) !== undefined)?.value;
-  } catch (error) {
-    if (error instanceof ImageFormatError) return undefined; // not an MCUboot image: nothing to look for
-    throw error;
-  }
+  // Bytes left for the data and for the growth of its CBOR byte-string header beyond the empty string's one
+  // byte: none below 24 bytes, one below 256, two below 65536 (RFC 8949 §3).
+  const room = bufSize - PACKET_OVERHEAD - HEADER_BYTES - emptyBody;
+  const fits = room - 2 >= 256 ? room - 2 : room - 1 >= 24 ? Math.min(room - 1, 255) : Math.min(room, 23);
+  return Math.min(fits, maxChunkBytes ?? fits);
 }
 
 async function isListed(client: SmpClient, hash: Uint8Array): Promise<boolean | undefined> {
