@@ -50,14 +50,15 @@ describe('built-in boards', () => {
     expect(names.length).toBeGreaterThanOrEqual(10);
   });
 
-  it('nrf52840dk: 4 KiB pages, 4-byte words written at most twice, Zephyr slots of 119 and 117 sectors', () => {
+  it('nrf52840dk: 4 KiB pages, 4-byte words written at most twice, equal 103-sector slots and a 30-sector scratch', () => {
     const board = loadBoard('nrf52840dk');
     expect(new Set(board.flash.sectors)).toEqual(new Set([4096]));
     expect(board.flash.writeUnit).toBe(4);
     expect(board.flash.writeBudget).toEqual({ wordSize: 4, count: 2 });
     const [image] = board.partitions.images;
-    expect(slotSectors(board, image.primary)).toHaveLength(119);
-    expect(slotSectors(board, image.secondary)).toHaveLength(117);
+    expect(slotSectors(board, image.primary)).toHaveLength(103);
+    expect(slotSectors(board, image.secondary)).toHaveLength(103);
+    expect(board.partitions.scratch).toEqual({ offset: 0xda000, size: 0x1e000 });
     expect(slotSectors(board, image.primary)[0]).toEqual({ index: 12, offset: 0xc000, size: 4096 });
   });
 

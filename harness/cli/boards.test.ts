@@ -32,7 +32,7 @@ describe('bootproof boards', () => {
     const { code, stdout } = await run('boards');
     expect(code).toBe(0);
     const nrf = stdout.split('\n').find((line) => line.trimStart().startsWith('nrf52840dk'));
-    expect(nrf).toMatch(/nrf52840dk\s+cortex-m4\s+1 MiB\s+256 x 4 KiB\s+4 B\s+and\s+476 KiB\s+swap-move/);
+    expect(nrf).toMatch(/nrf52840dk\s+cortex-m4\s+1 MiB\s+256 x 4 KiB\s+4 B\s+and\s+412 KiB\s+swap-scratch/);
     expect(stdout).toMatch(/stm32f429zi .*16 KiB \/ 64 KiB \/ 128 KiB\s+1 B/);
     expect(stdout).toMatch(/nucleo_l552ze_q .*180 KiB \+ 36 KiB/);
     expect(stdout).toContain('10 boards.');
@@ -65,12 +65,13 @@ describe('bootproof board show', () => {
   it('draws the partition map with offsets, sizes, sector counts and a bar', async () => {
     const { code, stdout } = await run('board', 'show', 'nrf52840dk');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/P\s+image primary\s+0xc000\s+0x83000\s+476 KiB\s+119/);
-    expect(stdout).toMatch(/S\s+image secondary\s+0x83000\s+0xf8000\s+468 KiB\s+117/);
+    expect(stdout).toMatch(/P\s+image primary\s+0xc000\s+0x73000\s+412 KiB\s+103/);
+    expect(stdout).toMatch(/S\s+image secondary\s+0x73000\s+0xda000\s+412 KiB\s+103/);
+    expect(stdout).toMatch(/X\s+scratch\s+0xda000\s+0xf8000\s+120 KiB\s+30/);
     expect(stdout).toMatch(/D\s+storage\s+0xf8000\s+0x100000\s+32 KiB\s+8/);
-    // 64 cells of 16 KiB: 3 bootloader, 29.75 primary, 29.25 secondary, 2 storage.
-    expect(stdout).toContain(`|BBB${'P'.repeat(30)}${'S'.repeat(29)}DD|`);
-    expect(stdout).toContain('nrf52840_partition.dtsi');
+    // 64 cells of 16 KiB: 3 bootloader, 25.75 primary, 25.75 secondary, 7.5 scratch, 2 storage.
+    expect(stdout).toContain(`|BBB${'P'.repeat(26)}${'S'.repeat(25)}${'X'.repeat(8)}DD|`);
+    expect(stdout).toContain('nrf52840dk_nrf52840.dts');
   });
 
   it('shows gaps between partitions as unused flash', async () => {
