@@ -232,8 +232,9 @@ function toTrusted(key: KeyObject): TrustedKey {
 }
 
 /**
- * KEYHASH: the hash (in the image hash algorithm) of a trusted key. The loader compares only `it_len` bytes so it
- * accepts a truncated hash; bootproof requires the full length, which imgtool always writes. PUBKEY (HW-key
+ * KEYHASH: the hash (in the image hash algorithm) of a trusted key. Longer than the digest is an error, as in the
+ * loader; the loader compares only `it_len` bytes of a shorter one (so a truncated hash, even an empty one,
+ * matches) where bootproof matches nothing: imgtool always writes the full length. PUBKEY (HW-key
  * builds): the embedded key itself must be trusted.
  */
 function findKey(trusted: readonly TrustedKey[], tlv: Tlv, hash: HashAlgorithm): number | undefined | 'bad-length' {
@@ -242,7 +243,8 @@ function findKey(trusted: readonly TrustedKey[], tlv: Tlv, hash: HashAlgorithm):
     const index = trusted.findIndex((k) => equalBytes(k.publicBytes, tlv.value));
     return index < 0 ? undefined : index;
   }
-  if (tlv.length !== HASH_SIZE[hash]) return 'bad-length';
+  if (tlv.length > HASH_SIZE[hash]) return 'bad-length';
+  if (tlv.length < HASH_SIZE[hash]) return undefined;
   const index = trusted.findIndex((k) => {
     let keyHash = k.keyHash.get(hash);
     if (keyHash === undefined) {
