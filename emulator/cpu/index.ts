@@ -8,3 +8,5 @@ export type {
   StopReason,
 } from './bus.ts';
 export { BusError } from './bus.ts';
+export type { CpuSnapshot } from './cortex-m.ts';
+export { CortexM } from './cortex-m.ts';

@@ -1,0 +1,757 @@
+/**
+ * The Cortex-M core: registers, the run loop over translated blocks, the memory slow paths, and the helpers the
+ * translated code calls for faults, special registers and hints. Exception entry and return are in
+ * exception-flow.ts; the System Control Space in system-control.ts.
+ */
+import * as arith from './arith.ts';
+import { BusError, type CortexMOptions, type CpuBus, type MemoryRegion, type RunResult, type StopReason } from './bus.ts';
+import { FLAG, REGISTER_FILE_SIZE } from './emit.ts';
+import { enterException, exceptionReturn } from './exception-flow.ts';
+import { EXCEPTION, ExceptionState } from './nvic.ts';
+import { SEMIHOSTING_BKPT, semihostingCall } from './semihosting.ts';
+import { CCR, CFSR, HFSR, SCS_BASE, SystemControl, type SystemControlHost, type SystemControlSnapshot } from './system-control.ts';
+import { type Block, type Features, translate } from './translate.ts';
+
+/** Thrown by the helpers to abandon the current block at the instruction `signalPc`. */
+class BlockExit extends Error {}
+const BLOCK_EXIT = new BlockExit('block exit');
+
+const MAX_BLOCK = 64;
+const PAGE_SHIFT = 12;
+
+const CPUID: Record<CortexMOptions['core'], number> = {
+  'cortex-m0': 0x410cc200,
+  'cortex-m0plus': 0x410cc601,
+  'cortex-m3': 0x412fc231,
+  'cortex-m4': 0x410fc241,
+  'cortex-m33': 0x411fd210,
+};
+
+interface FastRegion {
+  base: number;
+  size: number;
+  view: DataView;
+  writable: boolean;
+}
+
+const isBusFault = (error: unknown): boolean =>
+  error instanceof BusError || (error instanceof Error && error.name === 'EccFault');
+
+export class CortexM implements SystemControlHost {
+  /** r0–r15, then N, Z, C, V (0/1), Q, GE — the layout translated code uses. */
+  readonly r = new Int32Array(REGISTER_FILE_SIZE);
+  readonly exceptions: ExceptionState;
+  readonly scs: SystemControl;
+  readonly v6: boolean;
+  /** Banked stack pointer of the inactive stack (MSP or PSP). */
+  otherSp = 0;
+  control = 0;
+  primask = 0;
+  faultmask = 0;
+  basepri = 0;
+  ipsr = 0;
+  itState = 0;
+  /** EPSR.T: cleared by an interworking branch to an even address; the next instruction then faults. */
+  thumb = true;
+  sleeping = false;
+  eventRegister = false;
+  lockedUp = false;
+  exclusiveAddress = -1;
+  cycles = 0;
+
+  private readonly features: Features;
+  private readonly onOutput: (text: string) => void;
+  private readonly translateBlocks: boolean;
+  private regions: FastRegion[] = [];
+  private ramView: DataView = new DataView(new ArrayBuffer(0));
+  private readonly codePages = new Uint8Array(1 << (32 - PAGE_SHIFT));
+  private readonly pageBlocks = new Map<number, Block[]>();
+  private readonly blocks = new Map<number, Block>();
+  private readonly singles = new Map<number, Block>();
+  private needsAttention = true;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private stopRequest: StopReason | undefined;
+  private exitCode = 0;
+  /** The exception a faulting or SVC instruction raised, taken before anything asynchronous. */
+  private synchronousException = 0;
+  private signalPc = 0;
+
+  constructor(
+    readonly bus: CpuBus,
+    options: CortexMOptions,
+  ) {
+    this.v6 = options.core === 'cortex-m0' || options.core === 'cortex-m0plus';
+    this.exceptions = new ExceptionState(options.interruptCount ?? (this.v6 ? 32 : 240), options.priorityBits ?? (this.v6 ? 2 : 3));
+    this.scs = new SystemControl(this, CPUID[options.core], options.resetVtor ?? 0, this.v6);
+    this.onOutput = options.onSemihostOutput ?? (() => {});
+    this.translateBlocks = options.translate ?? true;
+    this.features = {
+      thumb2: !this.v6,
+      dsp: options.core === 'cortex-m4' || options.core === 'cortex-m33',
+      v8: options.core === 'cortex-m33',
+      ramBase: 0,
+      ramSize: 0,
+      alignAll: this.v6,
+    };
+    bus.setCodeWriteListener?.((address, length) => this.codeWritten(address, length));
+    this.refreshRegions();
+  }
+
+  // ---- public API ----
+
+  /** Power-on / system reset of the core: registers, NVIC, SCB; SP and PC from the vector table at VTOR. */
+  reset(): void {
+    this.r.fill(0);
+    this.exceptions.reset();
+    this.scs.reset();
+    Object.assign(this, { otherSp: 0, control: 0, primask: 0, faultmask: 0, basepri: 0, ipsr: 0, itState: 0 });
+    Object.assign(this, { sleeping: false, eventRegister: false, lockedUp: false, exclusiveAddress: -1 });
+    this.stopRequest = undefined;
+    this.synchronousException = 0;
+    this.refreshRegions();
+    this.r[14] = -1;
+    const sp = this.readWordQuietly(this.scs.vtor);
+    const pc = this.readWordQuietly(this.scs.vtor + 4);
+    if (sp === undefined || pc === undefined) {
+      this.lockedUp = true;
+    } else {
+      this.r[13] = sp & ~3;
+      this.r[15] = pc & ~1;
+      this.thumb = (pc & 1) === 1;
+    }
+    this.needsAttention = true;
+  }
+
+  /** Runs until `maxInstructions` retire or something stops the core (see StopReason). */
+  run(maxInstructions: number): RunResult {
+    const r = this.r;
+    let done = 0;
+    for (;;) {
+      if (this.needsAttention || this.cycles >= this.timerAt) {
+        const stop = this.service();
+        if (stop !== undefined) return this.result(stop, done);
+      }
+      const remaining = maxInstructions - done;
+      if (remaining <= 0) return this.result('budget', done);
+      let block = this.itState === 0 ? this.blocks.get(r[15]) : undefined;
+      if (block === undefined || block.count > remaining) block = this.blockAt(r[15], remaining);
+      try {
+        block.run(r, this, this.ramView, this.codePages, arith);
+        done += block.count;
+        this.cycles += block.count;
+      } catch (error) {
+        if (error !== BLOCK_EXIT) throw error;
+        const executed = block.addresses.indexOf(this.signalPc);
+        r[15] = this.signalPc;
+        this.itState = block.itStates[executed];
+        done += executed;
+        this.cycles += executed;
+        this.needsAttention = true;
+      }
+    }
+  }
+
+  /** Pends external interrupt `n` (IRQn, exception 16 + n). */
+  raiseInterrupt(n: number): void {
+    if (16 + n >= this.exceptions.count || n < 0) throw new RangeError(`no interrupt ${n} (this NVIC has ${this.exceptions.count - 16})`);
+    this.exceptions.pending[16 + n] = 1;
+    this.needsAttention = true;
+  }
+
+  raiseNmi(): void {
+    this.exceptions.pending[EXCEPTION.nmi] = 1;
+    this.needsAttention = true;
+  }
+
+  getRegister(n: number): number {
+    return this.r[n] >>> 0;
+  }
+
+  setRegister(n: number, value: number): void {
+    this.r[n] = n === 15 ? value & ~1 : value;
+  }
+
+  get pc(): number {
+    return this.r[15] >>> 0;
+  }
+
+  set pc(value: number) {
+    this.r[15] = value & ~1;
+  }
+
+  get msp(): number {
+    return (this.usingPsp() ? this.otherSp : this.r[13]) >>> 0;
+  }
+
+  get psp(): number {
+    return (this.usingPsp() ? this.r[13] : this.otherSp) >>> 0;
+  }
+
+  /** APSR: N Z C V Q in bits 31–27, GE in 19–16. */
+  get apsr(): number {
+    const r = this.r;
+    return ((r[FLAG.N] << 31) | (r[FLAG.Z] << 30) | (r[FLAG.C] << 29) | (r[FLAG.V] << 28) | (r[FLAG.Q] << 27) | (r[FLAG.GE] << 16)) >>> 0;
+  }
+
+  set apsr(value: number) {
+    const r = this.r;
+    r[FLAG.N] = (value >>> 31) & 1;
+    r[FLAG.Z] = (value >>> 30) & 1;
+    r[FLAG.C] = (value >>> 29) & 1;
+    r[FLAG.V] = (value >>> 28) & 1;
+    r[FLAG.Q] = (value >>> 27) & 1;
+    r[FLAG.GE] = (value >>> 16) & 15;
+  }
+
+  /** xPSR as stacked: APSR, ITSTATE, T and IPSR. */
+  get xpsr(): number {
+    const it = this.itState;
+    return (this.apsr | ((it & 3) << 25) | ((it >> 2) << 10) | (this.thumb ? 1 << 24 : 0) | this.ipsr) >>> 0;
+  }
+
+  set xpsr(value: number) {
+    this.apsr = value;
+    this.itState = ((value >>> 25) & 3) | ((value >>> 8) & 0xfc);
+    this.thumb = ((value >>> 24) & 1) === 1;
+    this.ipsr = value & 0x1ff;
+  }
+
+  snapshot(): CpuSnapshot {
+    const ex = this.exceptions;
+    return {
+      r: Array.from(this.r),
+      words: [this.otherSp, this.control, this.primask, this.faultmask, this.basepri, this.ipsr, this.itState, this.exclusiveAddress, this.cycles],
+      flags: [this.thumb, this.sleeping, this.eventRegister, this.lockedUp],
+      exceptions: [Array.from(ex.pending), Array.from(ex.active), Array.from(ex.enabled), Array.from(ex.priority)],
+      prigroup: ex.prigroup,
+      synchronousException: this.synchronousException,
+      scs: this.scs.snapshot(),
+    };
+  }
+
+  /** Puts a snapshot back; memory may have changed with it, so all translated code is dropped. */
+  restore(s: CpuSnapshot): void {
+    this.r.set(s.r);
+    [this.otherSp, this.control, this.primask, this.faultmask, this.basepri, this.ipsr, this.itState, this.exclusiveAddress, this.cycles] = s.words;
+    [this.thumb, this.sleeping, this.eventRegister, this.lockedUp] = s.flags;
+    const ex = this.exceptions;
+    [ex.pending, ex.active, ex.enabled, ex.priority].forEach((array, i) => {
+      array.set(s.exceptions[i]);
+    });
+    ex.prigroup = s.prigroup;
+    this.synchronousException = s.synchronousException;
+    this.scs.restore(s.scs);
+    this.stopRequest = undefined;
+    this.refreshRegions();
+    this.needsAttention = true;
+  }
+
+  /** Drops code translated from [address, address + length): its memory changed. */
+  codeWritten(address: number, length: number): void {
+    const first = address >>> PAGE_SHIFT;
+    const last = (address + Math.max(length, 1) - 1) >>> PAGE_SHIFT;
+    for (let page = first; page <= last; page++) {
+      if (!this.codePages[page]) continue;
+      for (const block of this.pageBlocks.get(page) ?? []) {
+        block.dead = true;
+        if (this.blocks.get(block.start) === block) this.blocks.delete(block.start);
+        this.singles.delete(block.start * 256 + block.itStates[0]);
+      }
+      this.pageBlocks.delete(page);
+      this.codePages[page] = 0;
+    }
+  }
+
+  // ---- SystemControlHost ----
+
+  attention(): void {
+    this.needsAttention = true;
+  }
+
+  requestReset(): void {
+    this.stopRequest = 'reset-request';
+    this.needsAttention = true;
+  }
+
+  alignmentPolicyChanged(): void {
+    this.features.alignAll = this.v6 || (this.scs.ccr & CCR.unalignTrap) !== 0;
+    this.flushTranslations();
+  }
+
+  // ---- the run loop's machinery ----
+
+  private result(reason: StopReason, instructions: number): RunResult {
+    const pc = this.pc;
+    const at = `PC=0x${pc.toString(16).padStart(8, '0')}`;
+    const messages: Record<StopReason, string> = {
+      budget: `budget exhausted at ${at} after ${instructions} instructions`,
+      exit: `semihosting exit with status ${this.exitCode} at ${at}`,
+      breakpoint: `breakpoint at ${at}`,
+      lockup: `core locked up at ${at} (a fault while handling HardFault or NMI)`,
+      sleep: `core asleep at ${at} with nothing to wake it`,
+      'reset-request': `reset requested (AIRCR.SYSRESETREQ) at ${at}`,
+    };
+    return {
+      reason,
+      instructions,
+      pc,
+      message: messages[reason],
+      ...(reason === 'exit' ? { exitCode: this.exitCode } : {}),
+    };
+  }
+
+  /** Looks at everything that is not straight-line execution: stop requests, timers, exceptions, sleep. */
+  private service(): StopReason | undefined {
+    this.needsAttention = false;
+    if (this.stopRequest !== undefined) {
+      const stop = this.stopRequest;
+      this.stopRequest = undefined;
+      return stop;
+    }
+    if (this.lockedUp) return 'lockup';
+    this.scs.advanceTimer(this.cycles);
+    this.timerAt = this.scs.nextTimerEvent();
+    if (!this.thumb && this.synchronousException === 0) this.pendFault(EXCEPTION.usageFault, CFSR.invstate);
+    if (this.synchronousException !== 0) {
+      const exception = this.synchronousException;
+      this.synchronousException = 0;
+      this.takeSynchronous(exception);
+      if (this.lockedUp) return 'lockup';
+      this.needsAttention = true;
+      return undefined;
+    }
+    const ex = this.exceptions;
+    const pending = ex.highestPending();
+    if (pending !== 0 && ex.groupPriority(pending) < this.executionPriority()) {
+      this.sleeping = false;
+      enterException(this, pending, this.r[15]);
+      if (this.lockedUp) return 'lockup';
+      this.needsAttention = true;
+      return undefined;
+    }
+    if (!this.sleeping) return undefined;
+    if (pending !== 0 && ex.groupPriority(pending) < ex.executionPriority(0, this.faultmask, this.basepri)) {
+      this.sleeping = false;
+      return undefined;
+    }
+    if (this.scs.timerCanWake() && !ex.pending[EXCEPTION.sysTick]) {
+      this.cycles = Math.max(this.cycles, this.timerAt);
+      this.needsAttention = true;
+      return undefined;
+    }
+    this.needsAttention = true;
+    return 'sleep';
+  }
+
+  executionPriority(): number {
+    return this.exceptions.executionPriority(this.primask, this.faultmask, this.basepri);
+  }
+
+  /** Takes a fault or SVC now, escalating to HardFault when it is disabled or cannot preempt; lockup beyond. */
+  private takeSynchronous(exception: number): void {
+    const ex = this.exceptions;
+    const priority = this.executionPriority();
+    let target = this.v6 ? EXCEPTION.hardFault : exception;
+    if (target !== EXCEPTION.hardFault && (!ex.enabled[target] || ex.groupPriority(target) >= priority)) {
+      target = EXCEPTION.hardFault;
+      this.scs.hfsr |= HFSR.forced;
+    }
+    if (target === EXCEPTION.hardFault && priority <= -1) {
+      this.lockedUp = true;
+      return;
+    }
+    enterException(this, target, this.r[15]);
+  }
+
+  private usingPsp(): boolean {
+    return this.ipsr === 0 && (this.control & 2) !== 0;
+  }
+
+  /** Switches the active stack (MSP/PSP) by swapping r13 with the banked copy. */
+  selectStack(psp: boolean): void {
+    if (psp === this.usingPsp()) return;
+    const sp = this.r[13];
+    this.r[13] = this.otherSp;
+    this.otherSp = sp;
+  }
+
+  /** The translated block at `pc`, or a one-instruction one when the budget or an IT block requires. */
+  private blockAt(pc: number, budget: number): Block {
+    if (this.translateBlocks && this.itState === 0) {
+      const block = this.blocks.get(pc) ?? this.translateAt(pc, MAX_BLOCK);
+      if (block.count <= budget) return block;
+    }
+    return this.singles.get((pc >>> 0) * 256 + this.itState) ?? this.translateAt(pc, 1);
+  }
+
+  private translateAt(pc: number, length: number): Block {
+    const block = translate((a) => this.fetch16(a), pc, this.itState, this.features, length);
+    for (let page = block.start >>> PAGE_SHIFT; page <= (block.end - 1) >>> PAGE_SHIFT; page++) {
+      this.codePages[page] = 1;
+      const list = this.pageBlocks.get(page);
+      if (list === undefined) this.pageBlocks.set(page, [block]);
+      else list.push(block);
+    }
+    if (length === 1) this.singles.set((pc >>> 0) * 256 + this.itState, block);
+    else this.blocks.set(block.start, block);
+    return block;
+  }
+
+  private flushTranslations(): void {
+    this.blocks.clear();
+    this.singles.clear();
+    this.pageBlocks.clear();
+    this.codePages.fill(0);
+  }
+
+  private refreshRegions(): void {
+    const regions: readonly MemoryRegion[] = this.bus.memoryRegions?.() ?? [];
+    this.regions = regions.map((region) => ({
+      base: region.base >>> 0,
+      size: region.bytes.length,
+      view: new DataView(region.bytes.buffer, region.bytes.byteOffset, region.bytes.byteLength),
+      writable: region.writable,
+    }));
+    const main = this.regions.filter((region) => region.writable).sort((a, b) => b.size - a.size)[0];
+    this.ramView = main?.view ?? new DataView(new ArrayBuffer(0));
+    this.features.ramBase = main?.base ?? 0;
+    this.features.ramSize = main?.size ?? 0;
+    this.flushTranslations();
+  }
+
+  private fetch16(address: number): number {
+    const a = address >>> 0;
+    if (a >= 0xe0000000) throw new BusError(a, 'instruction fetch from the system region (execute never)');
+    const region = this.regionOf(a, 2);
+    if (region !== undefined) return region.view.getUint16(a - region.base, true);
+    return this.bus.read16(a) & 0xffff;
+  }
+
+  private regionOf(a: number, size: number): FastRegion | undefined {
+    for (const region of this.regions) if (a - region.base >= 0 && a - region.base <= region.size - size) return region;
+    return undefined;
+  }
+
+  // ---- memory slow paths (the translated code inlines main RAM) ----
+
+  ld8(address: number, pc: number): number {
+    const a = address >>> 0;
+    if (a >= 0xe0000000) return (this.readSystem(a & ~3) >>> ((a & 3) * 8)) & 0xff;
+    const region = this.regionOf(a, 1);
+    if (region !== undefined) return region.view.getUint8(a - region.base);
+    try {
+      return this.bus.read8(a) & 0xff;
+    } catch (error) {
+      return this.dataBusError(error, a, pc);
+    }
+  }
+
+  ld16(address: number, pc: number): number {
+    const a = address >>> 0;
+    if (a & 1) return this.ld8(a, pc) | (this.ld8(a + 1, pc) << 8);
+    if (a >= 0xe0000000) return (this.readSystem(a & ~3) >>> ((a & 2) * 8)) & 0xffff;
+    const region = this.regionOf(a, 2);
+    if (region !== undefined) return region.view.getUint16(a - region.base, true);
+    try {
+      return this.bus.read16(a) & 0xffff;
+    } catch (error) {
+      return this.dataBusError(error, a, pc);
+    }
+  }
+
+  ld32(address: number, pc: number): number {
+    const a = address >>> 0;
+    if (a & 3) return this.ld16(a, pc) | (this.ld16(a + 2, pc) << 16);
+    if (a >= 0xe0000000) return this.readSystem(a);
+    const region = this.regionOf(a, 4);
+    if (region !== undefined) return region.view.getInt32(a - region.base, true);
+    try {
+      return this.bus.read32(a) | 0;
+    } catch (error) {
+      return this.dataBusError(error, a, pc);
+    }
+  }
+
+  st8(address: number, value: number, pc: number): void {
+    const a = address >>> 0;
+    if (a >= 0xe0000000) {
+      this.writeSystem(a & ~3, (value & 0xff) << ((a & 3) * 8), 0xff << ((a & 3) * 8));
+      return;
+    }
+    this.store(a, value, 1, pc);
+  }
+
+  st16(address: number, value: number, pc: number): void {
+    const a = address >>> 0;
+    if (a & 1) {
+      this.st8(a, value, pc);
+      this.st8(a + 1, value >>> 8, pc);
+      return;
+    }
+    if (a >= 0xe0000000) {
+      this.writeSystem(a & ~3, (value & 0xffff) << ((a & 2) * 8), 0xffff << ((a & 2) * 8));
+      return;
+    }
+    this.store(a, value, 2, pc);
+  }
+
+  st32(address: number, value: number, pc: number): void {
+    const a = address >>> 0;
+    if (a & 3) {
+      this.st16(a, value, pc);
+      this.st16(a + 2, value >>> 16, pc);
+      return;
+    }
+    if (a >= 0xe0000000) {
+      this.writeSystem(a, value, -1);
+      return;
+    }
+    this.store(a, value, 4, pc);
+  }
+
+  private store(a: number, value: number, size: 1 | 2 | 4, pc: number): void {
+    const region = this.regionOf(a, size);
+    if (region?.writable) {
+      if (size === 1) region.view.setUint8(a - region.base, value);
+      else if (size === 2) region.view.setUint16(a - region.base, value, true);
+      else region.view.setInt32(a - region.base, value, true);
+    } else {
+      try {
+        if (size === 1) this.bus.write8(a, value & 0xff);
+        else if (size === 2) this.bus.write16(a, value & 0xffff);
+        else this.bus.write32(a, value >>> 0);
+      } catch (error) {
+        this.dataBusError(error, a, pc);
+      }
+    }
+    if (this.codePages[a >>> PAGE_SHIFT]) this.codeWritten(a, size);
+  }
+
+  /** The Private Peripheral Bus: the SCS is modelled; the rest (ITM, DWT, FPB, …) reads as zero. */
+  private readSystem(a: number): number {
+    if (a >= SCS_BASE && a < SCS_BASE + 0x1000) return this.scs.read(a - SCS_BASE) | 0;
+    return 0;
+  }
+
+  private writeSystem(a: number, value: number, mask: number): void {
+    if (a >= SCS_BASE && a < SCS_BASE + 0x1000) this.scs.write(a - SCS_BASE, value, mask);
+  }
+
+  private dataBusError(error: unknown, address: number, pc: number): never {
+    if (!isBusFault(error)) throw error;
+    this.scs.bfar = address;
+    return this.fault(EXCEPTION.busFault, CFSR.preciserr | CFSR.bfarvalid, pc);
+  }
+
+  /** Makes a fault the next exception to take (escalation happens when it is taken). */
+  pendFault(exception: number, cfsrBits: number): void {
+    this.scs.cfsr |= cfsrBits;
+    this.synchronousException = exception;
+    this.needsAttention = true;
+  }
+
+  /** Raises a fault at the instruction at `pc`: it does not complete, and the block is abandoned. */
+  fault(exception: number, cfsrBits: number, pc: number): never {
+    this.pendFault(exception, cfsrBits);
+    this.signalPc = pc;
+    throw BLOCK_EXIT;
+  }
+
+  /** A word read for the exception machinery (vectors, unstacking): undefined instead of a fault. */
+  readWordQuietly(address: number): number | undefined {
+    const saved = [this.scs.cfsr, this.scs.bfar, this.synchronousException] as const;
+    try {
+      return this.ld32(address, 0);
+    } catch (error) {
+      if (error !== BLOCK_EXIT) throw error;
+      [this.scs.cfsr, this.scs.bfar, this.synchronousException] = saved;
+      return undefined;
+    }
+  }
+
+  /** A word write for stacking: false instead of a fault. */
+  writeWordQuietly(address: number, value: number): boolean {
+    const saved = [this.scs.cfsr, this.scs.bfar, this.synchronousException] as const;
+    try {
+      this.st32(address, value, 0);
+      return true;
+    } catch (error) {
+      if (error !== BLOCK_EXIT) throw error;
+      [this.scs.cfsr, this.scs.bfar, this.synchronousException] = saved;
+      return false;
+    }
+  }
+
+  // ---- helpers called from translated code ----
+
+  undefinedInstruction(pc: number): never {
+    return this.fault(EXCEPTION.usageFault, CFSR.undefinstr, pc);
+  }
+
+  noCoprocessor(pc: number): never {
+    return this.fault(EXCEPTION.usageFault, CFSR.nocp, pc);
+  }
+
+  unaligned(pc: number): never {
+    return this.fault(EXCEPTION.usageFault, CFSR.unaligned, pc);
+  }
+
+  prefetchAbort(pc: number, _reason: string): never {
+    return this.fault(EXCEPTION.busFault, CFSR.ibuserr, pc);
+  }
+
+  divideByZero(pc: number): void {
+    if (this.scs.ccr & CCR.divideByZeroTrap) this.fault(EXCEPTION.usageFault, CFSR.divbyzero, pc);
+  }
+
+  leaveThumb(): void {
+    this.thumb = false;
+    this.needsAttention = true;
+  }
+
+  exceptionReturn(excReturn: number): void {
+    exceptionReturn(this, excReturn);
+    this.needsAttention = true;
+  }
+
+  supervisorCall(_imm: number): void {
+    this.synchronousException = EXCEPTION.svCall;
+    this.needsAttention = true;
+  }
+
+  breakpoint(imm: number, pc: number): void {
+    if (imm !== SEMIHOSTING_BKPT) {
+      this.stopRequest = 'breakpoint';
+      this.signalPc = pc;
+      this.needsAttention = true;
+      throw BLOCK_EXIT;
+    }
+    const host = {
+      read8: (a: number) => this.ld8(a, pc),
+      read32: (a: number) => this.ld32(a, pc),
+      output: this.onOutput,
+    };
+    const result = semihostingCall(host, this.r[0] >>> 0, this.r[1]);
+    if (result.kind === 'exit') {
+      this.exitCode = result.status;
+      this.stopRequest = 'exit';
+      this.needsAttention = true;
+    } else {
+      this.r[0] = result.value;
+    }
+  }
+
+  private privileged(): boolean {
+    return this.ipsr !== 0 || (this.control & 1) === 0;
+  }
+
+  changeProcessorState(disable: boolean, primask: boolean, faultmask: boolean): void {
+    if (!this.privileged()) return;
+    if (primask) this.primask = disable ? 1 : 0;
+    if (faultmask && (!disable || this.executionPriority() > -1)) this.faultmask = disable ? 1 : 0;
+    this.needsAttention = true;
+  }
+
+  moveFromSpecial(sysm: number): number {
+    switch (sysm) {
+      case 8:
+        return this.msp | 0;
+      case 9:
+        return this.psp | 0;
+      case 16:
+        return this.primask;
+      case 17:
+      case 18:
+        return this.basepri;
+      case 19:
+        return this.faultmask;
+      case 20:
+        return this.control;
+      default: {
+        if (sysm > 7) return 0;
+        const apsr = this.features.dsp ? this.apsr : this.apsr & 0xf8000000;
+        return ((sysm & 4 ? 0 : apsr) | (sysm & 1 ? this.ipsr : 0)) | 0;
+      }
+    }
+  }
+
+  moveToSpecial(sysm: number, mask: number, value: number): void {
+    this.needsAttention = true;
+    if (sysm <= 3) {
+      const r = this.r;
+      if (mask & 2) {
+        r[FLAG.N] = (value >>> 31) & 1;
+        r[FLAG.Z] = (value >>> 30) & 1;
+        r[FLAG.C] = (value >>> 29) & 1;
+        r[FLAG.V] = (value >>> 28) & 1;
+        r[FLAG.Q] = (value >>> 27) & 1;
+      }
+      if (mask & 1 && this.features.dsp) r[FLAG.GE] = (value >>> 16) & 15;
+      return;
+    }
+    if (!this.privileged()) return;
+    switch (sysm) {
+      case 8:
+        if (this.usingPsp()) this.otherSp = value & ~3;
+        else this.r[13] = value & ~3;
+        return;
+      case 9:
+        if (this.usingPsp()) this.r[13] = value & ~3;
+        else this.otherSp = value & ~3;
+        return;
+      case 16:
+        this.primask = value & 1;
+        return;
+      case 17:
+        this.basepri = value & 0xff;
+        return;
+      case 18:
+        if ((value & 0xff) !== 0 && ((value & 0xff) < this.basepri || this.basepri === 0)) this.basepri = value & 0xff;
+        return;
+      case 19:
+        if (this.executionPriority() > -1 || (value & 1) === 0) this.faultmask = value & 1;
+        return;
+      case 20: {
+        const spsel = this.ipsr === 0 ? value & 2 : this.control & 2;
+        const npriv = this.v6 ? 0 : value & 1;
+        this.selectStack(spsel !== 0 && this.ipsr === 0);
+        this.control = spsel | npriv;
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  waitForInterrupt(): void {
+    this.sleeping = true;
+    this.needsAttention = true;
+  }
+
+  waitForEvent(): void {
+    if (this.eventRegister) {
+      this.eventRegister = false;
+      return;
+    }
+    this.sleeping = true;
+    this.needsAttention = true;
+  }
+
+  sendEvent(): void {
+    this.eventRegister = true;
+  }
+
+  clearExclusive(): void {
+    this.exclusiveAddress = -1;
+  }
+}
+
+export interface CpuSnapshot {
+  r: number[];
+  words: [number, number, number, number, number, number, number, number, number];
+  flags: [boolean, boolean, boolean, boolean];
+  exceptions: [number[], number[], number[], number[]];
+  prigroup: number;
+  synchronousException: number;
+  scs: SystemControlSnapshot;
+}
