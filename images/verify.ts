@@ -227,8 +227,16 @@ export function verifyImage(bytes: Uint8Array, options: VerifyOptions): VerifyRe
   return result;
 }
 
+/** Exporting a key's bytes costs more than validating a small image, so each key is prepared once. */
+const trustedCache = new WeakMap<KeyObject, TrustedKey>();
+
 function toTrusted(key: KeyObject): TrustedKey {
-  return { key, type: keyTypeOf(key), publicBytes: publicKeyBytes(key), keyHash: new Map() };
+  let trusted = trustedCache.get(key);
+  if (trusted === undefined) {
+    trusted = { key, type: keyTypeOf(key), publicBytes: publicKeyBytes(key), keyHash: new Map() };
+    trustedCache.set(key, trusted);
+  }
+  return trusted;
 }
 
 /**
