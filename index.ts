@@ -1,4 +1,4 @@
 // The public API of bootproof, for users who script it or plug in their own bootloader model.
+export * from './emulator/boot/index.ts';
 export { BootproofError, UsageError } from './emulator/common/errors.ts';
 export { Prng } from './emulator/common/prng.ts';
-export type * from './emulator/boot/index.ts';

@@ -7,8 +7,34 @@
  *   `setConfirmed(app, image)`, `readSwapState(app, image)`;
  * - clocks (clock.ts): `NoClock`, `RtcClock`, `TrustedClock`; counter ids `securityCounterId(image)`,
  *   `TIME_FLOOR_COUNTER`;
- * - `ReferenceBootloader` (reference.ts), whose extension points are listed there.
+ * - `ReferenceBootloader` (reference.ts) and its parts for mutants: `DECISION_TABLE`, the strategy classes
+ *   (`SwapScratch`, `SwapMove`, `SwapOffset`, `OverwriteOnly`, `DirectXip`), `BootRun`, `FlashArea`, `SlotImage`.
+ *
+ * Writing a mutant: subclass `ReferenceBootloader` and override ONE method, e.g.
+ *   class CounterOnTestBoot extends ReferenceBootloader {
+ *     override readonly name = 'counter-on-test-boot';
+ *     override counterMayAdvance(): boolean { return true; }
+ *   }
+ * Extension points of the loader: `readTrailer`, `decideSwapType`, `writeMagic`, `writeFlag`, `writeSwapInfo`,
+ * `writeSwapSize`, `writeUnprotectedSizes`, `writeStatusRecord`, `isStatusWritten`, `eraseSector`, `copyRegion`,
+ * `scrambleSlot`, `validateSlot`, `checkKeyValidity`, `readDependencies`, `downgradeAllowed`, `counterMayAdvance`,
+ * `bumpSecurityCounter`, `prepareImage`, `performUpdate`, `completeUpdate`, `refuseSecondary`, `maxImageSize`.
+ * A strategy's steps are protected methods of its class (`SwapScratch.toScratch`, `.primaryToSecondary`,
+ * `.scratchToPrimary`, `SwapMove.startSwap`, `.moveUp`, `OverwriteOnly.retireSecondary`, `DirectXip.select` …):
+ * subclass the strategy, and return it from an overridden `strategyFor(run)` (or `directXip()`).
  */
+export { readSwapState, runningSlot, setConfirmed, setPending, UpdateRequestError, writeUpdate } from './app.ts';
+export type { FlashArea } from './area.ts';
+export { NoClock, RtcClock, securityCounterId, TIME_FLOOR_COUNTER, TrustedClock } from './clock.ts';
+export { DECISION_TABLE, decideSwapType } from './decision.ts';
+export { ReferenceBootloader, type ValidationPurpose } from './reference.ts';
+export type { BootRun, ImageAreas } from './run.ts';
+export { DirectXip } from './strategies/direct-xip.ts';
+export { OverwriteOnly } from './strategies/overwrite-only.ts';
+export type { SwapProgress, UpdateStrategy as StrategyImplementation } from './strategies/strategy.ts';
+export { SwapMove } from './strategies/swap-move.ts';
+export { SwapOffset } from './strategies/swap-offset.ts';
+export { SwapScratch } from './strategies/swap-scratch.ts';
 export type {
   AppContext,
   BootContext,
@@ -28,3 +54,4 @@ export type {
   UpdateStrategy,
   ValidityEnforcement,
 } from './types.ts';
+export type { SlotImage } from './validate.ts';

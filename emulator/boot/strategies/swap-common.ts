@@ -1,0 +1,109 @@
+/**
+ * Pieces the swap strategies share: the status-area geometry of a slot, reading status records back, and the
+ * trailer a swap writes when it starts (swap_info, image_ok, sizes, magic last).
+ */
+import {
+  bootTrailerSize,
+  type MaxAlign,
+  scratchTrailerSize,
+  statusRecordOffset,
+  type TrailerStrategy,
+} from '../../../images/trailer.ts';
+import { type FlashArea, readArea } from '../area.ts';
+import type { ReferenceBootloader } from '../reference.ts';
+import type { BootRun } from '../run.ts';
+import type { SwapType } from '../types.ts';
+import { imageExtent } from '../validate.ts';
+
+export interface StatusGeometry {
+  readonly strategy: TrailerStrategy;
+  readonly states: number;
+  readonly writeSize: number;
+  readonly maxSectors: number;
+  readonly maxAlign: MaxAlign;
+  readonly swapOffset: boolean;
+}
+
+export function statusGeometry(run: BootRun, strategy: TrailerStrategy, states: number): StatusGeometry {
+  return {
+    strategy,
+    states,
+    writeSize: run.ctx.flash.geometry.writeUnit,
+    maxSectors: run.ctx.config.maxImageSectors,
+    maxAlign: run.format.maxAlign,
+    swapOffset: run.format.swapOffset,
+  };
+}
+
+/** `boot_trailer_sz`: bytes reserved at the end of an image slot. */
+export function slotTrailerSize(geometry: StatusGeometry): number {
+  return bootTrailerSize(geometry);
+}
+
+export function scratchTrailerBytes(geometry: StatusGeometry): number {
+  return scratchTrailerSize(geometry);
+}
+
+/** Offset in a slot of the record for sector index `index` (from 1) and `state` (from 1, swap-move: 1 = move). */
+export function recordOffset(geometry: StatusGeometry, area: FlashArea, index: number, state: number): number {
+  return statusRecordOffset({ ...geometry, slotSize: area.size }, index, state);
+}
+
+/**
+ * Which of `count` records (at pitch `writeSize` from `start`) are written, reading the area once. A unit whose
+ * read faults counts as written: its program was cut, so its step's flash work had been done.
+ */
+export function readRecords(
+  loader: ReferenceBootloader,
+  run: BootRun,
+  area: FlashArea,
+  start: number,
+  count: number,
+  writeSize: number,
+): boolean[] {
+  const bytes = readArea(run.ctx.flash, area, start, count * writeSize);
+  const written: boolean[] = [];
+  for (let i = 0; i < count; i++) written.push(loader.isStatusWritten(run, bytes[i * writeSize]));
+  return written;
+}
+
+/** Image end (TLV end) of the image at `base` in `area`, 0 when there is none to read. */
+export function imageEnd(run: BootRun, area: FlashArea, base: number, limit: number): number {
+  const end = imageExtent(run.ctx.flash, area, base, Math.min(limit, area.size - base));
+  return typeof end === 'number' ? end : 0;
+}
+
+/** Indices of the sectors of `area` holding any byte of [from, to). */
+export function sectorsIn(area: FlashArea, from: number, to: number): number[] {
+  const out: number[] = [];
+  area.sectors.forEach((sector, index) => {
+    if (sector.offset < to && sector.offset + sector.size > from) out.push(index);
+  });
+  return out;
+}
+
+/**
+ * The trailer a swap writes where its status will live: swap_info, image_ok when the request was permanent,
+ * the sizes, and the magic last, so a GOOD magic means the rest is there (FORMATS §3.3).
+ */
+export function writeSwapTrailer(
+  loader: ReferenceBootloader,
+  run: BootRun,
+  area: FlashArea,
+  image: number,
+  type: SwapType,
+  swapSize: number,
+  imageOk: boolean,
+  unprotectedSizes?: number,
+): void {
+  if (type === 'test' || type === 'perm' || type === 'revert') loader.writeSwapInfo(run, area, type, image);
+  if (imageOk) loader.writeFlag(run, area, 'imageOk');
+  if (unprotectedSizes !== undefined) loader.writeUnprotectedSizes(run, area, unprotectedSizes);
+  loader.writeSwapSize(run, area, swapSize);
+  loader.writeMagic(run, area);
+}
+
+/** A swap_size that can be resumed: inside the slot and not the erased pattern. */
+export function plausibleSwapSize(size: number, slotSize: number): boolean {
+  return size > 0 && size <= slotSize;
+}
