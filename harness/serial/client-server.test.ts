@@ -101,6 +101,19 @@ describe('SmpClient ↔ SmpServer', () => {
     ]);
   });
 
+  it('speaks SMP v2 when asked: the device answers with a v2 header', async () => {
+    const headers: number[] = [];
+    const l = link({
+      tamper: (bytes) => {
+        headers.push(decodeFrames(bytes).header.version);
+        return bytes;
+      },
+    });
+    const v2 = new SmpClient(l.transport, { version: 2 });
+    expect(await v2.echo('two')).toBe('two');
+    expect(headers).toEqual([2]);
+  });
+
   it('uploads an image chunk by chunk into the secondary, then lists, tests and confirms it', async () => {
     const image = testImage(20_000, '1.2.3+7');
     const hash = imageIdentity(image)!.hash!;
