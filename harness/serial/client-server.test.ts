@@ -224,7 +224,7 @@ describe('SmpClient ↔ SmpServer', () => {
       },
     });
     const result = await uploadImage(l.client, image);
-    expect(l.server.droppedFrames).toBe(0);
+    expect(l.server.framingErrors).toBe(0);
     expect(result.bufSize).toBe(128);
     expect(Math.max(...packets)).toBe(128); // filled to the byte, never over
     expect(data).toBe(image.length);

@@ -65,8 +65,11 @@ export class SmpServer {
   private readonly decoder: FrameDecoder;
   private readonly upload: UploadReceiver;
   private readonly handlers: ReadonlyMap<string, Handler>;
-  /** Requests dropped because their frames could not be decoded, as MCUboot silently drops them. */
-  droppedFrames = 0;
+  /**
+   * Framing faults seen (bad CRC, oversized, truncated…): the requests they carried are dropped unanswered, as
+   * MCUboot drops them. One dropped request can count several times (each orphaned continuation frame counts).
+   */
+  framingErrors = 0;
 
   constructor(options: SmpServerOptions) {
     this.flash = options.flash;
@@ -94,7 +97,7 @@ export class SmpServer {
   receive(bytes: Uint8Array): void {
     for (const event of this.decoder.push(bytes)) {
       if (event.kind === 'packet') this.serve(event.body);
-      else if (event.kind === 'error') this.droppedFrames++;
+      else if (event.kind === 'error') this.framingErrors++;
     }
   }
 
@@ -114,7 +117,7 @@ export class SmpServer {
     try {
       header = decodeHeader(packet);
     } catch {
-      this.droppedFrames++; // no header, no sequence number to answer with
+      this.framingErrors++; // no header, no sequence number to answer with: dropped like a bad frame
       return;
     }
     if (header.op !== Op.read && header.op !== Op.write) return;
