@@ -50,7 +50,12 @@ export const MUTATIONS = [
   { name: 'bad-tlv-magic', summary: 'replace the TLV info magic', invalidates: true, needs: 'image' },
   { name: 'tlv-length-past-area', summary: 'a TLV length that runs past its area', invalidates: true, needs: 'image' },
   { name: 'tlv-length-wrap', summary: 'a TLV length near 0xffff, wrapping 16-bit offsets', invalidates: true, needs: 'image' },
-  { name: 'wrong-key-resign', summary: 're-sign with an untrusted key, keeping the KEYHASH', invalidates: true, needs: 'image' },
+  {
+    name: 'wrong-key-resign',
+    summary: 're-sign with an untrusted key (derived from the seed), keeping the KEYHASH; ECDSA/RSA signature bytes vary per run',
+    invalidates: true,
+    needs: 'image',
+  },
   { name: 'swap-hash', summary: "replace the hash TLV with another image's", invalidates: true, needs: 'image+other' },
   { name: 'swap-signature', summary: "replace the signature TLV with another image's", invalidates: true, needs: 'image+other' },
   { name: 'header-size-past-image', summary: 'ih_hdr_size larger than the image', invalidates: true, needs: 'image' },
@@ -229,10 +234,12 @@ const APPLY: Readonly<Record<MutationName, Apply>> = {
     const donor = signatureTlv(parseOther(options));
     return [replaceTlvValue(bytes, image, tlv, donor.value.slice()), tlv.offset, `${tlv.name} replaced by the other image's ${donor.name}`];
   },
-  'header-size-past-image': (bytes, _image, prng) => {
-    const size = Math.min(0xffff, bytes.length + 1 + prng.below(256));
+  'header-size-past-image': (bytes, image, prng) => {
+    // Past the image end when a u16 can say so; a huge header (≥ 0xff00) otherwise.
+    const low = Math.min(image.end + 1, 0xff00);
+    const size = low + prng.below(0x10000 - low);
     new DataView(bytes.buffer).setUint16(8, size, true);
-    return [bytes, 8, `ih_hdr_size → ${hex(size)} (file is ${hex(bytes.length)} bytes)`];
+    return [bytes, 8, `ih_hdr_size → ${hex(size)} (image end ${hex(image.end)})`];
   },
   'load-address': (bytes, image, prng) => {
     const address = (image.header.loadAddr ^ (prng.nextU32() | 1)) >>> 0;

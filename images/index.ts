@@ -28,7 +28,7 @@ export {
   MUTATIONS,
   type MutationName,
 } from './corrupt.ts';
-export { ImageFormatError, ImageOptionError, KeyFileError } from './errors.ts';
+export { CorruptionError, ImageFormatError, ImageOptionError, KeyFileError } from './errors.ts';
 export { decodeHeader, encodeHeader, type ImageHeader } from './header.ts';
 export { type ImageDescription, inspectImage, type TlvDescription } from './inspect.ts';
 export { fromIntelHex, type HexSegment, toIntelHex } from './intel-hex.ts';
