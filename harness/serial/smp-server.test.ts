@@ -64,7 +64,7 @@ describe('SmpServer', () => {
     const d = device();
     const image = testImage(1000, '1.0.0');
     d.flash.load(TEST_BOARD.partitions.images[0].secondary.offset, image);
-    expect((d.ask(0, 1, 0, {})?.body.images as unknown[]).length).toBe(1);
+    expect(d.ask(0, 1, 0, {})?.body.images).toHaveLength(1);
     expect(d.ask(2, 1, 5, {})?.body).toEqual({});
     expect(d.ask(0, 1, 0, {})?.body).toEqual({ images: [] });
   });
