@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { readSwapState, setConfirmed, setPending, writeUpdate } from '../app.ts';
+import { ReferenceBootloader } from '../reference.ts';
+import type { BootOutcome, ImageConfig, UpdateStrategy } from '../types.ts';
+import {
+  boardsFor,
+  carveBoard,
+  configFor,
+  factoryImage,
+  makeDevice,
+  makeImage,
+  STRANGER,
+  STRATEGIES,
+  type TestDevice,
+} from './fixtures.ts';
+
+const loader = new ReferenceBootloader();
+
+function running(outcome: BootOutcome, image = 0): string {
+  if (outcome.kind !== 'handoff') throw new Error(`expected a hand-off, got halt: ${outcome.reason}`);
+  const { major, minor, revision } = outcome.images[image].version;
+  return `${major}.${minor}.${revision}`;
+}
+
+function setup(boardName: string, strategy: UpdateStrategy, overrides: Partial<ImageConfig> = {}, first = '1.0.0') {
+  const board = carveBoard(boardName, strategy);
+  const config = configFor(board, strategy, overrides);
+  const device = makeDevice(board, config, [factoryImage(board, config, { version: first })]);
+  return { board, config, device };
+}
+
+/** Downloads `bytes` into the update slot and requests it, as the application would. */
+function requestUpdate(device: TestDevice, bytes: Uint8Array, permanent: boolean, image = 0): void {
+  writeUpdate(device.ctx, image, bytes);
+  setPending(device.ctx, image, permanent);
+}
+
+function confirm(device: TestDevice, outcome: BootOutcome): void {
+  if (outcome.kind === 'handoff') for (const b of outcome.images) setConfirmed(device.ctx, b.image, b.slot);
+}
+
+describe.each(STRATEGIES)('%s', (strategy) => {
+  const revertible = strategy !== 'overwrite-only';
+
+  describe.each(boardsFor(strategy))('on %s', (boardName) => {
+    it('upgrades in test mode, and keeps the new image once the application confirms it', () => {
+      const { board, config, device } = setup(boardName, strategy);
+      expect(running(loader.boot(device.ctx))).toBe('1.0.0');
+      requestUpdate(device, makeImage(board, config, { version: '2.0.0' }), false);
+      const first = loader.boot(device.ctx);
+      expect(running(first)).toBe('2.0.0');
+      confirm(device, first);
+      expect(running(loader.boot(device.ctx))).toBe('2.0.0');
+      expect(running(loader.boot(device.ctx))).toBe('2.0.0');
+      if (strategy !== 'direct-xip') expect(readSwapState(device.ctx, 0).nextSwap).toBe('none');
+    });
+
+    it(`${revertible ? 'reverts' : 'cannot revert'} a test upgrade that was never confirmed`, () => {
+      const { board, config, device } = setup(boardName, strategy);
+      loader.boot(device.ctx);
+      requestUpdate(device, makeImage(board, config, { version: '2.0.0' }), false);
+      expect(running(loader.boot(device.ctx))).toBe('2.0.0');
+      const expected = revertible ? '1.0.0' : '2.0.0';
+      expect(running(loader.boot(device.ctx))).toBe(expected);
+      expect(running(loader.boot(device.ctx))).toBe(expected);
+    });
+
+    it('keeps a permanent upgrade without confirmation', () => {
+      const { board, config, device } = setup(boardName, strategy);
+      loader.boot(device.ctx);
+      requestUpdate(device, makeImage(board, config, { version: '2.0.0' }), true);
+      expect(running(loader.boot(device.ctx))).toBe('2.0.0');
+      expect(running(loader.boot(device.ctx))).toBe('2.0.0');
+    });
+
+    it('refuses an update signed by an untrusted key and leaves the primary untouched', () => {
+      const { board, config, device } = setup(boardName, strategy);
+      loader.boot(device.ctx);
+      const slot = board.partitions.images[0].primary;
+      const before = device.flash.peek(slot.offset, slot.size);
+      requestUpdate(device, makeImage(board, config, { version: '2.0.0', key: STRANGER.privateKey }), false);
+      const outcome = loader.boot(device.ctx);
+      expect(running(outcome)).toBe('1.0.0');
+      expect(outcome.log.join('\n')).toMatch(/refused|erased/);
+      expect(device.flash.peek(slot.offset, slot.size)).toEqual(before);
+      expect(running(loader.boot(device.ctx))).toBe('1.0.0');
+    });
+
+    it('refuses a downgrade', () => {
+      const { board, config, device } = setup(boardName, strategy, { downgradePrevention: 'version' }, '2.0.0');
+      loader.boot(device.ctx);
+      requestUpdate(device, makeImage(board, config, { version: '1.5.0' }), true);
+      expect(running(loader.boot(device.ctx))).toBe('2.0.0');
+      expect(running(loader.boot(device.ctx))).toBe('2.0.0');
+    });
+
+    describe('with two images', () => {
+      const twoImages = () => {
+        const board = carveBoard(boardName, strategy, 2);
+        const config = configFor(board, strategy);
+        const primaries = [0, 1].map((i) => factoryImage(board, config, { version: '1.0.0', seed: i }, i));
+        const device = makeDevice(board, config, primaries);
+        const update = (image: number, version: string, needs?: string) =>
+          makeImage(
+            board,
+            config,
+            { version, seed: image, dependencies: needs ? [{ imageId: 1 - image, version: parse(needs) }] : [] },
+            board.partitions.images[image].primary.size,
+          );
+        return { device, update };
+      };
+
+      it('installs both images when the dependency is met', () => {
+        const { device, update } = twoImages();
+        loader.boot(device.ctx);
+        requestUpdate(device, update(0, '2.0.0', '2.0.0'), true, 0);
+        requestUpdate(device, update(1, '2.0.0'), true, 1);
+        const outcome = loader.boot(device.ctx);
+        expect([running(outcome, 0), running(outcome, 1)]).toEqual(['2.0.0', '2.0.0']);
+      });
+
+      it('installs neither when the dependency is not met', () => {
+        const { device, update } = twoImages();
+        loader.boot(device.ctx);
+        requestUpdate(device, update(0, '2.0.0', '2.0.0'), true, 0);
+        const outcome = loader.boot(device.ctx);
+        expect([running(outcome, 0), running(outcome, 1)]).toEqual(['1.0.0', '1.0.0']);
+        expect(outcome.log.join('\n')).toMatch(/dependency/);
+      });
+    });
+  });
+});
+
+function parse(text: string) {
+  const [major, minor, revision] = text.split('.').map(Number);
+  return { major, minor, revision, build: 0 };
+}
