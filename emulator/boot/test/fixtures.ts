@@ -151,7 +151,9 @@ export function makeDevice(
   if (board.partitions.storage !== undefined) {
     flash.load(board.partitions.storage.offset, noise.bytes(board.partitions.storage.size));
   }
-  primaries.forEach((bytes, image) => flash.load(board.partitions.images[image].primary.offset, bytes));
+  primaries.forEach((bytes, image) => {
+    flash.load(board.partitions.images[image].primary.offset, bytes);
+  });
   const ctx: BootContext = {
     flash,
     board,
