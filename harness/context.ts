@@ -1,0 +1,146 @@
+/**
+ * Turns RunOptions into everything a run needs: the board, the bootloader configuration, the bootloader under
+ * test, the suites, and the fixtures. Bad input of any kind is a UsageError (exit 2) that names what and where.
+ * Runs identically in the main thread and in each worker.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadBoard } from '../boards/index.ts';
+import type { Board } from '../boards/types.ts';
+import type { Bootloader, ImageConfig } from '../emulator/boot/index.ts';
+import { ReferenceBootloader } from '../emulator/boot/index.ts';
+import { BootproofError, UsageError } from '../emulator/common/errors.ts';
+import { loadPublicKey, verifyImage } from '../images/index.ts';
+import { BUILTIN_SUITES } from '../suites/index.ts';
+import { parsePoints } from './fault-points.ts';
+import { Fixtures, type UpdatePair } from './fixtures.ts';
+import type { RunOptions } from './run-options.ts';
+import { isSuite, type Suite, type SuiteContext } from './suite.ts';
+
+export interface RunContext {
+  readonly options: RunOptions;
+  readonly board: Board;
+  readonly config: ImageConfig;
+  readonly bootloader: Bootloader;
+  /** Each suite with the argument that named it (for the replay command). */
+  readonly suites: readonly { readonly arg: string; readonly suite: Suite }[];
+  readonly suiteContext: SuiteContext;
+}
+
+export async function buildRunContext(options: RunOptions): Promise<RunContext> {
+  const board = loadBoard(options.board);
+  const config = boardConfig(board, options);
+  const bootloader = await loadBootloader(options.bootloader);
+  const suites = await loadSuites(options.suites);
+  const points = options.points === undefined ? undefined : parsePoints(options.points);
+  const fixtures = new Fixtures(board, config, options.seed, loadUserPair(options));
+  return { options, board, config, bootloader, suites, suiteContext: { board, config, seed: options.seed, points, fixtures } };
+}
+
+/** The board's bootloader defaults as an ImageConfig, with `--strategy` applied; suites vary it from here. */
+export function boardConfig(board: Board, options: Pick<RunOptions, 'strategy'>): ImageConfig {
+  const strategy = options.strategy ?? board.bootloader.strategy;
+  if (strategy === 'swap-scratch' && !board.partitions.scratch) {
+    throw new UsageError(`--strategy swap-scratch: board ${board.name} (${board.file}) has no scratch partition`);
+  }
+  return {
+    strategy,
+    headerSize: board.bootloader.headerSize,
+    maxAlign: board.bootloader.maxAlign as 8 | 16 | 32,
+    maxImageSectors: board.bootloader.maxImageSectors,
+    imageCount: 1,
+    validatePrimaryAtBoot: true,
+    downgradePrevention: 'none',
+    hardwareRollback: false,
+  };
+}
+
+/** The reference model, or the default export of a user's module (an instance, or a class to instantiate). */
+export async function loadBootloader(path: string | undefined): Promise<Bootloader> {
+  if (path === undefined) return new ReferenceBootloader();
+  let module: { default?: unknown };
+  try {
+    module = await import(pathToFileURL(resolve(path)).href);
+  } catch (error) {
+    throw new UsageError(`--bootloader ${path}: cannot load the module: ${(error as Error).message}`);
+  }
+  let candidate = module.default;
+  if (typeof candidate === 'function') {
+    try {
+      candidate = new (candidate as new () => unknown)();
+    } catch (error) {
+      throw new UsageError(`--bootloader ${path}: its default export could not be constructed: ${(error as Error).message}`);
+    }
+  }
+  const bootloader = candidate as Bootloader | undefined;
+  if (!bootloader || typeof bootloader.boot !== 'function' || typeof bootloader.name !== 'string') {
+    throw new UsageError(
+      `--bootloader ${path}: the default export must implement Bootloader (a 'name' string and a 'boot(ctx)' method)`,
+    );
+  }
+  return bootloader;
+}
+
+export async function loadSuites(args: readonly string[]): Promise<{ arg: string; suite: Suite }[]> {
+  if (args.length === 0) throw new UsageError('run: name at least one suite (see `bootproof suites`), or `all`');
+  const out: { arg: string; suite: Suite }[] = [];
+  for (const arg of args) {
+    if (arg === 'all') {
+      out.push(...BUILTIN_SUITES.map((suite) => ({ arg: suite.name, suite })));
+      continue;
+    }
+    if (/[\\/]|\.[cm]?[jt]s$/.test(arg)) {
+      out.push({ arg, suite: await loadSuiteFile(arg) });
+      continue;
+    }
+    const suite = BUILTIN_SUITES.find((s) => s.name === arg);
+    if (!suite) {
+      throw new UsageError(`unknown suite '${arg}': expected one of ${BUILTIN_SUITES.map((s) => s.name).join(', ')}, all, or a suite file`);
+    }
+    out.push({ arg, suite });
+  }
+  // `run all power-loss` names power-loss twice: run it once.
+  return out.filter(({ suite }, i) => out.findIndex((o) => o.suite.name === suite.name) === i);
+}
+
+async function loadSuiteFile(path: string): Promise<Suite> {
+  let module: { default?: unknown };
+  try {
+    module = await import(pathToFileURL(resolve(path)).href);
+  } catch (error) {
+    throw new UsageError(`suite file ${path}: cannot load it: ${(error as Error).message}`);
+  }
+  if (!isSuite(module.default)) {
+    throw new UsageError(`suite file ${path}: the default export must be a Suite (name, title, scenarios(ctx))`);
+  }
+  return module.default;
+}
+
+function loadUserPair(options: RunOptions): UpdatePair | undefined {
+  const given = [options.imageFrom, options.imageTo, options.key].filter((v) => v !== undefined).length;
+  if (given === 0) return undefined;
+  if (given !== 3) throw new UsageError('--image-from, --image-to and --key go together: give all three');
+  const from = readInput(options.imageFrom!, '--image-from');
+  const to = readInput(options.imageTo!, '--image-to');
+  let trustKey: ReturnType<typeof loadPublicKey>;
+  try {
+    trustKey = loadPublicKey(readInput(options.key!, '--key'), { source: options.key });
+  } catch (error) {
+    if (error instanceof BootproofError) throw new UsageError(`--key ${options.key}: ${error.message}`);
+    throw error;
+  }
+  for (const [flag, path, bytes] of [['--image-from', options.imageFrom!, from], ['--image-to', options.imageTo!, to]] as const) {
+    const result = verifyImage(bytes, { keys: [trustKey] });
+    if (!result.valid) throw new UsageError(`${flag} ${path} does not verify with --key ${options.key}: ${result.message}`);
+  }
+  return { from, to, trustKey, fromUser: true };
+}
+
+function readInput(path: string, flag: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (error) {
+    throw new UsageError(`${flag} ${path}: cannot be read: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,488 @@
+/**
+ * Runs a scenario on an emulated device: once fault-free (the recording: every action with the flash operations
+ * it performed and a snapshot taken before it), then once per fault point by forking from the snapshot of the
+ * action the cut lands in — never replaying the update from the start. The oracle judges every boot.
+ */
+import type { Board } from '../boards/types.ts';
+import type { Bootloader, TrustedKey } from '../emulator/boot/index.ts';
+import { setConfirmed, setPending, writeUpdate } from '../emulator/boot/index.ts';
+import { Prng } from '../emulator/common/prng.ts';
+import type { CutOutcome, FlashOp } from '../emulator/flash/types.ts';
+import type { BootObservation } from './device.ts';
+import { EmulatedDevice, type EmulatedSnapshot } from './emulated-device.ts';
+import type { Phase, PhasedOp } from './fault-points.ts';
+import type { Violation } from './invariants.ts';
+import { factoryFiller, Oracle, untouchableRegions } from './oracle.ts';
+import type { Scenario, ScenarioStep } from './scenario.ts';
+
+/** What the device ended in: the image names per image index, `halt`, or `crash` (the bootloader failed). */
+export type Terminal = string;
+
+export const HALT = 'halt';
+export const CRASH = 'crash';
+const UNSETTLED = 'unsettled';
+
+interface HarnessState {
+  confirmedCounters: number[];
+  /** Names running after the last settle (the factory images before the first). */
+  lastSettled: Terminal;
+}
+
+export interface RecordedAction {
+  readonly index: number;
+  readonly kind: 'download' | 'request' | 'boot' | 'confirm';
+  readonly phase: Phase;
+  readonly opStart: number;
+  readonly opEnd: number;
+  /** Index of the settle (reboot step) this action belongs to, or precedes. */
+  readonly settle: number;
+  readonly before: EmulatedSnapshot;
+  readonly state: HarnessState;
+  readonly perform: () => void;
+}
+
+export interface CaseOutcome {
+  readonly violations: Violation[];
+  readonly terminal: Terminal;
+  readonly boots: number;
+  readonly bootLog: string[];
+  /** Operations performed after the (first) cut, for sampling a second cut inside the recovery. */
+  readonly recoveryOps: readonly FlashOp[];
+  readonly journal: readonly FlashOp[];
+}
+
+export interface ExecutorOptions {
+  readonly board: Board;
+  readonly bootloader: Bootloader;
+  readonly seed: number;
+  /** Re-boot each settled state under other clock values (I-7). Default true. */
+  readonly clockChecks?: boolean;
+}
+
+const OTHER_CLOCKS = [0, 946_684_800, 4_102_444_800]; // epoch, 2000-01-01, 2100-01-01
+
+export class ScenarioExecutor {
+  readonly device: EmulatedDevice;
+  readonly oracle: Oracle;
+  private readonly scenario: Scenario;
+  private readonly options: ExecutorOptions;
+  private recording: RecordedAction[] | undefined;
+  private state: HarnessState;
+  private violations: Violation[] = [];
+  private bootLog: string[] = [];
+  private boots = 0;
+  private settleIndex = 0;
+  private settleResults: Terminal[] = [];
+  /** Per settle of the recording: every end state a boot handed off to. */
+  private settleSeen: Terminal[][] = [];
+  private readonly factory: EmulatedSnapshot;
+  private readonly factoryState: HarnessState;
+
+  constructor(scenario: Scenario, options: ExecutorOptions) {
+    this.scenario = scenario;
+    this.options = options;
+    this.device = new EmulatedDevice({
+      board: options.board,
+      config: scenario.config,
+      bootloader: options.bootloader,
+      trust: scenario.trust,
+      clock: scenario.clock,
+    });
+    this.oracle = new Oracle(scenario, options.board);
+    this.programFactory();
+    this.factory = this.device.snapshot();
+    this.factoryState = {
+      confirmedCounters: scenario.factory.primaries.map((name) => this.oracle.known(name).securityCounter),
+      lastSettled: scenario.factory.primaries.join('+'),
+    };
+    this.state = cloneState(this.factoryState);
+  }
+
+  /** The fault-free run. Its actions are what fault points fork from. */
+  record(): {
+    outcome: CaseOutcome;
+    actions: readonly RecordedAction[];
+    settleResults: readonly Terminal[];
+    settleSeen: readonly (readonly Terminal[])[];
+  } {
+    this.reset();
+    this.recording = [];
+    this.runSteps();
+    const actions = this.recording;
+    this.recording = undefined;
+    return { outcome: this.outcome([]), actions, settleResults: [...this.settleResults], settleSeen: this.settleSeen };
+  }
+
+  /** Every operation of the recording with the phase it belongs to. */
+  static phasedOps(actions: readonly RecordedAction[], journal: readonly FlashOp[]): PhasedOp[] {
+    const ops: PhasedOp[] = [];
+    for (const action of actions) {
+      for (const op of journal) {
+        if (op.index >= action.opStart && op.index < action.opEnd) ops.push({ op, phase: action.phase });
+      }
+    }
+    return ops;
+  }
+
+  /** Forks from the action's snapshot, cuts power at `atOp`, lets the device recover, and judges it. */
+  runCut(action: RecordedAction, atOp: number, outcome: CutOutcome, seed: number): CaseOutcome {
+    this.startFork(action);
+    this.device.armCut({ kind: 'op', atOp, outcome, seed });
+    this.performExpectingCut(action, atOp);
+    this.whileOff();
+    return this.afterCut();
+  }
+
+  /**
+   * A second cut inside the recovery of a first one (I-8): forks from the recording again, cuts at `first`, then
+   * cuts again at `second` (an operation of the recovery) and recovers.
+   */
+  runDoubleCut(
+    action: RecordedAction,
+    first: { atOp: number; outcome: CutOutcome },
+    second: { atOp: number; outcome: CutOutcome },
+    seed: number,
+  ): CaseOutcome {
+    this.startFork(action);
+    this.device.armCut({ kind: 'op', ...first, seed });
+    this.performExpectingCut(action, first.atOp);
+    this.whileOff();
+    this.device.armCut({ kind: 'op', ...second, seed: seed ^ 0x5bd1e995 });
+    return this.afterCut();
+  }
+
+  private whileOff(): void {
+    for (const step of this.scenario.cuts?.whileOff ?? []) this.runStep(step);
+  }
+
+  private performExpectingCut(action: RecordedAction, atOp: number): void {
+    try {
+      action.perform();
+    } catch (error) {
+      if (error instanceof CutSignal) return;
+      throw error;
+    }
+    this.device.flash.disarmPowerCut();
+    this.violations.push({
+      invariant: 'convergence',
+      message: `the cut at operation ${atOp} never landed: the bootloader did not repeat the recorded run (non-deterministic)`,
+    });
+  }
+
+  private startFork(action: RecordedAction): void {
+    this.device.restore(action.before);
+    this.state = cloneState(action.state);
+    this.violations = [];
+    this.bootLog = [];
+    this.boots = 0;
+  }
+
+  private afterCut(): CaseOutcome {
+    const cutAt = this.device.flash.opCount;
+    const terminal = this.settle('recovery');
+    return this.outcome(this.device.flash.journal.filter((op) => op.index >= cutAt), terminal);
+  }
+
+  /**
+   * Terminal states a cut at `atOp` in `action` may end in: the states on either side of the interrupted step.
+   * A cut inside a boot must let that boot's work finish (resume); only once the boot has done its last operation
+   * is the device where a plain reset would leave it — in a trial that a reset legitimately reverts.
+   */
+  static allowedAfterCut(
+    action: RecordedAction,
+    atOp: number,
+    settleResults: readonly Terminal[],
+    seen: readonly (readonly Terminal[])[],
+  ): Set<Terminal> {
+    const next = settleResults[action.settle] ?? action.state.lastSettled;
+    switch (action.kind) {
+      case 'download':
+        return new Set([action.state.lastSettled]);
+      case 'request':
+      case 'confirm':
+        return new Set([action.state.lastSettled, next]);
+      case 'boot':
+        // The boot's last operation writes its completion flags; torn, MCUboot reads them as BAD and keeps the
+        // image without a revert (FAULTS F-09): any image that ran during that step is a correct end.
+        return atOp === action.opEnd - 1
+          ? new Set([next, action.state.lastSettled, ...(seen[action.settle] ?? [])])
+          : new Set([next]);
+    }
+  }
+
+  private reset(): void {
+    this.device.restore(this.factory);
+    this.state = cloneState(this.factoryState);
+    this.violations = [];
+    this.bootLog = [];
+    this.boots = 0;
+    this.settleIndex = 0;
+    this.settleResults = [];
+    this.settleSeen = [];
+  }
+
+  private outcome(recoveryOps: readonly FlashOp[], terminal?: Terminal): CaseOutcome {
+    return {
+      violations: this.violations,
+      terminal: terminal ?? this.settleResults.at(-1) ?? this.state.lastSettled,
+      boots: this.boots,
+      bootLog: this.bootLog,
+      recoveryOps,
+      journal: this.device.flash.journal,
+    };
+  }
+
+  private programFactory(): void {
+    const { board, seed } = this.options;
+    const { factory } = this.scenario;
+    factory.primaries.forEach((name, image) => {
+      this.device.factoryLoad(board.partitions.images[image].primary.offset, this.oracle.known(name).bytes);
+    });
+    factory.secondaries?.forEach((name, image) => {
+      if (name) this.device.factoryLoad(board.partitions.images[image].secondary.offset, this.oracle.known(name).bytes);
+    });
+    for (const region of untouchableRegions(board)) this.device.factoryLoad(region.offset, factoryFiller(region, seed));
+    for (const [id, value] of factory.counters ?? []) this.device.flash.advanceCounter(id, value);
+    this.oracle.captureFactory(this.device.view());
+  }
+
+  /** Runs every step; stops early when the power goes (a cut) or the bootloader fails. */
+  private runSteps(): void {
+    for (const step of this.scenario.steps) {
+      if (!this.runStep(step)) return;
+    }
+  }
+
+  private runStep(step: ScenarioStep): boolean {
+    const device = this.device;
+    switch (step.kind) {
+      case 'download': {
+        const bytes = this.oracle.known(step.name).bytes;
+        return this.act('download', 'download', () => writeUpdate(device.appContext(), step.image, bytes));
+      }
+      case 'request': {
+        if (step.mode === 'permanent') this.noteConfirmed(step.image, this.pendingCounter(step.image));
+        return this.act('request', 'request', () => setPending(device.appContext(), step.image, step.mode === 'permanent'));
+      }
+      case 'reboot': {
+        const terminal = this.settle(undefined);
+        this.settleResults.push(terminal);
+        this.settleIndex++;
+        return terminal !== CRASH && terminal !== UNSETTLED;
+      }
+      case 'clock':
+        device.setClockSeconds(step.set);
+        return true;
+      case 'trust':
+        device.trust = { ...device.trust, keys: device.trust.keys.map((k) => (k.name === step.key ? updateKey(k, step) : k)) };
+        return true;
+      case 'bit-rot':
+        this.rot(step);
+        return true;
+    }
+  }
+
+  private pendingCounter(image: number): number {
+    const step = [...this.scenario.steps].reverse().find((s) => s.kind === 'download' && s.image === image);
+    return step?.kind === 'download' ? this.oracle.known(step.name).securityCounter : 0;
+  }
+
+  private noteConfirmed(image: number, counter: number): void {
+    this.state.confirmedCounters[image] = Math.max(this.state.confirmedCounters[image] ?? 0, counter);
+  }
+
+  /** One application action; false when the power was cut during it. */
+  private act(kind: 'download' | 'request' | 'confirm', phase: Phase, body: () => void): boolean {
+    const perform = () => {
+      const result = this.device.appAction(body);
+      if (result === 'power-cut') throw new CutSignal();
+    };
+    return this.recordAndRun(kind, phase, perform);
+  }
+
+  private recordAndRun(kind: RecordedAction['kind'], phase: Phase, perform: () => void): boolean {
+    const before = this.recording ? this.device.snapshot() : undefined;
+    const state = this.recording ? cloneState(this.state) : undefined;
+    const opStart = this.device.flash.opCount;
+    try {
+      perform();
+    } catch (error) {
+      if (error instanceof CutSignal) return false;
+      throw error;
+    }
+    if (this.recording && before && state) {
+      this.recording.push({
+        index: this.recording.length,
+        kind,
+        phase,
+        opStart,
+        opEnd: this.device.flash.opCount,
+        settle: this.settleIndex,
+        before,
+        state,
+        perform,
+      });
+    }
+    return true;
+  }
+
+  /**
+   * Power cycle, then boot until the device settles: the same images run twice in a row and neither the
+   * bootloader nor the application wrote anything. `label` is 'recovery' after a cut.
+   */
+  private settle(label: 'recovery' | undefined): Terminal {
+    const maxBoots = this.scenario.maxBoots ?? 8;
+    const factoryNames = this.scenario.factory.primaries;
+    let previous: Terminal | undefined;
+    let newImageRan = false;
+    for (let n = 0; n < maxBoots; n++) {
+      const phase: Phase = label ?? (newImageRan ? 'revert' : 'install');
+      let observation: BootObservation = { kind: 'power-cut' };
+      const booted = this.recordAndRun('boot', phase, () => {
+        observation = this.device.boot();
+        if (observation.kind === 'power-cut') throw new CutSignal();
+      });
+      this.boots++;
+      if (!booted) {
+        previous = undefined;
+        continue;
+      }
+      const obs = observation as BootObservation;
+      const bootName = `boot ${this.boots}${label ? ' after the cut' : ''}`;
+      const verdict = this.oracle.checkBoot(this.device.view(), obs, this.state, bootName);
+      this.violations.push(...verdict.violations);
+      this.bootLog.push(describeBoot(bootName, obs, verdict.names));
+      if (obs.kind === 'crash') return CRASH;
+      if (obs.kind === 'halt') {
+        if (previous === HALT && obs.flashOps === 0) return this.settled(HALT);
+        previous = obs.flashOps === 0 ? HALT : undefined;
+        continue;
+      }
+      if (obs.kind !== 'handoff') continue;
+      const terminal = verdict.names.map((n) => n ?? '?').join('+');
+      if (this.recording) this.noteSeen(terminal);
+      if (verdict.names.some((name, i) => name !== factoryNames[i])) newImageRan = true;
+      const appWrote = this.runApp(verdict.names, label);
+      if (appWrote === undefined) {
+        previous = undefined;
+        continue;
+      }
+      const crashed = this.appCrashed(verdict.names[0]);
+      if (!crashed && !appWrote && obs.flashOps === 0 && previous === terminal) return this.settled(terminal);
+      previous = crashed || appWrote ? undefined : terminal;
+    }
+    this.violations.push({
+      invariant: 'no-brick',
+      message: `the device did not settle within ${maxBoots} boots (boot loop or endless recovery)`,
+    });
+    return UNSETTLED;
+  }
+
+  private noteSeen(terminal: Terminal): void {
+    const seen = this.settleSeen[this.settleIndex] ?? [];
+    seen.push(terminal);
+    this.settleSeen[this.settleIndex] = seen;
+  }
+
+  private settled(terminal: Terminal): Terminal {
+    this.state.lastSettled = terminal;
+    if (this.options.clockChecks !== false) this.checkClockIndependence(terminal);
+    return terminal;
+  }
+
+  /**
+   * The application acts: it confirms each image whose app confirms itself. True if it wrote flash, undefined if
+   * the power was cut meanwhile.
+   */
+  private runApp(names: readonly (string | undefined)[], label: 'recovery' | undefined): boolean | undefined {
+    const confirming = names.flatMap((name, image) =>
+      name !== undefined && (this.oracle.known(name).app ?? 'confirms') === 'confirms' ? [image] : [],
+    );
+    if (confirming.length === 0 || this.appCrashed(names[0])) return false;
+    const before = this.device.flash.opCount;
+    const ok = this.act('confirm', label ?? 'confirm', () => {
+      for (const image of confirming) setConfirmed(this.device.appContext(), image);
+    });
+    if (!ok) return undefined;
+    const wrote = this.device.flash.opCount > before;
+    if (wrote) {
+      names.forEach((n, i) => {
+        if (n) this.noteConfirmed(i, this.oracle.known(n).securityCounter);
+      });
+    }
+    return wrote;
+  }
+
+  private appCrashed(name: string | undefined): boolean {
+    return name !== undefined && this.oracle.known(name).app === 'crashes';
+  }
+
+  /** I-7: the settled state boots the same way whatever the clock says. */
+  private checkClockIndependence(terminal: Terminal): void {
+    const device = this.device;
+    if (device.clock.kind === 'none') return;
+    const snapshot = device.snapshot();
+    for (const seconds of OTHER_CLOCKS) {
+      device.setClockSeconds(seconds);
+      const obs = device.boot();
+      const verdict = obs.kind === 'handoff' ? this.oracle.checkBoot(device.view(), obs, this.state, 'clock check') : undefined;
+      const got = obs.kind === 'handoff' ? verdict!.names.map((n) => n ?? '?').join('+') : obs.kind === 'halt' ? HALT : obs.kind;
+      device.restore(snapshot);
+      // A boot that installs something under another clock made an install decision, which trusted time may
+      // legitimately govern (FAULTS §3.2); I-7 is about which installed image boots.
+      const installed = (obs.kind === 'handoff' || obs.kind === 'halt') && (obs.flashOps ?? 0) > 0;
+      if (got !== terminal && !installed) {
+        this.violations.push({
+          invariant: 'clock-independence',
+          message: `the settled state booted '${terminal}', but with the clock at ${seconds} s it booted '${got}'`,
+        });
+        return;
+      }
+    }
+  }
+
+  private rot(step: Extract<ScenarioStep, { kind: 'bit-rot' }>): void {
+    const slots = this.options.board.partitions.images[step.image];
+    const slot = step.slot === 'primary' ? slots.primary : slots.secondary;
+    const prng = new Prng(`bit-rot|${step.seed}`);
+    const bytes = this.device.flash.peek(slot.offset, step.bytes);
+    for (let i = 0; i < step.flips; i++) {
+      const at = prng.below(bytes.length);
+      bytes[at] ^= 1 << prng.below(8);
+    }
+    this.device.flash.load(slot.offset, bytes);
+  }
+}
+
+/** Thrown through an action when the power was cut during it. */
+class CutSignal extends Error {}
+
+function cloneState(state: HarnessState): HarnessState {
+  return { confirmedCounters: [...state.confirmedCounters], lastSettled: state.lastSettled };
+}
+
+function updateKey(key: TrustedKey, step: Extract<ScenarioStep, { kind: 'trust' }>): TrustedKey {
+  return {
+    ...key,
+    revoked: step.revoked ?? key.revoked,
+    notBefore: step.notBefore ?? key.notBefore,
+    notAfter: step.notAfter ?? key.notAfter,
+  };
+}
+
+function describeBoot(name: string, obs: BootObservation, names: readonly (string | undefined)[]): string {
+  switch (obs.kind) {
+    case 'handoff':
+      return `${name}: hand-off to ${obs.images.map((img, i) => `image ${img.image} ${img.slot} '${names[i] ?? 'unknown bytes'}'`).join(', ')} (${obs.flashOps} flash ops)${logTail(obs.log)}`;
+    case 'halt':
+      return `${name}: halted: ${obs.reason} (${obs.flashOps} flash ops)${logTail(obs.log)}`;
+    case 'power-cut':
+      return `${name}: power cut at operation ${obs.atOp}`;
+    case 'crash':
+      return `${name}: bootloader failure: ${obs.error}`;
+  }
+}
+
+function logTail(log: readonly string[]): string {
+  return log.length > 0 ? ` — ${log.slice(-3).join('; ')}` : '';
+}

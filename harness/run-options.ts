@@ -1,0 +1,78 @@
+/**
+ * What a run is asked to do, as plain data: the CLI builds it, the runner hands it to every worker thread, and
+ * the replay command of each failure is printed from it.
+ */
+import type { UpdateStrategy } from '../boards/types.ts';
+import { UsageError } from '../emulator/common/errors.ts';
+
+export interface RunOptions {
+  /** Suite names or suite file paths, as the user typed them. */
+  readonly suites: readonly string[];
+  /** Board name or board file path. */
+  readonly board: string;
+  readonly strategy?: UpdateStrategy;
+  /** A module whose default export implements `Bootloader` (default: the reference model). */
+  readonly bootloader?: string;
+  readonly imageFrom?: string;
+  readonly imageTo?: string;
+  /** Public key (PEM) the device trusts for the user's images. */
+  readonly key?: string;
+  /** `all`, `interesting` or `random:N`; undefined lets each suite choose. */
+  readonly points?: string;
+  readonly seed: number;
+  /** Worker threads; 0 runs every case in this thread (no hang protection). */
+  readonly jobs: number;
+  readonly shard?: { readonly index: number; readonly count: number };
+  /** Run only the cases with these ids. */
+  readonly only?: readonly string[];
+  /** Per-case budget before a worker is presumed hung in the bootloader (default 20 s). */
+  readonly caseTimeoutMs?: number;
+}
+
+export function parseShard(text: string): { index: number; count: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(text);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count) {
+    throw new UsageError(`--shard '${text}': expected i/n with 1 ≤ i ≤ n (e.g. 2/4)`);
+  }
+  return { index, count };
+}
+
+export function parseSeed(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 0xffffffff) {
+    throw new UsageError(`--seed '${text}': expected an integer from 0 to 4294967295`);
+  }
+  return Number(text);
+}
+
+export function parseJobs(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 256) throw new UsageError(`--jobs '${text}': expected an integer from 0 to 256`);
+  return Number(text);
+}
+
+const STRATEGIES: readonly UpdateStrategy[] = ['overwrite-only', 'swap-scratch', 'swap-move', 'swap-offset', 'direct-xip'];
+
+export function parseStrategy(text: string): UpdateStrategy {
+  if (!STRATEGIES.includes(text as UpdateStrategy)) {
+    throw new UsageError(`--strategy '${text}': expected one of ${STRATEGIES.join(', ')}`);
+  }
+  return text as UpdateStrategy;
+}
+
+/** The one command line that replays `id` exactly. */
+export function replayCommand(options: RunOptions, suite: string, id: string): string {
+  const parts = ['npx bootproof run', quote(suite), '--board', quote(options.board)];
+  if (options.strategy) parts.push('--strategy', options.strategy);
+  if (options.bootloader) parts.push('--bootloader', quote(options.bootloader));
+  if (options.imageFrom) parts.push('--image-from', quote(options.imageFrom));
+  if (options.imageTo) parts.push('--image-to', quote(options.imageTo));
+  if (options.key) parts.push('--key', quote(options.key));
+  if (options.points) parts.push('--points', options.points);
+  parts.push('--only', quote(id), '--seed', String(options.seed));
+  return parts.join(' ');
+}
+
+function quote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,292 @@
+/**
+ * One run's cases: planned from the fault-free recordings, executed one by one. The main thread plans (to
+ * count, shard and report); each worker holds its own Session over the same context, so the recordings it forks
+ * from are its own, built deterministically from the same seed.
+ */
+import { Prng } from '../emulator/common/prng.ts';
+import { FlashRuleViolation } from '../emulator/flash/index.ts';
+import type { CutOutcome, FlashOp } from '../emulator/flash/types.ts';
+import type { RunContext } from './context.ts';
+import { type CaseOutcome, CRASH, HALT, type RecordedAction, ScenarioExecutor, type Terminal } from './executor.ts';
+import { type FlashLayout, type Phase, type PointSelection, selectOps } from './fault-points.ts';
+import type { Violation } from './invariants.ts';
+import type { CaseResult } from './results.ts';
+import { replayCommand } from './run-options.ts';
+import type { Scenario } from './scenario.ts';
+import { trailerRegions } from './trailer-regions.ts';
+
+export type CaseSpec =
+  | { readonly kind: 'skip'; readonly note: string }
+  | { readonly kind: 'clean' }
+  | { readonly kind: 'cut'; readonly action: number; readonly atOp: number; readonly outcome: CutOutcome }
+  | {
+      readonly kind: 'double';
+      readonly action: number;
+      readonly atOp: number;
+      readonly outcome: CutOutcome;
+      readonly sample: number;
+      readonly secondOutcome: CutOutcome;
+    };
+
+export interface PlannedCase {
+  readonly suite: number;
+  readonly scenario: number;
+  readonly id: string;
+  readonly title: string;
+  readonly spec: CaseSpec;
+}
+
+interface Recorded {
+  readonly executor: ScenarioExecutor;
+  readonly actions: readonly RecordedAction[];
+  readonly settleResults: readonly Terminal[];
+  readonly settleSeen: readonly (readonly Terminal[])[];
+  readonly clean: CaseOutcome;
+  readonly journal: readonly FlashOp[];
+}
+
+const DEFAULT_POINTS: PointSelection = { kind: 'all' };
+
+export class Session {
+  private readonly scenarios: (readonly Scenario[])[];
+  private readonly skips: (string | undefined)[];
+  private readonly recorded = new Map<string, Recorded>();
+
+  constructor(readonly ctx: RunContext) {
+    this.skips = ctx.suites.map(({ suite }) => suite.skip?.(ctx.suiteContext));
+    this.scenarios = ctx.suites.map(({ suite }, i) => (this.skips[i] ? [] : suite.scenarios(ctx.suiteContext)));
+  }
+
+  /** Every case of the run, in a deterministic order (the order shards split and reports list). */
+  plan(): PlannedCase[] {
+    const cases: PlannedCase[] = [];
+    this.ctx.suites.forEach(({ suite }, s) => {
+      const skip = this.skips[s];
+      if (skip) {
+        cases.push({ suite: s, scenario: -1, id: 'skipped', title: suite.title, spec: { kind: 'skip', note: skip } });
+        return;
+      }
+      this.scenarios[s].forEach((scenario, n) => {
+        cases.push(...this.planScenario(s, n, scenario));
+      });
+    });
+    return cases;
+  }
+
+  private planScenario(s: number, n: number, scenario: Scenario): PlannedCase[] {
+    if (scenario.skip) {
+      return [{ suite: s, scenario: n, id: `${scenario.id}/clean`, title: scenario.title, spec: { kind: 'skip', note: scenario.skip } }];
+    }
+    const cases: PlannedCase[] = [{ suite: s, scenario: n, id: `${scenario.id}/clean`, title: scenario.title, spec: { kind: 'clean' } }];
+    const cuts = scenario.cuts;
+    if (!cuts) return cases;
+    const rec = this.record(s, n);
+    const phased = ScenarioExecutor.phasedOps(rec.actions, rec.journal).filter(
+      ({ phase }) => !cuts.phases || cuts.phases.includes(phase),
+    );
+    const points = this.ctx.suiteContext.points ?? cuts.points ?? DEFAULT_POINTS;
+    const chosen = selectOps(phased, points, this.layout(scenario), this.ctx.options.seed);
+    for (const { op, phase } of chosen) {
+      const action = rec.actions.findIndex((a) => op.index >= a.opStart && op.index < a.opEnd);
+      const lastOfAction = op.index === rec.actions[action].opEnd - 1;
+      for (const outcome of cuts.outcomes) {
+        // A completed op k leaves the same state as a cut before op k+1 of the same action: only keep it at the end.
+        if (outcome === 'completed' && !lastOfAction) continue;
+        const id = pointId(scenario.id, phase, op.index, outcome);
+        const title = `${scenario.title}: cut ${outcome} at op ${op.index} (${op.kind} 0x${op.offset.toString(16)}, ${phase})`;
+        if (cuts.singleCuts !== false) {
+          cases.push({ suite: s, scenario: n, id, title, spec: { kind: 'cut', action, atOp: op.index, outcome } });
+        }
+        for (let sample = 0; sample < (cuts.secondCuts ?? 0); sample++) {
+          const secondOutcome = cuts.outcomes[sample % cuts.outcomes.length];
+          cases.push({
+            suite: s,
+            scenario: n,
+            id: `${id}+second${sample}/${secondOutcome}`,
+            title: `${title}, then a second cut (${secondOutcome}) inside the recovery`,
+            spec: { kind: 'double', action, atOp: op.index, outcome, sample, secondOutcome },
+          });
+        }
+      }
+    }
+    return cases;
+  }
+
+  private layout(scenario: Scenario): FlashLayout {
+    const { board } = this.ctx;
+    const starts: number[] = [];
+    let at = 0;
+    for (const size of board.flash.sectors) {
+      starts.push(at);
+      at += size;
+    }
+    return {
+      trailers: trailerRegions(board, scenario.config),
+      sectorOf: (offset) => {
+        let lo = 0;
+        let hi = starts.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >> 1;
+          if (starts[mid] <= offset) lo = mid;
+          else hi = mid - 1;
+        }
+        return lo;
+      },
+    };
+  }
+
+  private record(s: number, n: number): Recorded {
+    const key = `${s}/${n}`;
+    let rec = this.recorded.get(key);
+    if (!rec) {
+      const executor = new ScenarioExecutor(this.scenarios[s][n], {
+        board: this.ctx.board,
+        bootloader: this.ctx.bootloader,
+        seed: this.ctx.options.seed,
+      });
+      const { outcome, actions, settleResults, settleSeen } = executor.record();
+      rec = { executor, actions, settleResults, settleSeen, clean: outcome, journal: outcome.journal };
+      this.recorded.set(key, rec);
+    }
+    return rec;
+  }
+
+  /** Runs one case and judges it. Never throws for anything the bootloader does. */
+  runCase(planned: PlannedCase): CaseResult {
+    const started = performance.now();
+    const { arg, suite } = this.ctx.suites[planned.suite];
+    const seed = new Prng(`${this.ctx.options.seed}|${suite.name}|${planned.id}`).nextU32();
+    const base = {
+      suite: suite.name,
+      id: planned.id,
+      title: planned.title,
+      seed,
+      replay: replayCommand(this.ctx.options, arg, planned.id),
+    };
+    if (planned.spec.kind === 'skip') {
+      return { ...base, status: 'skip', violations: [], journal: [], bootLog: [], note: planned.spec.note, boots: 0, durationMs: 0 };
+    }
+    const scenario = this.scenarios[planned.suite][planned.scenario];
+    let executed: ReturnType<Session['execute']>;
+    try {
+      executed = this.execute(planned.spec, scenario, this.record(planned.suite, planned.scenario), seed);
+    } catch (error) {
+      // The application side could not go on over what the bootloader left on flash (a write-once unit it
+      // programmed, a flash rule): that is the bootloader's failure at this point, not the harness's.
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const invariant = error instanceof FlashRuleViolation ? 'flash-discipline' : 'no-brick';
+      return {
+        ...base,
+        status: 'fail',
+        violations: [{ invariant, message: `the scenario could not go on: ${message}` }],
+        journal: [],
+        bootLog: [],
+        boots: 0,
+        durationMs: performance.now() - started,
+      };
+    }
+    const { outcome, violations, focus, note } = executed;
+    let status: CaseResult['status'] = violations.length > 0 ? 'fail' : 'pass';
+    let shown = violations;
+    let shownNote = note;
+    if (scenario.demonstrates) {
+      const hit = violations.find((v) => v.invariant === scenario.demonstrates!.invariant);
+      if (hit) {
+        status = 'pass';
+        shown = [];
+        shownNote = `demonstrated: ${scenario.demonstrates.what} — ${hit.message}`;
+      } else {
+        status = 'fail';
+        shown = [
+          ...violations,
+          {
+            invariant: scenario.demonstrates.invariant,
+            message: `expected this configuration to show '${scenario.demonstrates.what}', but the device ended on '${outcome.terminal}'`,
+          },
+        ];
+      }
+    }
+    const failed = status === 'fail';
+    return {
+      ...base,
+      status,
+      violations: shown,
+      journal: failed ? journalAround(outcome.journal, focus) : [],
+      bootLog: failed ? outcome.bootLog : [],
+      note: shownNote,
+      boots: outcome.boots,
+      durationMs: performance.now() - started,
+    };
+  }
+
+  private execute(
+    spec: Exclude<CaseSpec, { kind: 'skip' }>,
+    scenario: Scenario,
+    rec: Recorded,
+    seed: number,
+  ): { outcome: CaseOutcome; violations: Violation[]; focus: number; note?: string } {
+    if (spec.kind === 'clean') {
+      const outcome = rec.clean;
+      const violations = [...outcome.violations];
+      const expected = terminalOf(scenario.expect);
+      const acceptable = new Set([expected, ...(scenario.alsoAcceptable ?? []).map(terminalOf)]);
+      if (!acceptable.has(outcome.terminal) && outcome.terminal !== CRASH) {
+        violations.push({
+          invariant: outcome.terminal === HALT ? 'no-brick' : 'convergence',
+          message: `without faults the device ended on '${outcome.terminal}', expected '${expected}'`,
+        });
+      }
+      return { outcome, violations, focus: outcome.journal.at(-1)?.index ?? 0 };
+    }
+    const action = rec.actions[spec.action];
+    const executor = rec.executor;
+    const single = executor.runCut(action, spec.atOp, spec.outcome, seed);
+    if (spec.kind === 'cut') {
+      const violations = [...single.violations];
+      const allowed = ScenarioExecutor.allowedAfterCut(action, spec.atOp, rec.settleResults, rec.settleSeen);
+      for (const also of scenario.alsoAcceptable ?? []) allowed.add(terminalOf(also));
+      checkTerminal(single, allowed, spec.atOp, violations);
+      return { outcome: single, violations, focus: spec.atOp };
+    }
+    const candidates = single.recoveryOps;
+    if (candidates.length === 0) {
+      return { outcome: single, violations: [...single.violations], focus: spec.atOp, note: 'the recovery performed no flash operation: no second cut to make' };
+    }
+    const second = candidates[new Prng(`second|${seed}|${spec.sample}`).below(candidates.length)];
+    const double = executor.runDoubleCut(action, { atOp: spec.atOp, outcome: spec.outcome }, { atOp: second.index, outcome: spec.secondOutcome }, seed);
+    const violations = [...double.violations];
+    if (double.terminal !== single.terminal && double.terminal !== CRASH) {
+      violations.push({
+        invariant: 'idempotent-recovery',
+        message: `a second cut (${spec.secondOutcome}) at op ${second.index} of the recovery ended on '${double.terminal}'; the single cut at op ${spec.atOp} ended on '${single.terminal}'`,
+      });
+    }
+    return { outcome: double, violations, focus: second.index };
+  }
+}
+
+function checkTerminal(outcome: CaseOutcome, allowed: ReadonlySet<Terminal>, atOp: number, violations: Violation[]): void {
+  if (allowed.has(outcome.terminal) || outcome.terminal === CRASH) return;
+  if (violations.some((v) => v.invariant === 'no-brick')) return;
+  violations.push({
+    invariant: outcome.terminal === HALT ? 'no-brick' : 'convergence',
+    message: `after the cut at op ${atOp} the device settled on '${outcome.terminal}'; expected ${[...allowed].map((t) => `'${t}'`).join(' or ')}`,
+  });
+}
+
+function terminalOf(expect: readonly string[] | 'halt'): Terminal {
+  return expect === 'halt' ? HALT : expect.join('+');
+}
+
+export function pointId(scenario: string, phase: Phase, op: number, outcome: CutOutcome): string {
+  return `${scenario}/${phase}/op${op}/${outcome}`;
+}
+
+function journalAround(journal: readonly FlashOp[], focus: number): string[] {
+  return journal
+    .filter((op) => op.index >= focus - 4 && op.index <= focus + 4)
+    .map(
+      (op) =>
+        `${op.index === focus ? '>' : ' '} #${op.index} ${op.kind} 0x${op.offset.toString(16)}+${op.length} at ${op.startUs} us: ${op.result}`,
+    );
+}

@@ -1,0 +1,20 @@
+/** The byte ranges holding trailers and status areas (and the whole scratch area), for `--points interesting`. */
+import type { Board, FlashRegion } from '../boards/types.ts';
+import type { ImageConfig } from '../emulator/boot/index.ts';
+import { bootTrailerSize, bootWriteSize, STATUS_STATES, type TrailerStrategy } from '../images/index.ts';
+
+export function trailerRegions(board: Board, config: ImageConfig): FlashRegion[] {
+  const states = STATUS_STATES[config.strategy as TrailerStrategy] ?? 3;
+  const size = bootTrailerSize({
+    states,
+    writeSize: bootWriteSize(board.flash.writeUnit),
+    maxSectors: config.maxImageSectors,
+    maxAlign: config.maxAlign,
+    swapOffset: config.strategy === 'swap-offset',
+  });
+  const regions: FlashRegion[] = board.partitions.images.flatMap(({ primary, secondary }) =>
+    [primary, secondary].map((slot) => ({ offset: slot.offset + slot.size - Math.min(size, slot.size), size: Math.min(size, slot.size) })),
+  );
+  if (board.partitions.scratch) regions.push(board.partitions.scratch);
+  return regions;
+}
