@@ -1,31 +1,16 @@
 /**
- * The image group's view of a device's flash, as Zephyr's img_mgmt computes it (img_mgmt_state.c): what each slot
- * holds (version, hash TLV digest, bootable), the flags derived from the trailers, and the trailer writes of
- * "test" and "confirm" (bootutil_public.c boot_set_pending / boot_set_confirmed, FORMATS.md §3.12). Every trailer
- * byte goes through images/trailer.ts, the one trailer definition.
+ * The image group's view of a device, as Zephyr's img_mgmt reports it (img_mgmt_state.c): what each slot holds
+ * (version, hash TLV digest, bootable) and the flags that follow from the next swap type. The trailer reads and
+ * writes and the swap decision are the application-side operations of emulator/boot (boot_set_pending,
+ * boot_set_confirmed, the decision table), so the SMP server and the bootloader can never disagree about them.
  */
-import type { Board, FlashRegion } from '../../boards/types.ts';
-import type { Flash } from '../../emulator/flash/types.ts';
-import {
-  encodeMagicWrite,
-  encodeSwapInfo,
-  encodeTrailerWrite,
-  FLAG_SET_VALUE,
-  FlagState,
-  ImageFlag,
-  MagicState,
-  type MaxAlign,
-  readTrailer,
-  SwapType,
-  type TrailerState,
-  trailerLayout,
-} from '../../images/index.ts';
+import type { FlashRegion } from '../../boards/types.ts';
+import { type AppContext, readSwapState, runningSlot, type SlotName, setConfirmed, setPending, UpdateRequestError } from '../../emulator/boot/index.ts';
+import { ImageFlag } from '../../images/index.ts';
 import { imageIdentity } from './image-hash.ts';
 import type { ImageSlotState } from './smp.ts';
 
-export type DeviceBoard = Pick<Board, 'partitions' | 'bootloader'>;
-
-/** A refused state change, as an MGMT_ERR name the server answers with. */
+/** A refused command, as the MGMT_ERR name the server answers with. */
 export class CommandRefused extends Error {
   readonly rc: 'EBADSTATE' | 'ENOENT' | 'EINVAL';
   constructor(rc: CommandRefused['rc'], message: string) {
@@ -34,44 +19,51 @@ export class CommandRefused extends Error {
   }
 }
 
-interface SlotRef {
-  readonly image: number;
-  /** 0 = primary (the running slot), 1 = secondary. */
-  readonly slot: 0 | 1;
-  readonly region: FlashRegion;
-}
-
-function slotsOf(board: DeviceBoard): SlotRef[] {
-  return board.partitions.images.flatMap((pair, image) => [
-    { image, slot: 0 as const, region: pair.primary },
-    { image, slot: 1 as const, region: pair.secondary },
-  ]);
-}
-
-function trailerOf(flash: Flash, board: DeviceBoard, region: FlashRegion): TrailerState {
-  return readTrailer((offset, length) => flash.read(region.offset + offset, length), {
-    slotSize: region.size,
-    maxAlign: board.bootloader.maxAlign as MaxAlign,
-    swapOffset: board.bootloader.strategy === 'swap-offset',
-    erasedValue: flash.geometry.erasedValue,
-  });
-}
+const SLOTS: readonly SlotName[] = ['primary', 'secondary'];
 
 /**
- * MCUboot's swap-type decision table (FORMATS.md §3.2), as the application reads it to report pending and
- * confirmed. Row I only exists in swap-offset builds.
+ * Where an image starts in a slot: one sector in for the secondary of swap-offset builds (FORMATS.md §3.7), at the
+ * start everywhere else.
  */
-function nextSwapType(primary: TrailerState, secondary: TrailerState, swapOffset: boolean): number {
-  const sGood = secondary.magic === MagicState.GOOD;
-  if (swapOffset && sGood && secondary.imageOk === FlagState.UNSET && secondary.copyDone === FlagState.SET) {
-    return SwapType.REVERT;
+export function imageRegion(app: AppContext, image: number, slot: SlotName): FlashRegion {
+  const region = app.board.partitions.images[image][slot];
+  if (app.config.strategy !== 'swap-offset' || slot !== 'secondary') return region;
+  const skip = app.flash.sectorAt(region.offset).size;
+  return { offset: region.offset + skip, size: region.size - skip };
+}
+
+/** The slot an upload writes: the one not running (the secondary, except in direct-xip when it runs). */
+export function updateRegion(app: AppContext, image: number): FlashRegion | undefined {
+  if (image >= app.config.imageCount) return undefined;
+  return imageRegion(app, image, runningSlot(app, image) === 'primary' ? 'secondary' : 'primary');
+}
+
+/** The `images` array of an image-state answer: one entry per slot that holds a parseable image. */
+export function listImages(app: AppContext): ImageSlotState[] {
+  const out: ImageSlotState[] = [];
+  for (let image = 0; image < app.config.imageCount; image++) {
+    const swap = readSwapState(app, image).nextSwap;
+    const running = runningSlot(app, image);
+    SLOTS.forEach((slot, index) => {
+      const region = imageRegion(app, image, slot);
+      const found = imageIdentity(app.flash.read(region.offset, region.size));
+      if (found === undefined) return;
+      const active = slot === running;
+      out.push({
+        image,
+        slot: index,
+        version: versionText(found.header.version),
+        hash: found.hash,
+        bootable: (found.header.flags & ImageFlag.NON_BOOTABLE) === 0,
+        pending: !active && (swap === 'test' || swap === 'perm'),
+        // img_mgmt_state_flags: the running slot is confirmed unless a revert is due; then the other one is.
+        confirmed: swap === 'revert' ? !active : active,
+        active,
+        permanent: !active && swap === 'perm',
+      });
+    });
   }
-  if (sGood && secondary.imageOk === FlagState.UNSET) return SwapType.TEST;
-  if (sGood && secondary.imageOk === FlagState.SET) return SwapType.PERM;
-  if (primary.magic === MagicState.GOOD && primary.imageOk === FlagState.UNSET && primary.copyDone === FlagState.SET) {
-    return SwapType.REVERT;
-  }
-  return SwapType.NONE;
+  return out;
 }
 
 /** Zephyr's version string: `maj.min.rev`, with `.build` only when the build number is not 0. */
@@ -79,72 +71,23 @@ function versionText(v: { major: number; minor: number; revision: number; build:
   return `${v.major}.${v.minor}.${v.revision}${v.build === 0 ? '' : `.${v.build}`}`;
 }
 
-/** The `images` array of an image-state answer: one entry per slot that holds a parseable image. */
-export function listImages(flash: Flash, board: DeviceBoard): ImageSlotState[] {
-  const out: ImageSlotState[] = [];
-  const swapOffset = board.bootloader.strategy === 'swap-offset';
-  board.partitions.images.forEach((pair, image) => {
-    const swap = nextSwapType(trailerOf(flash, board, pair.primary), trailerOf(flash, board, pair.secondary), swapOffset);
-    for (const ref of slotsOf(board).filter((s) => s.image === image)) {
-      const parsed = imageIdentity(flash.read(ref.region.offset, ref.region.size));
-      if (parsed === undefined) continue;
-      const active = ref.slot === 0;
-      out.push({
-        image,
-        slot: ref.slot,
-        version: versionText(parsed.header.version),
-        hash: parsed.hash,
-        bootable: (parsed.header.flags & ImageFlag.NON_BOOTABLE) === 0,
-        pending: !active && (swap === SwapType.TEST || swap === SwapType.PERM),
-        // img_mgmt_state_flags: the running slot is confirmed unless a revert is due; then the other one is.
-        confirmed: swap === SwapType.REVERT ? !active : active,
-        active,
-        permanent: !active && swap === SwapType.PERM,
-      });
+/**
+ * Image state write (FORMATS.md §8): `confirm` without a hash, or with the running image's, confirms it; a hash of
+ * the other slot marks it for a test boot, or permanently with `confirm`.
+ */
+export function writeImageState(app: AppContext, hash: Uint8Array | undefined, confirm: boolean): void {
+  const target = hash === undefined ? undefined : listImages(app).find((s) => s.hash !== undefined && Buffer.from(s.hash).equals(Buffer.from(hash)));
+  if (hash !== undefined && target === undefined) throw new CommandRefused('ENOENT', 'no slot holds that hash');
+  const image = target?.image ?? 0;
+  try {
+    if (target === undefined || target.active === true) {
+      if (!confirm) throw new CommandRefused(target === undefined ? 'EINVAL' : 'EBADSTATE', 'only another slot can be marked for test');
+      setConfirmed(app, image);
+    } else {
+      setPending(app, image, confirm);
     }
-  });
-  return out;
-}
-
-/** Finds the slot whose image hash TLV equals `hash`. */
-export function findSlotByHash(flash: Flash, board: DeviceBoard, hash: Uint8Array): ImageSlotState | undefined {
-  return listImages(flash, board).find((s) => s.hash !== undefined && Buffer.from(s.hash).equals(Buffer.from(hash)));
-}
-
-/** boot_set_pending on image `image`'s secondary: magic, then image_ok when permanent, then swap_info. */
-export function setPending(flash: Flash, board: DeviceBoard, image: number, permanent: boolean): void {
-  const region = board.partitions.images[image].secondary;
-  const trailer = trailerOf(flash, board, region);
-  if (trailer.magic === MagicState.GOOD) return; // already pending
-  if (trailer.magic === MagicState.BAD) {
-    throw new CommandRefused('EBADSTATE', `image ${image} secondary trailer magic is corrupt; it will not be booted`);
+  } catch (error) {
+    if (error instanceof UpdateRequestError) throw new CommandRefused('EBADSTATE', error.message);
+    throw error;
   }
-  const layout = trailerLayoutOf(board, region);
-  const erased = flash.geometry.erasedValue;
-  const unit = flash.geometry.writeUnit;
-  flash.program(region.offset + layout.magicWrite.offset, encodeMagicWrite(board.bootloader.maxAlign as MaxAlign, erased));
-  if (permanent) flash.program(region.offset + layout.imageOk, encodeTrailerWrite(Uint8Array.of(FLAG_SET_VALUE), unit, erased));
-  const swapInfo = encodeSwapInfo(permanent ? SwapType.PERM : SwapType.TEST, image);
-  flash.program(region.offset + layout.swapInfo, encodeTrailerWrite(Uint8Array.of(swapInfo), unit, erased));
-}
-
-/** boot_set_confirmed on image `image`'s primary: image_ok when the magic is good and image_ok unset. */
-export function setConfirmed(flash: Flash, board: DeviceBoard, image: number): void {
-  const region = board.partitions.images[image].primary;
-  const trailer = trailerOf(flash, board, region);
-  if (trailer.magic === MagicState.BAD) {
-    throw new CommandRefused('EBADSTATE', `image ${image} primary trailer magic is corrupt`);
-  }
-  if (trailer.magic !== MagicState.GOOD || trailer.imageOk !== FlagState.UNSET) return;
-  const layout = trailerLayoutOf(board, region);
-  const erased = flash.geometry.erasedValue;
-  flash.program(region.offset + layout.imageOk, encodeTrailerWrite(Uint8Array.of(FLAG_SET_VALUE), flash.geometry.writeUnit, erased));
-}
-
-function trailerLayoutOf(board: DeviceBoard, region: FlashRegion): ReturnType<typeof trailerLayout> {
-  return trailerLayout({
-    slotSize: region.size,
-    maxAlign: board.bootloader.maxAlign as MaxAlign,
-    swapOffset: board.bootloader.strategy === 'swap-offset',
-  });
 }

@@ -8,10 +8,10 @@
  */
 import { z } from 'zod';
 import type { FlashRegion } from '../../boards/types.ts';
-import type { Flash } from '../../emulator/flash/types.ts';
+import { type AppContext, runningSlot } from '../../emulator/boot/index.ts';
 import { SmpProtocolError } from './errors.ts';
 import { encodeFrames, FrameDecoder } from './framing.ts';
-import { CommandRefused, type DeviceBoard, findSlotByHash, listImages, setConfirmed, setPending } from './image-state.ts';
+import { CommandRefused, listImages, updateRegion, writeImageState } from './image-state.ts';
 import {
   decodeHeader,
   decodeMessage,
@@ -27,8 +27,8 @@ import {
 import { UploadReceiver } from './upload-receiver.ts';
 
 export interface SmpServerOptions {
-  readonly flash: Flash;
-  readonly board: DeviceBoard;
+  /** The device's flash, board and bootloader configuration, as the running application sees them. */
+  readonly app: AppContext;
   /** Where the device's bytes go (the other end of the pipe). */
   readonly send: (bytes: Uint8Array) => void;
   /** The receive buffer reported as `buf_size` and enforced on every request (MCUboot's default is 512). */
@@ -36,7 +36,7 @@ export interface SmpServerOptions {
   readonly bufCount?: number;
   /** Called after the answer to a reset request was sent. */
   readonly onReset?: () => void;
-  /** The slot an upload of image N writes; its secondary unless said otherwise (MCUboot serial recovery: primary). */
+  /** The region an upload of image N writes: the slot not running unless said otherwise (serial recovery: primary). */
   readonly uploadSlot?: (image: number) => FlashRegion | undefined;
 }
 
@@ -56,8 +56,7 @@ const EchoSchema = z.object({ d: z.string() });
 type Handler = (body: SmpBody) => SmpBody;
 
 export class SmpServer {
-  private readonly flash: Flash;
-  private readonly board: DeviceBoard;
+  private readonly app: AppContext;
   private readonly send: (bytes: Uint8Array) => void;
   private readonly bufSize: number;
   private readonly bufCount: number;
@@ -72,17 +71,15 @@ export class SmpServer {
   framingErrors = 0;
 
   constructor(options: SmpServerOptions) {
-    this.flash = options.flash;
-    this.board = options.board;
+    this.app = options.app;
     this.send = options.send;
     this.bufSize = options.bufSize ?? 512;
     this.bufCount = options.bufCount ?? 1;
     this.onReset = options.onReset;
     this.decoder = new FrameDecoder({ maxPacketBytes: this.bufSize });
-    const uploadSlot = options.uploadSlot ?? ((image: number) => this.board.partitions.images[image]?.secondary);
-    this.upload = new UploadReceiver(this.flash, uploadSlot);
+    this.upload = new UploadReceiver(this.app.flash, options.uploadSlot ?? ((image) => updateRegion(this.app, image)));
     this.handlers = new Map<string, Handler>([
-      [key(Op.read, Group.image, ImageCommand.state), () => ({ images: listImages(this.flash, this.board) })],
+      [key(Op.read, Group.image, ImageCommand.state), () => ({ images: listImages(this.app) })],
       [key(Op.write, Group.image, ImageCommand.state), (body) => this.stateWrite(body)],
       [key(Op.write, Group.image, ImageCommand.upload), (body) => ({ rc: 0, ...this.upload.receive(parse(UploadSchema, body)) })],
       [key(Op.write, Group.image, ImageCommand.erase), (body) => this.erase(body)],
@@ -144,26 +141,22 @@ export class SmpServer {
 
   private stateWrite(body: SmpBody): SmpBody {
     const { hash, confirm = false } = parse(StateWriteSchema, body);
-    const target = hash === undefined ? undefined : findSlotByHash(this.flash, this.board, hash);
-    if (hash !== undefined && target === undefined) throw new CommandRefused('ENOENT', 'no slot holds that hash');
-    const image = target?.image ?? 0;
-    if (confirm && (target === undefined || target.slot === 0)) setConfirmed(this.flash, this.board, image);
-    else if (target === undefined) throw new CommandRefused('EINVAL', 'test needs a hash');
-    else if (target.slot === 0) throw new CommandRefused('EBADSTATE', 'the running image cannot be marked for test');
-    else setPending(this.flash, this.board, image, confirm);
-    return { images: listImages(this.flash, this.board) };
+    writeImageState(this.app, hash, confirm);
+    return { images: listImages(this.app) };
   }
 
   /** Erase `slot` (numbered as mcumgr does: image N's primary is 2N, its secondary 2N + 1; default 1). */
   private erase(body: SmpBody): SmpBody {
     const slot = parse(EraseSchema, body).slot ?? 1;
-    const pair = this.board.partitions.images[slot >> 1];
-    if (pair === undefined) throw new CommandRefused('EINVAL', `no slot ${slot}`);
-    if (slot % 2 === 0) throw new CommandRefused('EBADSTATE', 'the running slot cannot be erased');
+    const image = slot >> 1;
+    if (image >= this.app.config.imageCount) throw new CommandRefused('EINVAL', `no slot ${slot}`);
+    const name = slot % 2 === 0 ? 'primary' : 'secondary';
+    if (runningSlot(this.app, image) === name) throw new CommandRefused('EBADSTATE', 'the running slot cannot be erased');
+    const region = this.app.board.partitions.images[image][name];
     this.upload.abandon();
-    for (let at = pair.secondary.offset; at < pair.secondary.offset + pair.secondary.size; ) {
-      const sector = this.flash.sectorAt(at);
-      this.flash.erase(sector.offset);
+    for (let at = region.offset; at < region.offset + region.size; ) {
+      const sector = this.app.flash.sectorAt(at);
+      this.app.flash.erase(sector.offset);
       at = sector.offset + sector.size;
     }
     return {};
@@ -171,7 +164,7 @@ export class SmpServer {
 
   private slotInfo(): SmpBody {
     return {
-      images: this.board.partitions.images.map((pair, image) => ({
+      images: this.app.board.partitions.images.slice(0, this.app.config.imageCount).map((pair, image) => ({
         image,
         slots: [
           { slot: 0, size: pair.primary.size },
