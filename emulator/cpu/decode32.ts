@@ -143,7 +143,7 @@ function packHalfwords(h1: number, h2: number, pc: number, c: DecodeContext): De
   const n = h1 & 15;
   const d = (h2 >> 8) & 15;
   const m = h2 & 15;
-  if (!c.dsp || (h1 & 0x10) || h2 & 1 || badReg(d, n, m)) return UNDEFINED(pc, 4);
+  if (!c.dsp || h1 & 0x10 || h2 & 0x10 || badReg(d, n, m)) return UNDEFINED(pc, 4);
   const amount = ((h2 >> 10) & 0x1c) | ((h2 >> 6) & 3);
   const tb = (h2 & 0x20) !== 0;
   const shifted = shiftImmediate(tb ? 2 : 0, amount).value;

@@ -119,7 +119,7 @@ export type AccessSize = 8 | 16 | 32;
 
 function alignCheck(ctx: EmitContext, size: AccessSize, mustAlign: boolean, pc: number): string {
   if (size === 8 || !(mustAlign || ctx.alignAll)) return '';
-  return `(_a&${size / 8 - 1})&&cpu.unaligned(${pc});`;
+  return `(_a&${size / 8 - 1})&&cpu.unaligned(${pc})`;
 }
 
 /** An expression loading `size` bits from `addr`; the result is an int32 (zero- or sign-extended). */
@@ -133,7 +133,8 @@ export function load(
   const l = LOADS[size];
   const view = opts.signed ? SIGNED_LOADS[size] : l.view;
   const slow = opts.signed && size !== 32 ? `(cpu.${l.slow}(_a,${pc})<<${32 - size}>>${32 - size})` : `cpu.${l.slow}(_a,${pc})`;
-  const check = alignCheck(ctx, size, opts.mustAlign ?? false, pc);
+  const checked = alignCheck(ctx, size, opts.mustAlign ?? false, pc);
+  const check = checked && `${checked},`;
   if (ctx.ramSize === 0) return `(_a=(${addr})|0,${check}${slow})`;
   const fast = size === 32 ? `dv.${view}(o,true)` : size === 16 ? `dv.${view}(o,true)` : `dv.${view}(o)`;
   return `(_a=(${addr})|0,${check}(o=(_a-${hex(ctx.ramBase)})>>>0)<${ctx.ramSize - l.span}?${fast}:${slow})`;
@@ -142,7 +143,8 @@ export function load(
 /** A statement storing the low `size` bits of `value` at `addr`. */
 export function store(ctx: EmitContext, size: AccessSize, addr: string, value: string, pc: number, mustAlign = false): string {
   const s = STORES[size];
-  const check = alignCheck(ctx, size, mustAlign, pc);
+  const checked = alignCheck(ctx, size, mustAlign, pc);
+  const check = checked && `${checked};`;
   if (ctx.ramSize === 0) return `_a=(${addr})|0;${check}cpu.${s.slow}(_a,${value},${pc});`;
   const endian = size === 8 ? '' : ',true';
   return `_a=(${addr})|0;${check}if((o=(_a-${hex(ctx.ramBase)})>>>0)<${ctx.ramSize - s.span}){dv.${s.view}(o,${value}${endian});if(cp[_a>>>12])cpu.codeWritten(_a,${size / 8});}else cpu.${s.slow}(_a,${value},${pc});`;

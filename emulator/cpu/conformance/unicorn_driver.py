@@ -1,0 +1,61 @@
+"""Runs conformance cases on unicorn's Cortex-M4 (UC_MODE_THUMB | UC_MODE_MCLASS).
+
+Reads one JSON case per line on stdin ({seed, code, registers, apsr}; see generator.ts) and writes one JSON
+result per line ({registers, apsr, memory} or {error}). One process serves a whole batch.
+"""
+import json
+import sys
+
+from unicorn import UC_ARCH_ARM, UC_MODE_MCLASS, UC_MODE_THUMB, Uc, UcError
+from unicorn import arm_const as arm
+
+CODE_BASE, CODE_SIZE, CODE_START = 0x0, 0x2000, 0x1000
+DATA_BASE, DATA_SIZE = 0x20000000, 0x1000
+STOP = bytes([0x00, 0xBE])
+REGISTERS = [getattr(arm, f"UC_ARM_REG_R{n}") for n in range(13)] + [arm.UC_ARM_REG_SP, arm.UC_ARM_REG_LR]
+
+
+def data_bytes(seed):
+    out = bytearray(DATA_SIZE)
+    x = (seed | 1) & 0xFFFFFFFF
+    for i in range(DATA_SIZE):
+        x ^= (x << 13) & 0xFFFFFFFF
+        x ^= x >> 17
+        x ^= (x << 5) & 0xFFFFFFFF
+        out[i] = x & 0xFF
+    return bytes(out)
+
+
+def main():
+    uc = Uc(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS)
+    uc.ctl_set_cpu_model(arm.UC_CPU_ARM_CORTEX_M4)
+    uc.mem_map(CODE_BASE, CODE_SIZE)
+    uc.mem_map(DATA_BASE, DATA_SIZE)
+    for line in sys.stdin:
+        case = json.loads(line)
+        code = bytes.fromhex(case["code"])
+        image = bytearray(CODE_SIZE)
+        image[CODE_START:CODE_START + len(code)] = code
+        image[CODE_START + len(code):CODE_START + len(code) + 2] = STOP
+        uc.mem_write(CODE_BASE, bytes(image))
+        uc.ctl_remove_cache(CODE_BASE, CODE_BASE + CODE_SIZE)
+        initial = data_bytes(case["seed"])
+        uc.mem_write(DATA_BASE, initial)
+        for reg, value in zip(REGISTERS, case["registers"]):
+            uc.reg_write(reg, value)
+        uc.reg_write(arm.UC_ARM_REG_XPSR_NZCVQG, case["apsr"])
+        try:
+            uc.emu_start(CODE_START | 1, CODE_START + len(code), timeout=1_000_000)
+        except UcError as error:
+            print(json.dumps({"error": str(error), "pc": uc.reg_read(arm.UC_ARM_REG_PC)}), flush=False)
+            continue
+        registers = [uc.reg_read(reg) for reg in REGISTERS] + [uc.reg_read(arm.UC_ARM_REG_PC)]
+        apsr = uc.reg_read(arm.UC_ARM_REG_XPSR) & 0xF80F0000
+        final = uc.mem_read(DATA_BASE, DATA_SIZE)
+        memory = [[i, final[i]] for i in range(DATA_SIZE) if final[i] != initial[i]]
+        print(json.dumps({"registers": registers, "apsr": apsr, "memory": memory}))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
