@@ -76,7 +76,8 @@ export class PortClosedError extends BootproofError {
 /** The serial port could not be opened: a bad path, no permission, busy. Bad input, so exit code 2. */
 export class PortOpenError extends BootproofError {
   constructor(port: string, cause: unknown) {
-    const why = cause instanceof Error ? cause.message : String(cause);
+    // serialport's messages start with "Error: " themselves.
+    const why = (cause instanceof Error ? cause.message : String(cause)).replace(/^Error: /, '');
     super(`cannot open serial port ${port}: ${why}`, { exitCode: 2, cause });
   }
 }

@@ -56,6 +56,6 @@ describe('SerialTransport.open', () => {
     const error = await SerialTransport.open({ path: '/nonexistent/ttyBOOTPROOF' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PortOpenError);
     expect((error as PortOpenError).exitCode).toBe(2);
-    expect((error as Error).message).toMatch(/^cannot open serial port \/nonexistent\/ttyBOOTPROOF: /);
+    expect((error as Error).message).toMatch(/^cannot open serial port \/nonexistent\/ttyBOOTPROOF: No such file or directory/);
   });
 });
