@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { Prng } from '../emulator/common/prng.ts';
+import { concat, hex } from './bytes.ts';
 import { CorruptionError } from './errors.ts';
 import { generateKeyPair, type KeyType } from './keys.ts';
 import { type ParsedImage, parseImage, type Tlv } from './parse.ts';
@@ -72,7 +73,6 @@ export function isMutationName(name: string): name is MutationName {
 
 type Apply = (bytes: Uint8Array, image: ParsedImage, prng: Prng, options: CorruptOptions) => [Uint8Array, number, string];
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
 
 /**
  * Applies one named mutation, deterministically from `options.seed`: the same image, name and seed always give
@@ -129,16 +129,6 @@ function replaceTlvValue(bytes: Uint8Array, image: ParsedImage, tlv: Tlv, value:
   const out = concat([bytes.subarray(0, tlv.offset), entry, bytes.subarray(tlv.valueOffset + tlv.length, image.end), keptTail]);
   const area = image.unprotectedArea;
   new DataView(out.buffer).setUint16(area.offset + 2, area.total + delta, true);
-  return out;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { hex } from './bytes.ts';
 import { type Tlv, type TlvArea, walkImage } from './parse.ts';
 import { digestOf } from './signature.ts';
 import { flagNames, hashAlgorithmOfTlv } from './tlv-types.ts';
@@ -67,7 +68,6 @@ export interface TrailerDescription {
   swapSize?: number;
 }
 
-const hex = (n: number, width = 0): string => `0x${n.toString(16).padStart(width, '0')}`;
 
 /** Describes any bytes without throwing: what could be read, and the first error. */
 export function inspectImage(bytes: Uint8Array, options?: { erasedValue?: number }): ImageDescription {

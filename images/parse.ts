@@ -1,3 +1,4 @@
+import { hex } from './bytes.ts';
 import { ImageFormatError } from './errors.ts';
 import { decodeHeader, type ImageHeader } from './header.ts';
 import {
@@ -53,7 +54,6 @@ export interface ImageWalk {
   error: ImageFormatError | undefined;
 }
 
-const hex = (n: number, width = 0): string => `0x${n.toString(16).padStart(width, '0')}`;
 
 /**
  * Parses an image with the bound checks of the MCUboot loader's TLV iterator (FORMATS.md §1.4, tlv.c): every info

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { encodeBootRecord, MAX_SW_TYPE_LENGTH } from './boot-record.ts';
+import { concat } from './bytes.ts';
 import { ImageOptionError } from './errors.ts';
 import { encodeHeader } from './header.ts';
 import { keyTypeOf, publicKeyBytes } from './keys.ts';
@@ -258,15 +259,5 @@ function tlvArea(magic: number, tlvs: readonly Tlv[]): Uint8Array {
 function zeroPad(bytes: Uint8Array, length: number): Uint8Array {
   const out = new Uint8Array(Math.max(length, bytes.length));
   out.set(bytes);
-  return out;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
   return out;
 }

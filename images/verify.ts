@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { equalBytes, hex } from './bytes.ts';
 import { ImageFormatError } from './errors.ts';
 import { type KeyType, keyTypeOf, publicKeyBytes } from './keys.ts';
 import { type ParsedImage, parseImage, type Tlv } from './parse.ts';
@@ -88,7 +89,6 @@ interface TrustedKey {
   keyHash: Map<HashAlgorithm, Uint8Array>;
 }
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
 
 /**
  * Validates an image the way MCUboot's loader does (`bootutil_img_validate`, FORMATS.md §1.8), stricter where
@@ -307,8 +307,4 @@ export function decodeDependency(value: Uint8Array): Dependency {
 
 function readU32(value: Uint8Array): number {
   return new DataView(value.buffer, value.byteOffset, 4).getUint32(0, true);
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
