@@ -12,6 +12,12 @@ import type { PlannedCase } from './session.ts';
 import type { FromWorker, ToWorker } from './worker.ts';
 
 const WORKER_URL = new URL('./worker.ts', import.meta.url);
+/**
+ * Worker threads do not inherit the main thread's TypeScript loader (and `execArgv: ['--import', 'tsx']` is not
+ * honoured by workers on Node 20), so each worker first registers tsx itself, then loads worker.ts.
+ */
+const WORKER_BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
+  .then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
 const DEFAULT_CASE_TIMEOUT_MS = 20_000;
 
 interface Slot {
@@ -90,7 +96,7 @@ export class WorkerPool {
       };
 
       const spawn = () => {
-        const worker = new Worker(WORKER_URL, { workerData: { options: this.options }, execArgv: ['--import', 'tsx'] });
+        const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: { options: this.options } });
         const slot: Slot = { worker, pending: [], timer: undefined };
         slots.add(slot);
         worker.on('message', (message: FromWorker) => {

@@ -1,7 +1,11 @@
 import type { Command } from 'commander';
 import { registerBoardCommand, registerBoardsCommand } from './boards.ts';
+import { registerGateCommand } from './gate.ts';
 import { registerImageCommand } from './image.ts';
+import { registerMergeCommand } from './merge.ts';
+import { registerRunCommand } from './run.ts';
 import { registerSmpCommand } from './smp.ts';
+import { registerSuitesCommand } from './suites.ts';
 
 /**
  * Every sub-command registers itself here, one line each, so the list of what the CLI can do reads in one place.
@@ -11,4 +15,8 @@ export function registerCommands(program: Command): void {
   registerBoardCommand(program);
   registerImageCommand(program);
   registerSmpCommand(program);
+  registerRunCommand(program);
+  registerGateCommand(program);
+  registerSuitesCommand(program);
+  registerMergeCommand(program);
 }

@@ -1,0 +1,78 @@
+/**
+ * `bootproof run <suite|file>… --board <name|file>`: sweeps the faults of each suite over an emulated board and
+ * checks every invariant after every boot. Exit 0 when every invariant held, 1 on a violation, 2 on bad input.
+ */
+import type { Command } from 'commander';
+import { parsePoints } from '../fault-points.ts';
+import { type ReportFiles, reportersFor } from '../reporters/index.ts';
+import { exitCodeOf } from '../results.ts';
+import { parseJobs, parseSeed, parseShard, parseStrategy, type RunOptions } from '../run-options.ts';
+import { defaultJobs, runSuites } from '../runner.ts';
+
+export const DEFAULT_SEED = 1;
+
+interface RunFlags extends ReportFiles {
+  board: string;
+  strategy?: string;
+  bootloader?: string;
+  imageFrom?: string;
+  imageTo?: string;
+  key?: string;
+  points?: string;
+  seed?: string;
+  jobs?: string;
+  shard?: string;
+  only?: string[];
+}
+
+export function registerRunCommand(program: Command): void {
+  addRunOptions(
+    program
+      .command('run')
+      .description(
+        'Run suites (names from `bootproof suites`, `all`, or suite files) against an emulated board: every fault ' +
+          'point is a test case, and every invariant is checked after every boot.',
+      )
+      .argument('<suites...>', 'suite names, `all`, or paths to suite modules (./my-suite.ts)')
+      .requiredOption('--board <name|file>', 'a built-in board (see `bootproof boards`) or a board file')
+      .option('--image-from <file>', 'the image the device runs before the update (instead of generated test images)')
+      .option('--image-to <file>', 'the update image')
+      .option('--key <pem>', 'the public key the device trusts for --image-from/--image-to')
+      .option('--only <id...>', 'run only the cases with these ids (as printed in a replay command)'),
+  ).action(async (suites: string[], flags: RunFlags) => {
+    const report = await runSuites(runOptionsFrom(suites, flags), reportersFor(flags));
+    process.exitCode = exitCodeOf(report);
+  });
+}
+
+/** The options `run` and `gate` share. */
+export function addRunOptions(command: Command): Command {
+  return command
+    .option('--strategy <strategy>', 'override the board\'s update strategy (overwrite-only, swap-scratch, swap-move, swap-offset, direct-xip)')
+    .option('--bootloader <module>', 'a module whose default export implements Bootloader (default: the reference model)')
+    .option('--points <points>', 'fault points: all, interesting, or random:N (default: each suite chooses)')
+    .option('--seed <n>', `seed of every random choice (default ${DEFAULT_SEED})`)
+    .option('--jobs <n>', 'worker threads (default: one per core; 0 runs in this thread)')
+    .option('--shard <i/n>', 'run the i-th of n disjoint shares of the cases (merge the --json files with `bootproof merge`)')
+    .option('--junit <file>', 'write JUnit XML')
+    .option('--tap <file>', 'write TAP')
+    .option('--json <file>', 'write the JSON report (also the shard file `bootproof merge` reads)');
+}
+
+export function runOptionsFrom(suites: readonly string[], flags: RunFlags): RunOptions {
+  if (flags.points !== undefined) parsePoints(flags.points);
+  return {
+    suites,
+    board: flags.board,
+    strategy: flags.strategy === undefined ? undefined : parseStrategy(flags.strategy),
+    bootloader: flags.bootloader,
+    imageFrom: flags.imageFrom,
+    imageTo: flags.imageTo,
+    key: flags.key,
+    points: flags.points,
+    seed: flags.seed === undefined ? DEFAULT_SEED : parseSeed(flags.seed),
+    jobs: flags.jobs === undefined ? defaultJobs() : parseJobs(flags.jobs),
+    shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
+    only: flags.only,
+  };
+}
