@@ -63,8 +63,7 @@ export class SmpClient {
   private inFlight: InFlight | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private closed: { error?: Error } | undefined;
-  /** Frames written so far (every attempt counts), for throughput figures. */
-  framesSent = 0;
+  private frames = 0;
 
   constructor(transport: Transport, options: SmpClientOptions = {}) {
     this.transport = transport;
@@ -74,6 +73,11 @@ export class SmpClient {
     this.onConsole = options.onConsole;
     transport.onData((bytes) => this.receive(bytes));
     transport.onClose((error) => this.transportClosed(error));
+  }
+
+  /** Frames written so far (every attempt counts), for throughput figures. */
+  get framesSent(): number {
+    return this.frames;
   }
 
   /** Sends one request and resolves to its checked answer. Requests are queued: one is in flight at a time. */
@@ -131,8 +135,8 @@ export class SmpClient {
     let lastFault: FramingError | undefined;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       this.throwIfClosed(request, seq);
+      this.frames += frameCount;
       const result = await this.attempt(request as SmpRequest<unknown>, seq, frames, timeoutMs);
-      this.framesSent += frameCount;
       if (result.kind === 'answer') return parseResponse(request, result.body);
       if (result.kind === 'garbled') lastFault = result.error;
     }

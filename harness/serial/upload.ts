@@ -29,8 +29,6 @@ export interface UploadOptions {
   /** Ask the device to refuse an image that is not newer. */
   readonly upgrade?: boolean;
   readonly onProgress?: (progress: UploadProgress) => void;
-  /** Largest data field per chunk; the device's buf_size still caps it. */
-  readonly maxChunkBytes?: number;
 }
 
 export interface UploadResult {
@@ -51,7 +49,7 @@ export async function uploadImage(client: SmpClient, image: Uint8Array, options:
   const sha = new Uint8Array(createHash('sha256').update(image).digest());
   const first = { len: image.length, sha, image: options.image, upgrade: options.upgrade };
   // Every request must make progress; a device that keeps sending us back cannot hold the upload forever.
-  const minChunk = chunkLimit(bufSize, { off: image.length, data: new Uint8Array(0), first }, options.maxChunkBytes);
+  const minChunk = chunkLimit(bufSize, { off: image.length, data: new Uint8Array(0), first });
   if (minChunk <= 0) throw new UploadIncompleteError(`the device's buf_size ${bufSize} leaves no room for data`);
   const requestBudget = 3 * Math.ceil(image.length / minChunk) + 10;
 
@@ -64,7 +62,7 @@ export async function uploadImage(client: SmpClient, image: Uint8Array, options:
       throw new UploadIncompleteError(`no progress after ${requests} requests (the device is at offset ${off} of ${image.length})`);
     }
     const shape: UploadChunk = { off, data: new Uint8Array(0), first: off === 0 ? first : undefined };
-    const size = Math.min(image.length - off, chunkLimit(bufSize, shape, options.maxChunkBytes));
+    const size = Math.min(image.length - off, chunkLimit(bufSize, shape));
     const answer = await client.request(imageUpload({ ...shape, data: image.subarray(off, off + size) }));
     requests++;
     if (answer.off > image.length) {
@@ -99,13 +97,12 @@ async function deviceBufSize(client: SmpClient): Promise<number> {
 }
 
 /** The largest data field that keeps the whole decoded request (prefix, header, CBOR, CRC) within `bufSize`. */
-function chunkLimit(bufSize: number, shape: UploadChunk, maxChunkBytes: number | undefined): number {
+function chunkLimit(bufSize: number, shape: UploadChunk): number {
   const emptyBody = encode(imageUpload(shape).body).length;
   // Bytes left for the data and for the growth of its CBOR byte-string header beyond the empty string's one
   // byte: none below 24 bytes, one below 256, two below 65536 (RFC 8949 §3).
   const room = bufSize - PACKET_OVERHEAD - HEADER_BYTES - emptyBody;
-  const fits = room - 2 >= 256 ? room - 2 : room - 1 >= 24 ? Math.min(room - 1, 255) : Math.min(room, 23);
-  return Math.min(fits, maxChunkBytes ?? fits);
+  return room - 2 >= 256 ? room - 2 : room - 1 >= 24 ? Math.min(room - 1, 255) : Math.min(room, 23);
 }
 
 async function isListed(client: SmpClient, hash: Uint8Array): Promise<boolean | undefined> {
