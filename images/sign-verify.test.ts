@@ -99,6 +99,39 @@ describe('protected TLVs', () => {
   });
 });
 
+describe('loader rules for signatures and flags (FORMATS.md §1.2, §1.6)', () => {
+  const key = pair('ed25519');
+  const image = signImage(payload, { ...base, key: key.privateKey });
+  const signature = parseImage(image).tlvs.find((t) => t.type === TlvType.ED25519)!;
+
+  it('lets the last checked signature decide when there are several', () => {
+    const broken = signature.value.slice();
+    broken[0] ^= 1;
+    const badLast = appendUnprotectedTlv(image, TlvType.ED25519, broken);
+    expect(verifyImage(badLast, { keys: [key.publicKey] }).reason).toBe('signature-invalid');
+    const goodLast = appendUnprotectedTlv(image, TlvType.ED25519, signature.value.slice());
+    expect(verifyImage(goodLast, { keys: [key.publicKey] }).valid).toBe(true);
+  });
+
+  it('refuses encrypted, compressed and non-bootable images it cannot boot', () => {
+    for (const flag of [0x4, 0xc, 0x400, 0x10]) {
+      const flagged = image.slice();
+      new DataView(flagged.buffer).setUint32(16, flag, true);
+      const result = verifyImage(flagged, { keys: [key.publicKey] });
+      expect([result.reason, result.offset]).toEqual(['unsupported-flags', 16]);
+    }
+  });
+
+  it('reports a hash TLV of the wrong length as such, with its offset', () => {
+    const parsed = parseImage(image);
+    const hashTlv = parsed.tlvs.find((t) => t.type === TlvType.SHA256)!;
+    const forged = image.slice();
+    new DataView(forged.buffer).setUint16(hashTlv.offset, TlvType.SHA384, true);
+    const result = verifyImage(forged, { keys: [key.publicKey], hash: 'sha384' });
+    expect([result.reason, result.offset, result.tlvType]).toEqual(['hash-length', hashTlv.offset, TlvType.SHA384]);
+  });
+});
+
 describe('sizes against the slot', () => {
   const key = pair('ed25519');
   const image = signImage(payload, { ...base, key: key.privateKey });
