@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { encode } from 'cbor2';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { BootproofError } from '../../emulator/common/errors.ts';
 import { PowerCut } from '../../emulator/flash/index.ts';
 import { readTrailer } from '../../images/index.ts';
 import { SmpClient } from './client.ts';
@@ -308,6 +310,32 @@ describe('SmpClient ↔ SmpServer', () => {
     expect(error).toBeInstanceOf(PortClosedError);
     expect((error as Error).message).toBe('serial port memory closed while waiting for the answer to os echo (seq 0)');
     await expect(l.client.echo('y')).rejects.toBeInstanceOf(PortClosedError);
+  });
+
+  it('settles every request with the answer or a typed error, whatever one mutation does to the answers', async () => {
+    vi.useFakeTimers();
+    await fc.assert(
+      fc.asyncProperty(fc.nat(), fc.integer({ min: 1, max: 255 }), fc.constantFrom('flip', 'drop', 'insert', 'cut'), async (where, value, how) => {
+        const l = link({
+          timeoutMs: 100,
+          tamper: (bytes, n) => {
+            if (n > 0) return bytes;
+            const out = [...bytes];
+            const at = where % out.length;
+            if (how === 'flip') out[at] ^= value;
+            else if (how === 'drop') out.splice(at, 1);
+            else if (how === 'insert') out.splice(at, 0, value);
+            else out.length = at;
+            return Uint8Array.from(out);
+          },
+        });
+        const settled = l.client.echo('fuzz').catch((e: unknown) => e);
+        await vi.advanceTimersByTimeAsync(300);
+        const result = await settled;
+        if (result !== 'fuzz') expect(result).toBeInstanceOf(BootproofError);
+      }),
+      { seed: 3, numRuns: 150 },
+    );
   });
 });
 
