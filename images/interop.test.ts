@@ -29,6 +29,7 @@ interface ManifestTlv {
 }
 interface VerifyRecord {
   result: string;
+  exit_code: number;
   digest: string | null;
 }
 interface Entry {
@@ -174,6 +175,16 @@ if (!present) {
       const result = verifyImage(read(entry.file), { keys: [loadPublicKey(read(entry.key!))], pure: true });
       expect(result.valid).toBe(true);
       expect(Buffer.from(result.digest!).toString('hex')).toBe(entry.parsed.tlvs.find((t) => t.name === 'SHA512')!.data_hex);
+    });
+  });
+
+  describe('bootproof image verify exits as imgtool verify does, or 1 where the loader is stricter', () => {
+    it.each(entries.map((e) => [e.id, e] as const))('%s', async (id, entry) => {
+      const keyArgs = entry.key === null ? [] : ['-k', join(fixtures, entry.key)];
+      const quiet = [vi.spyOn(process.stdout, 'write'), vi.spyOn(process.stderr, 'write')].map((s) => s.mockImplementation(() => true));
+      const code = await main(['node', 'bootproof', 'image', 'verify', ...keyArgs, join(fixtures, entry.file)]);
+      for (const spy of quiet) spy.mockRestore();
+      expect(code).toBe(STRICTER[id]?.withKey === undefined ? entry.verify.exit_code : 1);
     });
   });
 
