@@ -121,8 +121,8 @@ describe('FrameDecoder', () => {
     expect(faults(new FrameDecoder().push(join(long, ECHO_FRAME)))).toEqual(['oversized-frame']);
     const runaway = join(Uint8Array.of(0x06, 0x09), 'A'.repeat(5000), '\n', ECHO_FRAME);
     const events = new FrameDecoder().push(runaway);
+    expect(events.map((e) => e.kind)).toEqual(['error', 'packet']); // the runaway's tail is not console output
     expect(faults(events)).toEqual(['oversized-frame']);
-    expect(packets(events)).toHaveLength(1);
   });
 
   it('refuses a packet larger than the receive buffer', () => {

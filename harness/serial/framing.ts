@@ -100,6 +100,8 @@ export class FrameDecoder {
   private lineStart = 0;
   private position = 0;
   private pending: PendingPacket | undefined;
+  /** Inside a runaway frame already reported as oversized: skip to its newline. */
+  private dropping = false;
 
   constructor(options: FrameDecoderOptions = {}) {
     this.maxPacketBytes = options.maxPacketBytes ?? 0xffff + 2;
@@ -110,13 +112,15 @@ export class FrameDecoder {
     for (const byte of bytes) {
       this.position++;
       if (byte === 0x0a) {
-        this.endLine(events);
+        if (!this.dropping) this.endLine(events);
+        this.dropping = false;
         this.lineLength = 0;
         this.lineStart = this.position;
         continue;
       }
+      if (this.dropping) continue;
       if (this.lineLength === this.line.length) this.overflowLine(events);
-      this.line[this.lineLength++] = byte;
+      if (!this.dropping) this.line[this.lineLength++] = byte;
     }
     return events;
   }
@@ -124,6 +128,7 @@ export class FrameDecoder {
   /** The stream ended (port closed, device reset): a packet still waiting for frames is reported as truncated. */
   end(): FrameEvent[] {
     const events: FrameEvent[] = [];
+    this.dropping = false;
     if (this.lineLength > 0 && markerIndex(this.line.subarray(0, this.lineLength)) < 0) {
       events.push({ kind: 'console', line: consoleText(this.line.subarray(0, this.lineLength)) });
     } else if (this.lineLength > 0) {
@@ -148,9 +153,9 @@ export class FrameDecoder {
     }
     if (marker > 0) events.push({ kind: 'console', line: consoleText(this.line.subarray(0, marker)) });
     this.fail(events, 'oversized-frame', this.lineStart + marker, `no newline within ${MAX_FRAME_BYTES} bytes`);
-    // Drop the frame's bytes; whatever follows up to the newline is treated as a fresh line.
-    this.lineStart += this.lineLength;
+    // The rest of the runaway frame, up to its newline, is neither a frame nor console output.
     this.lineLength = 0;
+    this.dropping = true;
   }
 
   private endLine(events: FrameEvent[]): void {
