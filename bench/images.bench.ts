@@ -56,5 +56,5 @@ export function run(): void {
   for (const { name, perSecond, ratio } of rows) {
     console.log(`${name.padEnd(34)} ${perSecond.toFixed(1).padStart(12)} ${ratio.toFixed(3).padStart(15)}`);
   }
-  console.log('ECDSA and RSA verify hash the image twice: node:crypto cannot verify a precomputed digest for them.');
+  console.log('ECDSA verify hashes the image twice: node:crypto cannot verify a precomputed digest for it.');
 }

@@ -1,5 +1,6 @@
 import { constants, createHash, type KeyObject, sign, verify } from 'node:crypto';
 import type { KeyType } from './keys.ts';
+import { verifyRsaPssDigest } from './rsa-pss.ts';
 import { type HashAlgorithm, TlvType } from './tlv-types.ts';
 
 /** The signature TLV each key type produces and the loader looks for. */
@@ -61,7 +62,7 @@ export function signatureLengthOk(keyType: KeyType, length: number): boolean {
 
 /**
  * Verifies one signature TLV. Never throws: a malformed signature is a failed signature. node:crypto cannot
- * verify a precomputed digest for ECDSA and RSA, so those re-hash the signed bytes.
+ * verify a precomputed digest for ECDSA, so ECDSA re-hashes the signed bytes; RSA-PSS checks the digest itself.
  */
 export function verifyData(keyType: KeyType, key: KeyObject, data: SignedData, signature: Uint8Array): boolean {
   try {
@@ -70,7 +71,9 @@ export function verifyData(keyType: KeyType, key: KeyObject, data: SignedData, s
         return verify(null, data.pure ? data.hashed : data.digest, key, signature);
       case 'rsa-2048':
       case 'rsa-3072':
-        return verify(data.hash, data.hashed, { key, ...RSA_PSS }, signature);
+        return data.hash === 'sha256'
+          ? verifyRsaPssDigest(key, data.digest, signature)
+          : verify(data.hash, data.hashed, { key, ...RSA_PSS }, signature);
       default:
         return verify(data.hash, data.hashed, { key, dsaEncoding: 'der' }, ecdsaDerOnly(signature));
     }
