@@ -5,7 +5,7 @@ import { decodeMessage, encodeMessage, MgmtErr, type SmpBody } from './smp.ts';
 import { TEST_BOARD, testDevice, testImage } from './testing.ts';
 
 /** A device whose answers are decoded back into messages. */
-function device(bufSize?: number) {
+function device(bufSize?: number, onReset?: () => void) {
   const decoder = new FrameDecoder();
   const answers: ReturnType<typeof decodeMessage>[] = [];
   const lines: string[] = [];
@@ -17,7 +17,7 @@ function device(bufSize?: number) {
         else throw event.error;
       }
     },
-    { bufSize },
+    { bufSize, onReset },
   );
   const ask = (op: number, group: number, id: number, body: SmpBody, seq = 1) => {
     server.receive(encodeFrames(encodeMessage({ op: op as 0 | 2, version: 1, flags: 0, group, seq, id }, body)));
@@ -67,6 +67,15 @@ describe('SmpServer', () => {
     expect(d.ask(0, 1, 0, {})?.body.images).toHaveLength(1);
     expect(d.ask(2, 1, 5, {})?.body).toEqual({});
     expect(d.ask(0, 1, 0, {})?.body).toEqual({ images: [] });
+  });
+
+  it('resets after answering a reset request, forgetting the upload in progress', () => {
+    const events: string[] = [];
+    const d = device(undefined, () => events.push(`reset after ${d.answers.length} answer(s)`));
+    d.ask(2, 1, 1, { off: 0, len: 64, data: new Uint8Array(16) });
+    expect(d.ask(2, 0, 5, {})?.body).toEqual({});
+    expect(events).toEqual(['reset after 2 answer(s)']);
+    expect(d.ask(2, 1, 1, { off: 16, data: new Uint8Array(16) })?.body).toEqual({ rc: 0, off: 0 });
   });
 
   it('prints console lines between frames', () => {

@@ -69,6 +69,8 @@ export class SmpServer {
    * MCUboot drops them. One dropped request can count several times (each orphaned continuation frame counts).
    */
   framingErrors = 0;
+  /** Set by a reset request: the reset happens once its answer is out, as Zephyr's delayed reset does. */
+  private resetRequested = false;
 
   constructor(options: SmpServerOptions) {
     this.app = options.app;
@@ -85,7 +87,13 @@ export class SmpServer {
       [key(Op.write, Group.image, ImageCommand.erase), (body) => this.erase(body)],
       [key(Op.read, Group.image, ImageCommand.slotInfo), () => this.slotInfo()],
       [key(Op.write, Group.os, OsCommand.echo), (body) => ({ r: parse(EchoSchema, body).d })],
-      [key(Op.write, Group.os, OsCommand.reset), () => ({})],
+      [
+        key(Op.write, Group.os, OsCommand.reset),
+        () => {
+          this.resetRequested = true;
+          return {};
+        },
+      ],
       [key(Op.read, Group.os, OsCommand.params), () => ({ buf_size: this.bufSize, buf_count: this.bufCount })],
     ]);
   }
@@ -133,7 +141,8 @@ export class SmpServer {
         encodeMessage({ op: (header.op + 1) as Op, version: header.version, flags: 0, group: header.group, seq: header.seq, id: header.id }, answer),
       ),
     );
-    if (handler !== undefined && header.group === Group.os && header.id === OsCommand.reset && !('rc' in answer)) {
+    if (this.resetRequested) {
+      this.resetRequested = false;
       this.reset();
       this.onReset?.();
     }
