@@ -398,10 +398,10 @@ export class CortexM implements SystemControlHost {
   }
 
   private flushTranslations(): void {
+    for (const page of this.pageBlocks.keys()) this.codePages[page] = 0;
     this.blocks.clear();
     this.singles.clear();
     this.pageBlocks.clear();
-    this.codePages.fill(0);
   }
 
   private refreshRegions(): void {

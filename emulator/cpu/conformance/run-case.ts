@@ -1,6 +1,7 @@
 /**
- * Runs a conformance case on bootproof's core: code and data areas as plain memory, registers and flags from the
- * case, until the BKPT placed after the code.
+ * Runs conformance cases on bootproof's core: code and data areas as plain memory, registers and flags from the
+ * case, until the BKPT placed after the code. One core serves many cases (its translations of the code area are
+ * dropped between them), as a machine would be reused.
  */
 import { BusError, type CpuBus, type MemoryRegion } from '../bus.ts';
 import { CortexM } from '../cortex-m.ts';
@@ -9,12 +10,10 @@ import { type ConformanceCase, type ConformanceResult, dataBytes, LAYOUT } from 
 /** BKPT #0: stops our core where unicorn's `until` address stops it. */
 const STOP = [0x00, 0xbe];
 
-export function caseMemory(c: ConformanceCase): { code: Uint8Array; data: Uint8Array } {
-  const code = new Uint8Array(LAYOUT.codeSize);
-  const bytes = Buffer.from(c.code, 'hex');
-  code.set(bytes, LAYOUT.codeStart - LAYOUT.codeBase);
-  code.set(STOP, LAYOUT.codeStart - LAYOUT.codeBase + bytes.length);
-  return { code, data: dataBytes(c.seed) };
+export interface CaseOutcome extends ConformanceResult {
+  /** How the run ended, e.g. "breakpoint at PC=0x00001040". */
+  stop: string;
+  instructions: number;
 }
 
 class CaseBus implements CpuBus {
@@ -45,27 +44,45 @@ class CaseBus implements CpuBus {
   }
 }
 
-/** Runs the case; `translate: false` takes the one-instruction path the blocks are checked against. */
-export function runCase(c: ConformanceCase, translate = true): ConformanceResult & { stop: string } {
-  const { code, data } = caseMemory(c);
-  const initial = data.slice();
-  const bus = new CaseBus([
-    { base: LAYOUT.codeBase, bytes: code, writable: false },
-    { base: LAYOUT.dataBase, bytes: data, writable: true },
-  ]);
-  const cpu = new CortexM(bus, { core: 'cortex-m4', translate });
-  c.registers.forEach((value, n) => {
-    cpu.setRegister(n, value);
-  });
-  cpu.pc = LAYOUT.codeStart;
-  cpu.apsr = c.apsr;
-  const result = cpu.run(100_000);
-  const memory: [number, number][] = [];
-  for (let i = 0; i < data.length; i++) if (data[i] !== initial[i]) memory.push([i, data[i]]);
-  return {
-    registers: Array.from({ length: 16 }, (_, n) => cpu.getRegister(n)),
-    apsr: cpu.apsr,
-    memory,
-    stop: result.message,
-  };
+export class CaseRunner {
+  private readonly code = new Uint8Array(LAYOUT.codeSize);
+  private readonly data = new Uint8Array(LAYOUT.dataSize);
+  private readonly cpu: CortexM;
+
+  /** `translate: false` takes the one-instruction path the blocks are checked against. */
+  constructor(translate = true) {
+    const bus = new CaseBus([
+      { base: LAYOUT.codeBase, bytes: this.code, writable: false },
+      { base: LAYOUT.dataBase, bytes: this.data, writable: true },
+    ]);
+    this.cpu = new CortexM(bus, { core: 'cortex-m4', translate });
+  }
+
+  run(c: ConformanceCase): CaseOutcome {
+    const cpu = this.cpu;
+    const bytes = Buffer.from(c.code, 'hex');
+    this.code.fill(0);
+    this.code.set(bytes, LAYOUT.codeStart - LAYOUT.codeBase);
+    this.code.set(STOP, LAYOUT.codeStart - LAYOUT.codeBase + bytes.length);
+    cpu.codeWritten(LAYOUT.codeBase, LAYOUT.codeSize);
+    const initial = dataBytes(c.seed);
+    this.data.set(initial);
+    cpu.reset();
+    c.registers.forEach((value, n) => {
+      cpu.setRegister(n, value);
+    });
+    cpu.pc = LAYOUT.codeStart;
+    cpu.thumb = true;
+    cpu.apsr = c.apsr;
+    const result = cpu.run(100_000);
+    const memory: [number, number][] = [];
+    for (let i = 0; i < this.data.length; i++) if (this.data[i] !== initial[i]) memory.push([i, this.data[i]]);
+    return {
+      registers: Array.from({ length: 16 }, (_, n) => cpu.getRegister(n)),
+      apsr: cpu.apsr,
+      memory,
+      stop: result.message,
+      instructions: result.instructions,
+    };
+  }
 }
