@@ -72,8 +72,13 @@ export function fromIntelHex(text: string, fill = 0xff): { baseAddress: number; 
     else if (type === 0x04) upper = ((data[0] << 8) | data[1]) * 0x10000;
   }
   if (chunks.length === 0) return { baseAddress: 0, bytes: new Uint8Array(0) };
-  const baseAddress = Math.min(...chunks.map((c) => c.address));
-  const end = Math.max(...chunks.map((c) => c.address + c.bytes.length));
+  // A loop, not Math.min(...): a multi-megabyte file has more records than a call may take arguments.
+  let baseAddress = chunks[0].address;
+  let end = 0;
+  for (const chunk of chunks) {
+    baseAddress = Math.min(baseAddress, chunk.address);
+    end = Math.max(end, chunk.address + chunk.bytes.length);
+  }
   const out = new Uint8Array(end - baseAddress).fill(fill);
   for (const chunk of chunks) out.set(chunk.bytes, chunk.address - baseAddress);
   return { baseAddress, bytes: out };
