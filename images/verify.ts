@@ -25,7 +25,10 @@ export interface VerifyOptions {
   maxImageSize?: number;
   /** The image hash of the emulated build; default SHA-384 when a trusted key is P-384, SHA-512 if pure, else SHA-256. */
   hash?: HashAlgorithm;
-  /** MCUBOOT_SIGN_PURE: Ed25519 over the image bytes; requires a SIG_PURE TLV. */
+  /**
+   * MCUBOOT_SIGN_PURE: Ed25519 over the image bytes; requires a SIG_PURE TLV. The loader then skips the hash;
+   * bootproof still requires the SHA-512 TLV imgtool writes, and checks it (stricter).
+   */
   pure?: boolean;
   /** Require a valid signature by a trusted key; default true when `keys` is not empty (else hash-only). */
   requireSignature?: boolean;
