@@ -125,7 +125,7 @@ export class ReferenceBootloader implements Bootloader {
           this.readTrailer(run, run.images[image].secondary),
         );
     if (isUpdate(type)) {
-      const candidate = this.validateSecondary(run, strategy, image, type);
+      const candidate = this.validateSecondary(run, strategy, image, type, recorded);
       if (!candidate.valid) {
         run.log.note(`image ${image}: ${type} refused: secondary ${candidate.reason}`);
         type = this.refuseSecondary(run, image, type, recorded);
@@ -176,11 +176,19 @@ export class ReferenceBootloader implements Bootloader {
     return 'none';
   }
 
-  protected validateSecondary(run: BootRun, strategy: UpdateStrategy, image: number, type: SwapType): SlotImage {
+  /** A swap already initialised (`recorded`) has started rewriting the slot: only a fresh request is screened. */
+  protected validateSecondary(
+    run: BootRun,
+    strategy: UpdateStrategy,
+    image: number,
+    type: SwapType,
+    recorded: boolean,
+  ): SlotImage {
     const base = strategy.secondaryBase(run, image, type);
     const purpose: ValidationPurpose = type === 'revert' ? 'boot' : 'install';
     const candidate = this.validateSlot(run, image, 'secondary', base, purpose);
-    const refusal = candidate.valid && type !== 'revert' ? strategy.candidateProblem?.(run, image) : undefined;
+    const fresh = type !== 'revert' && !recorded;
+    const refusal = candidate.valid && fresh ? strategy.candidateProblem?.(run, image) : undefined;
     return refusal === undefined ? candidate : { ...candidate, valid: false, reason: refusal };
   }
 

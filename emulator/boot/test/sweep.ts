@@ -1,0 +1,136 @@
+/**
+ * The exhaustive single-power-cut sweep shared by the power-cut tests and the mutant tests: fork from a snapshot
+ * taken before the boot under test, cut that boot at each of its operations (`not-started` and `torn`), reboot
+ * until settled, and check the invariants.
+ */
+import { expect } from 'vitest';
+import { PowerCut } from '../../flash/errors.ts';
+import type { CutOutcome } from '../../flash/types.ts';
+import { readSwapState, setPending, writeUpdate } from '../app.ts';
+import { openArea } from '../area.ts';
+import { ReferenceBootloader } from '../reference.ts';
+import { readTrailerState } from '../trailer-io.ts';
+import type { Bootloader, BootOutcome, UpdateStrategy } from '../types.ts';
+import {
+  bootUntilSettled,
+  carveBoard,
+  configFor,
+  factoryImage,
+  makeDevice,
+  makeImage,
+  outsideSlots,
+  type TestDevice,
+} from './fixtures.ts';
+
+const OUTCOMES: readonly CutOutcome[] = ['not-started', 'torn'];
+
+export interface Sweep {
+  readonly device: TestDevice;
+  readonly oldImage: Uint8Array;
+  readonly newImage: Uint8Array;
+  /** Who confirms: the upgrade sweep's application confirms what it runs, the revert sweep's never does. */
+  readonly confirm: boolean;
+  /** The image a cut that leaves the operation not started must still end on. */
+  readonly converges: 'old' | 'new';
+}
+
+/** The device just before the boot that installs a test upgrade (version 1.0.0 → 2.0.0). */
+export function upgradeSweep(boardName: string, strategy: UpdateStrategy): Sweep {
+  const board = carveBoard(boardName, strategy);
+  const config = configFor(board, strategy);
+  const oldImage = makeImage(board, config, { version: '1.0.0' });
+  const newImage = makeImage(board, config, { version: '2.0.0' });
+  const device = makeDevice(board, config, [factoryImage(board, config, { version: '1.0.0' })]);
+  bootUntilSettled(device);
+  writeUpdate(device.ctx, 0, newImage);
+  setPending(device.ctx, 0, false);
+  return { device, oldImage, newImage, confirm: true, converges: 'new' };
+}
+
+/** The device just before the boot that reverts an unconfirmed test upgrade. */
+export function revertSweep(boardName: string, strategy: UpdateStrategy): Sweep {
+  const sweep = upgradeSweep(boardName, strategy);
+  const outcome = new ReferenceBootloader().boot(sweep.device.ctx);
+  expect(outcome.kind === 'handoff' && outcome.version.major).toBe(2);
+  return { ...sweep, confirm: false, converges: 'old' };
+}
+
+export interface CutResult {
+  readonly at: number;
+  readonly outcome: CutOutcome;
+  readonly problem: string | undefined;
+}
+
+/**
+ * Cuts the next boot at each of its operations in turn, forking from a snapshot, and checks every invariant after
+ * the device settles. Returns one result per cut point (problem undefined when every invariant held).
+ */
+export function sweepCuts(sweep: Sweep, loader: Bootloader = new ReferenceBootloader()): CutResult[] {
+  const { device } = sweep;
+  const base = device.flash.snapshot();
+  const outside = outsideSlots(device);
+  loader.boot(device.ctx);
+  const operations = device.flash.opCount - base.opCount;
+  const results: CutResult[] = [];
+  for (let at = 0; at < operations; at++) {
+    for (const outcome of OUTCOMES) {
+      device.flash.restore(base);
+      device.flash.armPowerCut({ atOp: base.opCount + at, outcome, seed: at });
+      results.push({ at, outcome, problem: checkCut(sweep, loader, outcome, outside) });
+    }
+  }
+  device.flash.restore(base);
+  return results;
+}
+
+function checkCut(sweep: Sweep, loader: Bootloader, outcome: CutOutcome, outside: Uint8Array[]): string | undefined {
+  const { device } = sweep;
+  try {
+    loader.boot(device.ctx);
+    return 'the cut did not land';
+  } catch (error) {
+    if (!(error instanceof PowerCut)) return `boot threw ${String(error)}`;
+  }
+  device.flash.disarmPowerCut();
+  let settled: BootOutcome;
+  try {
+    settled = bootUntilSettled(device, { loader, confirm: () => sweep.confirm }).outcome;
+  } catch (error) {
+    return `after the cut: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  if (settled.kind !== 'handoff') return `halted: ${settled.reason}`;
+  const booted = settled.images[0];
+  const which = booted.version.major === 1 ? 'old' : booted.version.major === 2 ? 'new' : undefined;
+  if (which === undefined) return `booted version ${booted.version.major}`;
+  const expected = which === 'old' ? sweep.oldImage : sweep.newImage;
+  if (!equal(device.flash.peek(booted.offset, expected.length), expected)) return `${which} image not intact in ${booted.slot}`;
+  if (outcome === 'not-started' && which !== sweep.converges) return `ended on the ${which} image`;
+  const trailers = trailerProblem(device, booted.slot);
+  if (trailers !== undefined) return trailers;
+  if (!outsideSlots(device).every((bytes, i) => equal(bytes, outside[i]))) return 'flash outside the slots changed';
+  return undefined;
+}
+
+function trailerProblem(device: TestDevice, slot: 'primary' | 'secondary'): string | undefined {
+  const { ctx } = device;
+  if (ctx.config.strategy === 'direct-xip') {
+    const region = ctx.board.partitions.images[0][slot];
+    const area = openArea(ctx.flash, region, slot)!;
+    const trailer = readTrailerState(ctx.flash, area, { maxAlign: ctx.config.maxAlign, swapOffset: false });
+    return trailer.magic === 'good' ? undefined : `running slot's trailer magic is ${trailer.magic}`;
+  }
+  const state = readSwapState(ctx, 0);
+  if (state.nextSwap !== 'none') return `settled with a ${state.nextSwap} still pending`;
+  // A torn erase of the secondary's trailer may leave its magic BAD, which every later boot reads as "nothing
+  // pending" (FORMATS §2.2) and the next download erases; the primary's must never be.
+  if (state.primary.magic === 'bad') return "the primary trailer's magic reads BAD";
+  return undefined;
+}
+
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
+}
+
+/** "op 12 torn: …" for every cut point that broke an invariant. */
+export const failures = (results: CutResult[]): string[] =>
+  results.filter((r) => r.problem !== undefined).map((r) => `op ${r.at} ${r.outcome}: ${r.problem}`);
