@@ -153,7 +153,7 @@ export class SmpClient {
         done();
         resolve({ kind: 'timeout' });
       }, timeoutMs);
-      this.inFlight = {
+      const inFlight: InFlight = {
         request,
         seq,
         settle: (result) => {
@@ -165,8 +165,12 @@ export class SmpClient {
           reject(error);
         },
       };
+      this.inFlight = inFlight;
       this.transport.write(frames).catch((error: unknown) => {
-        this.inFlight?.fail(new PortClosedError(this.transport.description, `sending ${request.name} (seq ${seq})`, error));
+        // Only this attempt's failure: a later attempt may be in flight by the time a slow write fails.
+        if (this.inFlight === inFlight) {
+          inFlight.fail(new PortClosedError(this.transport.description, `sending ${request.name} (seq ${seq})`, error));
+        }
       });
     });
   }

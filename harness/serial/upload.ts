@@ -48,7 +48,8 @@ export async function uploadImage(client: SmpClient, image: Uint8Array, options:
   const bufSize = await deviceBufSize(client);
   const sha = new Uint8Array(createHash('sha256').update(image).digest());
   const first = { len: image.length, sha, image: options.image, upgrade: options.upgrade };
-  // Every request must make progress; a device that keeps sending us back cannot hold the upload forever.
+  // The smallest chunk any request carries bounds the requests an honest upload needs; three times that, plus
+  // room for restarts, is the budget, so a device that keeps sending us back cannot hold the upload forever.
   const minChunk = chunkLimit(bufSize, { off: image.length, data: new Uint8Array(0), first });
   if (minChunk <= 0) throw new UploadIncompleteError(`the device's buf_size ${bufSize} leaves no room for data`);
   const requestBudget = 3 * Math.ceil(image.length / minChunk) + 10;
