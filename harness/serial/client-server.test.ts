@@ -339,6 +339,22 @@ describe('SmpClient ↔ SmpServer', () => {
   });
 });
 
+describe('a transport whose writes fail', () => {
+  it('fails the request with PortClosedError carrying the cause', async () => {
+    const broken = {
+      description: '/dev/ttyGONE',
+      write: () => Promise.reject(new Error('EIO')),
+      onData: () => undefined,
+      onClose: () => undefined,
+      close: async () => undefined,
+    };
+    const error = await new SmpClient(broken).echo('x').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PortClosedError);
+    expect((error as Error).message).toBe('serial port /dev/ttyGONE closed while sending os echo (seq 0)');
+    expect(((error as Error).cause as Error).message).toBe('EIO');
+  });
+});
+
 describe('a device that stops answering (fake timers)', () => {
   it('times out each attempt and fails after the bounded retries', async () => {
     vi.useFakeTimers();
