@@ -24,6 +24,8 @@ const UNSETTLED = 'unsettled';
 
 interface HarnessState {
   confirmedCounters: number[];
+  /** Per image index: the image last downloaded into its secondary. */
+  downloaded: (string | undefined)[];
   /** Names running after the last settle (the factory images before the first). */
   lastSettled: Terminal;
 }
@@ -48,6 +50,8 @@ export interface CaseOutcome {
   readonly bootLog: string[];
   /** Operations performed after the (first) cut, for sampling a second cut inside the recovery. */
   readonly recoveryOps: readonly FlashOp[];
+  /** The last operation of each boot after the cut that performed any (where a cut equals a reset in a trial). */
+  readonly bootEnds: readonly number[];
   readonly journal: readonly FlashOp[];
 }
 
@@ -71,6 +75,7 @@ export class ScenarioExecutor {
   private violations: Violation[] = [];
   private bootLog: string[] = [];
   private boots = 0;
+  private bootEnds: number[] = [];
   private settleIndex = 0;
   private settleResults: Terminal[] = [];
   /** Per settle of the recording: every end state a boot handed off to. */
@@ -93,6 +98,7 @@ export class ScenarioExecutor {
     this.factory = this.device.snapshot();
     this.factoryState = {
       confirmedCounters: scenario.factory.primaries.map((name) => this.oracle.known(name).securityCounter),
+      downloaded: [],
       lastSettled: scenario.factory.primaries.join('+'),
     };
     this.state = cloneState(this.factoryState);
@@ -228,6 +234,7 @@ export class ScenarioExecutor {
       boots: this.boots,
       bootLog: this.bootLog,
       recoveryOps,
+      bootEnds: this.bootEnds,
       journal: this.device.flash.journal,
     };
   }
@@ -235,15 +242,26 @@ export class ScenarioExecutor {
   private programFactory(): void {
     const { board, seed } = this.options;
     const { factory } = this.scenario;
+    const load = (offset: number, bytes: Uint8Array) => this.device.factoryLoad(offset, this.padded(bytes));
     factory.primaries.forEach((name, image) => {
-      this.device.factoryLoad(board.partitions.images[image].primary.offset, this.oracle.known(name).bytes);
+      load(board.partitions.images[image].primary.offset, this.oracle.known(name).bytes);
     });
     factory.secondaries?.forEach((name, image) => {
-      if (name) this.device.factoryLoad(board.partitions.images[image].secondary.offset, this.oracle.known(name).bytes);
+      if (name) load(board.partitions.images[image].secondary.offset, this.oracle.known(name).bytes);
     });
     for (const region of untouchableRegions(board)) this.device.factoryLoad(region.offset, factoryFiller(region, seed));
     for (const [id, value] of factory.counters ?? []) this.device.flash.advanceCounter(id, value);
     this.oracle.captureFactory(this.device.view());
+  }
+
+  /** Factory programming writes whole write units: the image's tail is padded with the erased value. */
+  private padded(bytes: Uint8Array): Uint8Array {
+    const { writeUnit, erasedValue } = this.options.board.flash;
+    const length = Math.ceil(bytes.length / writeUnit) * writeUnit;
+    if (length === bytes.length) return bytes;
+    const out = new Uint8Array(length).fill(erasedValue);
+    out.set(bytes);
+    return out;
   }
 
   /** Runs every step; stops early when the power goes (a cut) or the bootloader fails. */
@@ -258,10 +276,13 @@ export class ScenarioExecutor {
     switch (step.kind) {
       case 'download': {
         const bytes = this.oracle.known(step.name).bytes;
+        this.state.downloaded[step.image] = step.name;
         return this.act('download', 'download', () => writeUpdate(device.appContext(), step.image, bytes));
       }
       case 'request': {
-        if (step.mode === 'permanent') this.noteConfirmed(step.image, this.pendingCounter(step.image));
+        // A permanent request, or any request under overwrite-only (no trial, no revert), confirms the update.
+        const final = step.mode === 'permanent' || this.scenario.config.strategy === 'overwrite-only';
+        if (final) this.noteConfirmed(step.image, this.pendingCounter(step.image));
         return this.act('request', 'request', () => setPending(device.appContext(), step.image, step.mode === 'permanent'));
       }
       case 'reboot': {
@@ -283,8 +304,8 @@ export class ScenarioExecutor {
   }
 
   private pendingCounter(image: number): number {
-    const step = [...this.scenario.steps].reverse().find((s) => s.kind === 'download' && s.image === image);
-    return step?.kind === 'download' ? this.oracle.known(step.name).securityCounter : 0;
+    const name = this.state.downloaded[image];
+    return name === undefined ? 0 : this.oracle.known(name).securityCounter;
   }
 
   private noteConfirmed(image: number, counter: number): void {
@@ -348,6 +369,9 @@ export class ScenarioExecutor {
         continue;
       }
       const obs = observation as BootObservation;
+      if ((obs.kind === 'handoff' || obs.kind === 'halt') && (obs.flashOps ?? 0) > 0) {
+        this.bootEnds.push(this.device.flash.opCount - 1);
+      }
       const bootName = `boot ${this.boots}${label ? ' after the cut' : ''}`;
       const verdict = this.oracle.checkBoot(this.device.view(), obs, this.state, bootName);
       this.violations.push(...verdict.violations);
@@ -445,7 +469,8 @@ export class ScenarioExecutor {
     const slots = this.options.board.partitions.images[step.image];
     const slot = step.slot === 'primary' ? slots.primary : slots.secondary;
     const prng = new Prng(`bit-rot|${step.seed}`);
-    const bytes = this.device.flash.peek(slot.offset, step.bytes);
+    const unit = this.options.board.flash.writeUnit;
+    const bytes = this.device.flash.peek(slot.offset, Math.ceil(step.bytes / unit) * unit);
     for (let i = 0; i < step.flips; i++) {
       const at = prng.below(bytes.length);
       bytes[at] ^= 1 << prng.below(8);
@@ -458,7 +483,7 @@ export class ScenarioExecutor {
 class CutSignal extends Error {}
 
 function cloneState(state: HarnessState): HarnessState {
-  return { confirmedCounters: [...state.confirmedCounters], lastSettled: state.lastSettled };
+  return { confirmedCounters: [...state.confirmedCounters], downloaded: [...state.downloaded], lastSettled: state.lastSettled };
 }
 
 function updateKey(key: TrustedKey, step: Extract<ScenarioStep, { kind: 'trust' }>): TrustedKey {
