@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,6 +87,9 @@ describe('bootproof image', () => {
     expect(c.stdout).toMatch(/^const unsigned char bootproof_pub_key\[\] = \{\n {4}0x30, 0x59,/);
     expect(c.stdout).toContain('bootproof_pub_key_len = 91;');
     expect((await run('image', 'getpub', '-k', file('p256.pem'), '-e', 'pem')).stdout).toContain('BEGIN PUBLIC KEY');
+    const json = JSON.parse((await run('image', 'getpub', '-k', file('p256.pem'), '--json')).stdout);
+    expect(json.type).toBe('ecdsa-p256');
+    expect(json.keyHash).toBe(createHash('sha256').update(Buffer.from(json.publicKey, 'hex')).digest('hex'));
   });
 
   it.each(['keygen', 'getpub', 'sign', 'verify', 'inspect', 'corrupt'])('%s --help exits 0', async (command) => {

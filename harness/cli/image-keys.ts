@@ -1,4 +1,5 @@
 /** `bootproof image keygen` and `getpub`, shaped like imgtool's. */
+import { createHash, type KeyObject } from 'node:crypto';
 import type { Command } from 'commander';
 import { UsageError } from '../../emulator/common/errors.ts';
 import {
@@ -40,12 +41,15 @@ export function registerKeyCommands(image: Command): void {
     .option('-e, --encoding <encoding>', 'lang-c, lang-rust, pem or raw', 'lang-c')
     .option('-o, --output <file>', 'write to this file instead of standard output')
     .option('--password-file <file>', 'password of an encrypted private key (first line of the file)')
-    .option('--json', 'print the key type, public key bytes and their SHA-256 as JSON')
+    .option('--json', 'print the key type, the public key bytes and the KEYHASH a build expects, as JSON')
     .action((options: { key: string; encoding: string; output?: string; passwordFile?: string; json?: boolean }) => {
       const key = loadPublicKey(readText(options.key), { source: options.key, password: readPassword(options.passwordFile) });
       const der = publicKeyBytes(key);
       if (options.json === true) {
-        printJson({ type: keyTypeOf(key), publicKey: der });
+        // The KEYHASH a build would expect: SHA-256 of the key, or SHA-384 for P-384 builds (FORMATS.md §1.7).
+        const type = keyTypeOf(key);
+        const keyHash = createHash(type === 'ecdsa-p384' ? 'sha384' : 'sha256').update(der).digest();
+        printJson({ type, publicKey: der, keyHash: new Uint8Array(keyHash) });
         return;
       }
       const output = encodePublicKey(options.encoding, key, der);
@@ -55,7 +59,7 @@ export function registerKeyCommands(image: Command): void {
     });
 }
 
-function encodePublicKey(encoding: string, key: Parameters<typeof keyTypeOf>[0], der: Uint8Array): string | Uint8Array {
+function encodePublicKey(encoding: string, key: KeyObject, der: Uint8Array): string | Uint8Array {
   const rows = (indent: string): string =>
     Array.from({ length: Math.ceil(der.length / 8) }, (_, row) =>
       `${indent}${[...der.subarray(row * 8, row * 8 + 8)].map((b) => `0x${b.toString(16).padStart(2, '0')},`).join(' ')}`,
