@@ -20,7 +20,8 @@ OBJCOPY=arm-none-eabi-objcopy
 export SOURCE_DATE_EPOCH=0 LC_ALL=C
 CFLAGS=(-mthumb -mfloat-abi=soft -O2 -g -gno-record-gcc-switches -std=c11 -Wall -Wextra -Werror
   -ffreestanding -fno-common -ffunction-sections -fdata-sections -ffile-prefix-map="$PWD"=.)
-LDFLAGS=(-nostdlib -nostartfiles -Wl,--gc-sections -Wl,--build-id=none -Lld)
+# max-page-size keeps the ELF headers out of the first PT_LOAD segment (they would land in flash).
+LDFLAGS=(-nostdlib -nostartfiles -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,max-page-size=16 -Lld)
 
 # build NAME CPU LINKER_SCRIPT [-D...] -- SOURCES...
 build() {
