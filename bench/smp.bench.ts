@@ -4,6 +4,7 @@
  * the wire per image byte: base64, framing, headers, CBOR, answers).
  */
 import { SmpClient } from '../harness/serial/client.ts';
+import { MemoryTransport } from '../harness/serial/memory-transport.ts';
 import { openPtyPair, socatMissing } from '../harness/serial/pty.ts';
 import { SerialTransport } from '../harness/serial/serial-transport.ts';
 import { testDevice, testImage } from '../harness/serial/testing.ts';
@@ -22,6 +23,8 @@ export async function run(): Promise<void> {
   }
   const rawBytesPerSecond = await rawThroughput();
   console.log(`raw pty (1 MiB one way):        ${kib(rawBytesPerSecond)} KiB/s`);
+  const memory = await memoryUpload();
+  console.log(`SMP upload in memory, 512:      ${kib(memory)} KiB/s of image (codec and flash model alone, no pty)`);
   for (const bufSize of [512, 2048]) {
     const r = await smpUpload(bufSize);
     console.log(
@@ -88,6 +91,17 @@ async function smpUpload(bufSize: number) {
     await deviceEnd.close();
     await pair.close();
   }
+}
+
+/** The same upload with no pty in between: what the codec, client and server cost by themselves. */
+async function memoryUpload(): Promise<number> {
+  let server: ReturnType<typeof testDevice>['server'] | undefined;
+  const transport = new MemoryTransport((bytes) => server?.receive(bytes));
+  server = testDevice((bytes) => transport.push(bytes)).server;
+  const image = testImage(IMAGE_PAYLOAD, '1.0.0');
+  const start = process.hrtime.bigint();
+  await uploadImage(new SmpClient(transport), image);
+  return image.length / seconds(start);
 }
 
 function seconds(start: bigint): number {
