@@ -64,11 +64,15 @@ export class CortexM implements SystemControlHost {
   private readonly translateBlocks: boolean;
   private regions: FastRegion[] = [];
   private ramView: DataView = new DataView(new ArrayBuffer(0));
+  private romView: DataView = new DataView(new ArrayBuffer(0));
   private readonly codePages = new Uint8Array(1 << (32 - PAGE_SHIFT));
   private readonly pageBlocks = new Map<number, Block[]>();
   private readonly blocks = new Map<number, Block>();
   private readonly singles = new Map<number, Block>();
-  private needsAttention = true;
+  /** Set whenever the run loop must stop chaining blocks and look at exceptions, stops and timers. */
+  needsAttention = true;
+  /** Instructions a self-looping block had retired in earlier iterations, for a fault in a later one. */
+  loopIterations = 0;
   private timerAt = Number.POSITIVE_INFINITY;
   private stopRequest: StopReason | undefined;
   private exitCode = 0;
@@ -91,6 +95,8 @@ export class CortexM implements SystemControlHost {
       v8: options.core === 'cortex-m33',
       ramBase: 0,
       ramSize: 0,
+      romBase: 0,
+      romSize: 0,
       alignAll: this.v6,
     };
     bus.setCodeWriteListener?.((address, length) => this.codeWritten(address, length));
@@ -131,23 +137,38 @@ export class CortexM implements SystemControlHost {
         const stop = this.service();
         if (stop !== undefined) return this.result(stop, done);
       }
-      const remaining = maxInstructions - done;
-      if (remaining <= 0) return this.result('budget', done);
-      let block = this.itState === 0 ? this.blocks.get(r[15]) : undefined;
-      if (block === undefined || block.count > remaining) block = this.blockAt(r[15], remaining);
+      if (done >= maxInstructions) return this.result('budget', done);
+      // Straight-line execution, block after block, until the budget, a timer event or something that needs
+      // the core's attention; successors are linked so the common path skips the lookup.
+      const cyclesBefore = this.cycles - done;
+      const limit = Math.min(maxInstructions, this.timerAt - cyclesBefore);
+      let block = this.blockAt(r[15], maxInstructions - done);
       try {
-        block.run(r, this, this.ramView, this.codePages, arith);
-        done += block.count;
-        this.cycles += block.count;
+        for (;;) {
+          done += block.run(r, this, this.ramView, this.codePages, arith, this.romView, limit - done);
+          if (this.needsAttention || done >= limit) break;
+          const pc = r[15];
+          let next = block.taken;
+          if (next === undefined || next.start !== pc) next = block.notTaken;
+          if (next === undefined || next.start !== pc || next.dead || next.count > maxInstructions - done) {
+            next = this.blockAt(pc, maxInstructions - done);
+            if (next.count > 1 || !this.translateBlocks) {
+              if (block.taken === undefined || block.taken.dead) block.taken = next;
+              else block.notTaken = next;
+            }
+          }
+          block = next;
+        }
       } catch (error) {
         if (error !== BLOCK_EXIT) throw error;
-        const executed = block.addresses.indexOf(this.signalPc);
+        const index = block.addresses.indexOf(this.signalPc);
         r[15] = this.signalPc;
-        this.itState = block.itStates[executed];
-        done += executed;
-        this.cycles += executed;
+        this.itState = block.itStates[index];
+        done += this.loopIterations + index;
+        this.loopIterations = 0;
         this.needsAttention = true;
       }
+      this.cycles = cyclesBefore + done;
     }
   }
 
@@ -248,6 +269,7 @@ export class CortexM implements SystemControlHost {
 
   /** Drops code translated from [address, address + length): its memory changed. */
   codeWritten(address: number, length: number): void {
+    this.needsAttention = true;
     const first = address >>> PAGE_SHIFT;
     const last = (address + Math.max(length, 1) - 1) >>> PAGE_SHIFT;
     for (let page = first; page <= last; page++) {
@@ -412,10 +434,16 @@ export class CortexM implements SystemControlHost {
       view: new DataView(region.bytes.buffer, region.bytes.byteOffset, region.bytes.byteLength),
       writable: region.writable,
     }));
-    const main = this.regions.filter((region) => region.writable).sort((a, b) => b.size - a.size)[0];
-    this.ramView = main?.view ?? new DataView(new ArrayBuffer(0));
-    this.features.ramBase = main?.base ?? 0;
-    this.features.ramSize = main?.size ?? 0;
+    const largest = (writable: boolean): FastRegion | undefined =>
+      this.regions.filter((region) => region.writable === writable).sort((a, b) => b.size - a.size)[0];
+    const ram = largest(true);
+    const rom = largest(false);
+    this.ramView = ram?.view ?? new DataView(new ArrayBuffer(0));
+    this.romView = rom?.view ?? new DataView(new ArrayBuffer(0));
+    this.features.ramBase = ram?.base ?? 0;
+    this.features.ramSize = ram?.size ?? 0;
+    this.features.romBase = rom?.base ?? 0;
+    this.features.romSize = rom?.size ?? 0;
     this.flushTranslations();
   }
 

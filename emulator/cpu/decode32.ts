@@ -230,12 +230,13 @@ function branchesAndControl(h1: number, h2: number, pc: number, c: DecodeContext
     if (c.inIt && !c.lastInIt) return UNDEFINED(pc, 4);
     if (op1 & 4) return branch4(`r[14]=${(pc + 4) | 1};r[15]=${target};`);
     if (!c.thumb2) return UNDEFINED(pc, 4);
-    return branch4(`r[15]=${target};`);
+    return { ...branch4(`r[15]=${target};`), target };
   }
   if (op1 === 0 && (op & 0x38) !== 0x38) {
     if (!c.thumb2 || c.inIt) return UNDEFINED(pc, 4);
     const offset = ((s ? -1 << 20 : 0) | (j2 << 19) | (j1 << 18) | ((h1 & 0x3f) << 12) | ((h2 & 0x7ff) << 1)) | 0;
-    return branch4(`r[15]=${CONDITIONS[(h1 >> 6) & 15]}?${(pc + 4 + offset) | 0}:${(pc + 4) | 0};`);
+    const target = (pc + 4 + offset) | 0;
+    return { ...branch4(`r[15]=${CONDITIONS[(h1 >> 6) & 15]}?${target}:${(pc + 4) | 0};`), target };
   }
   if (op1 & 4 || op1 === 2) return UNDEFINED(pc, 4);
   switch (op) {

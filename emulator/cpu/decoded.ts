@@ -11,6 +11,8 @@ export interface Decoded {
    * - `stop`: falls through, but the block ends so the core looks at exceptions and stop requests.
    */
   flow: 'next' | 'branch' | 'stop';
+  /** For a direct branch: its target (the translator turns a branch back to the block's start into a loop). */
+  target?: number;
   /** For IT: the ITSTATE the following instructions run under. */
   itState?: number;
 }

@@ -3,6 +3,7 @@
  * - `r`: the core's Int32Array register file — r0..r15, then the flags as 0/1 (see `FLAG`), Q and GE;
  * - `cpu`: the core, for the slow paths (bus, System Control Space, faults) and the helpers of hard instructions;
  * - `dv` / `cp`: a DataView over the main RAM region and the code-page map, for the inlined fast memory path;
+ * - `fv`: a DataView over the main read-only region (flash), for inlined loads;
  * - the scratch variables declared by `SCRATCH`.
  */
 
@@ -17,6 +18,9 @@ export interface EmitContext {
   /** Main RAM for the inlined fast path; size 0 when there is none. */
   ramBase: number;
   ramSize: number;
+  /** Main read-only region (flash), read directly by loads; size 0 when there is none. */
+  romBase: number;
+  romSize: number;
   /** Every access must be naturally aligned (ARMv6-M, or CCR.UNALIGN_TRP set). */
   alignAll: boolean;
 }
@@ -132,12 +136,13 @@ export function load(
 ): string {
   const l = LOADS[size];
   const view = opts.signed ? SIGNED_LOADS[size] : l.view;
+  const endian = size === 8 ? '' : ',true';
   const slow = opts.signed && size !== 32 ? `(cpu.${l.slow}(_a,${pc})<<${32 - size}>>${32 - size})` : `cpu.${l.slow}(_a,${pc})`;
   const checked = alignCheck(ctx, size, opts.mustAlign ?? false, pc);
   const check = checked && `${checked},`;
-  if (ctx.ramSize === 0) return `(_a=(${addr})|0,${check}${slow})`;
-  const fast = size === 32 ? `dv.${view}(o,true)` : size === 16 ? `dv.${view}(o,true)` : `dv.${view}(o)`;
-  return `(_a=(${addr})|0,${check}(o=(_a-${hex(ctx.ramBase)})>>>0)<${ctx.ramSize - l.span}?${fast}:${slow})`;
+  const viaRom = ctx.romSize === 0 ? slow : `(o=(_a-${hex(ctx.romBase)})>>>0)<${ctx.romSize - l.span}?fv.${view}(o${endian}):${slow}`;
+  if (ctx.ramSize === 0) return `(_a=(${addr})|0,${check}${viaRom})`;
+  return `(_a=(${addr})|0,${check}(o=(_a-${hex(ctx.ramBase)})>>>0)<${ctx.ramSize - l.span}?dv.${view}(o${endian}):${viaRom})`;
 }
 
 /** A statement storing the low `size` bits of `value` at `addr`. */

@@ -9,8 +9,18 @@ import { decode16 } from './decode16.ts';
 import { decode32 } from './decode32.ts';
 import type { DecodeContext, Decoded } from './decoded.ts';
 import { CONDITIONS, SCRATCH } from './emit.ts';
+import { removeDeadFlagWrites } from './flag-liveness.ts';
 
-export type BlockFunction = (r: Int32Array, cpu: unknown, dv: DataView, cp: Uint8Array, h: typeof arith) => void;
+/** Runs the block (repeatedly, for a self-loop, within `budget` instructions); returns instructions retired. */
+export type BlockFunction = (
+  r: Int32Array,
+  cpu: unknown,
+  dv: DataView,
+  cp: Uint8Array,
+  h: typeof arith,
+  fv: DataView,
+  budget: number,
+) => number;
 
 export interface Block {
   readonly start: number;
@@ -23,6 +33,9 @@ export interface Block {
   readonly run: BlockFunction;
   /** Set when code it was translated from is overwritten. */
   dead: boolean;
+  /** The blocks that last followed this one (the run loop's links, checked against the PC before use). */
+  taken?: Block;
+  notTaken?: Block;
 }
 
 /** Reads an instruction halfword; throws (a BusError) when the address cannot be fetched. */
@@ -43,12 +56,12 @@ function decodeAt(fetch: Fetch, pc: number, it: number, features: Features): Dec
 }
 
 export function translate(fetch: Fetch, start: number, startIt: number, features: Features, maxInstructions: number): Block {
-  const lines: string[] = [SCRATCH];
+  const lines: string[] = [];
   const addresses: number[] = [];
   const itStates: number[] = [];
   let pc = start;
   let it = startIt;
-  let endsWithBranch = false;
+  let last: Decoded | undefined;
   while (addresses.length < maxInstructions) {
     let decoded: Decoded;
     try {
@@ -70,19 +83,24 @@ export function translate(fetch: Fetch, start: number, startIt: number, features
       it = advanceIt(it);
     }
     pc = next;
-    if (decoded.flow === 'branch') {
-      endsWithBranch = true;
-      break;
-    }
-    if (decoded.flow === 'stop') break;
+    last = decoded;
+    if (decoded.flow !== 'next') break;
   }
-  if (!endsWithBranch) lines.push(`r[15]=${pc};`);
-  if (startIt !== 0 || it !== 0) lines.push(`cpu.itState=${it};`);
-  const run = new Function('r', 'cpu', 'dv', 'cp', 'h', lines.join('\n')) as BlockFunction;
+  const count = addresses.length;
+  const body = removeDeadFlagWrites(lines).join('\n');
+  const fallThrough = last?.flow === 'branch' ? '' : `r[15]=${pc};`;
+  // A block whose branch may go back to its own start runs as a loop inside one call, while the budget allows
+  // and nothing needs the core's attention (an interrupt pended by a store, code overwritten).
+  const selfLoop = last?.target === start && startIt === 0 && it === 0;
+  const itExit = startIt !== 0 || it !== 0 ? `cpu.itState=${it};${it !== 0 ? 'cpu.attention();' : ''}` : '';
+  const source = selfLoop
+    ? `${SCRATCH}let n=0;do{cpu.loopIterations=n;${body}${fallThrough}n+=${count};}while(r[15]===${start}&&n+${count}<=budget&&!cpu.needsAttention);return n;`
+    : `${SCRATCH}${body}${fallThrough}${itExit}return ${count};`;
+  const run = new Function('r', 'cpu', 'dv', 'cp', 'h', 'fv', 'budget', source) as BlockFunction;
   return {
     start,
     end: pc,
-    count: addresses.length,
+    count,
     addresses: Int32Array.from(addresses),
     itStates: Uint8Array.from(itStates),
     run,
