@@ -151,8 +151,11 @@ export function makeDevice(
   if (board.partitions.storage !== undefined) {
     flash.load(board.partitions.storage.offset, noise.bytes(board.partitions.storage.size));
   }
+  const unit = board.flash.writeUnit;
   primaries.forEach((bytes, image) => {
-    flash.load(board.partitions.images[image].primary.offset, bytes);
+    const padded = new Uint8Array(Math.ceil(bytes.length / unit) * unit).fill(board.flash.erasedValue);
+    padded.set(bytes);
+    flash.load(board.partitions.images[image].primary.offset, padded);
   });
   const ctx: BootContext = {
     flash,
