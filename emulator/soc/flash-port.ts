@@ -1,0 +1,116 @@
+/**
+ * The flash as the machine sees it. Every program and erase a flash controller performs goes through here as
+ * exactly one operation of the flash model (so a power cut can land on it). Reads are served from a mirror of the
+ * flash contents that the CPU may read directly (fast instruction fetch); a sector whose units may be
+ * ECC-inconsistent is read through `Flash.read` instead, so the CPU sees the EccFault as a bus fault.
+ */
+import type { CodeWriteListener } from '../cpu/index.ts';
+import { EccFault, type NorFlash } from '../flash/index.ts';
+
+/** Called after every flash operation the firmware caused (for `--trace`). */
+export type FlashTraceListener = (kind: 'program' | 'erase', offset: number, length: number) => void;
+
+export class FlashPort {
+  readonly flash: NorFlash;
+  /** Bus address of flash offset 0. */
+  readonly base: number;
+  /** The live contents, kept equal to the flash after every operation; exposed to the core as a memory region. */
+  readonly mirror: Uint8Array;
+  private readonly sectorStarts: number[];
+  /** Sectors where a read may raise an ECC error (found at sync time); empty on flash without ECC. */
+  private eccSuspect = new Set<number>();
+  private codeWriteListener: CodeWriteListener | undefined;
+  traceListener: FlashTraceListener | undefined;
+
+  constructor(flash: NorFlash, base: number) {
+    this.flash = flash;
+    this.base = base >>> 0;
+    this.mirror = new Uint8Array(flash.size);
+    this.sectorStarts = [];
+    let offset = 0;
+    for (const size of flash.geometry.sectors) {
+      this.sectorStarts.push(offset);
+      offset += size;
+    }
+    this.sync();
+  }
+
+  get size(): number {
+    return this.flash.size;
+  }
+
+  /** True when the CPU may read the mirror directly: no sector can raise an ECC error. */
+  get directReadable(): boolean {
+    return this.eccSuspect.size === 0;
+  }
+
+  setCodeWriteListener(listener: CodeWriteListener): void {
+    this.codeWriteListener = listener;
+  }
+
+  /** Re-reads the whole flash into the mirror (after a restore, or when the flash changed behind our back). */
+  sync(): void {
+    this.eccSuspect.clear();
+    this.mirror.set(this.flash.peek(0, this.flash.size));
+    if (this.flash.geometry.programRule === 'ecc') {
+      this.sectorStarts.forEach((start, index) => {
+        if (!this.sectorReadsClean(start, this.flash.geometry.sectors[index]!)) this.eccSuspect.add(index);
+      });
+    }
+    this.codeWriteListener?.(this.base, this.flash.size);
+  }
+
+  /** A read the CPU made: throws EccFault (which the core turns into a bus fault) on a torn unit. */
+  read(offset: number, length: number): Uint8Array {
+    if (this.eccSuspect.size > 0 && this.eccSuspect.has(this.flash.sectorAt(offset).index)) {
+      return this.flash.read(offset, length);
+    }
+    return this.mirror.subarray(offset, offset + length);
+  }
+
+  /** One program operation. PowerCut and FlashRuleViolation propagate to the caller. */
+  program(offset: number, data: Uint8Array): void {
+    try {
+      this.flash.program(offset, data);
+    } finally {
+      this.refresh(offset, data.length);
+    }
+    this.traceListener?.('program', offset, data.length);
+  }
+
+  /** One erase operation of the sector starting at `offset`. */
+  erase(offset: number): void {
+    const sector = this.flash.sectorAt(offset);
+    try {
+      this.flash.erase(sector.offset);
+    } finally {
+      this.refresh(sector.offset, sector.size);
+      this.eccSuspect.delete(sector.index);
+    }
+    this.traceListener?.('erase', sector.offset, sector.size);
+  }
+
+  /** Sector offsets in address order (for controllers that erase by sector number). */
+  sectorOffset(index: number): number | undefined {
+    return this.sectorStarts[index];
+  }
+
+  get sectorCount(): number {
+    return this.sectorStarts.length;
+  }
+
+  private refresh(offset: number, length: number): void {
+    this.mirror.set(this.flash.peek(offset, length), offset);
+    this.codeWriteListener?.(this.base + offset, length);
+  }
+
+  private sectorReadsClean(start: number, size: number): boolean {
+    try {
+      this.flash.read(start, size);
+      return true;
+    } catch (error) {
+      if (error instanceof EccFault) return false;
+      throw error;
+    }
+  }
+}

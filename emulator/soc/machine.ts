@@ -1,0 +1,287 @@
+/**
+ * A whole emulated device built from a board: Cortex-M core, RAM, the flash behind its real flash controller,
+ * and the peripherals firmware touches at boot. Runs with an instruction budget; a watchdog, a lockup (on parts
+ * where it resets) or SYSRESETREQ reset it warmly (RAM kept); a power cut landing on a flash operation stops it
+ * as a power loss, after which `powerCycle()` boots it again from what the flash holds.
+ */
+import type { Board } from '../../boards/index.ts';
+import { CortexM, type CpuSnapshot } from '../cpu/cortex-m.ts';
+import { BusError, type RunResult } from '../cpu/index.ts';
+import { FlashRuleViolation, type FlashSnapshot, NorFlash, PowerCut } from '../flash/index.ts';
+import { UnsupportedBoardError } from './errors.ts';
+import { type SocFamily, socFamily, supportedFlashControllers } from './families.ts';
+import { FlashPort, type FlashTraceListener } from './flash-port.ts';
+import type { FlashWriteHandler, Peripheral, PeripheralContext, RegisterState, ResetCause, Watchdog } from './peripheral.ts';
+import { type RamBlock, ramBlock, SocBus } from './soc-bus.ts';
+
+export interface MachineOptions {
+  /** The flash to run on (kept across machines, snapshots and power cuts); a fresh erased one by default. */
+  readonly flash?: NorFlash;
+  /** Bytes the firmware writes to its UART. */
+  readonly onUartOutput?: (bytes: Uint8Array) => void;
+  readonly onSemihostOutput?: (text: string) => void;
+  /** Things the hardware would silently ignore, and unknown registers, each reported once. */
+  readonly onWarning?: (message: string) => void;
+  /** Every program and erase the firmware caused, after it completed. */
+  readonly onFlashOperation?: FlashTraceListener;
+  /** Called on every reset after power-on, before the core restarts. */
+  readonly onReset?: (cause: ResetCause) => void;
+  /** Unknown registers become bus faults instead of reading 0. */
+  readonly strictRegisters?: boolean;
+  /** Where the core finds its vector table at reset; the board's flash base by default. */
+  readonly resetVtor?: number;
+  /** Translate basic blocks (default true); false runs the core's plain decoder. */
+  readonly translate?: boolean;
+}
+
+/**
+ * Why `Machine.run()` returned: the core's reasons that end a run, plus
+ * - `power-cut`: a planned power cut landed on a flash operation (`error` holds the PowerCut);
+ * - `flash-error`: the firmware broke a flash rule the controller does not report in a register (`error`);
+ * - `stopped`: `stop()` was called (e.g. the expected text appeared).
+ */
+export type MachineStopReason = 'budget' | 'exit' | 'breakpoint' | 'lockup' | 'sleep' | 'power-cut' | 'flash-error' | 'stopped';
+
+export interface MachineRunResult {
+  readonly reason: MachineStopReason;
+  /** Instructions retired by this call (not counting any cut short by a power cut). */
+  readonly instructions: number;
+  readonly pc: number;
+  readonly exitCode?: number;
+  readonly error?: PowerCut | FlashRuleViolation;
+  readonly message: string;
+}
+
+export interface MachineSnapshot {
+  readonly cpu: CpuSnapshot;
+  readonly rams: readonly Uint8Array[];
+  readonly peripherals: readonly RegisterState[];
+  readonly flash: FlashSnapshot;
+  readonly retired: number;
+  readonly idleUs: number;
+}
+
+/** Instructions per slice between checks of the watchdogs and of stop requests. */
+const SLICE = 100_000;
+
+export class Machine {
+  readonly board: Board;
+  readonly flash: NorFlash;
+  readonly cpu: CortexM;
+  readonly family: SocFamily;
+  /** Resets since power-on, in order. */
+  readonly resets: { cause: ResetCause; atUs: number }[] = [];
+  private readonly port: FlashPort;
+  private readonly bus: SocBus;
+  private readonly rams: RamBlock[];
+  /** MPS2 only: the code SSRAM that stands in for flash, loaded from the flash at power-on. */
+  private readonly codeRam: RamBlock | undefined;
+  private readonly peripherals: Peripheral[];
+  private readonly watchdogs: Watchdog[];
+  private readonly options: MachineOptions;
+  private readonly warned = new Set<string>();
+  private consoleBytes: number[] = [];
+  private retired = 0;
+  /** Instructions retired since the last reset: a lockup with none is a reset loop that cannot make progress. */
+  private sinceReset = 0;
+  private idleUs = 0;
+  private stopRequested = false;
+
+  constructor(board: Board, options: MachineOptions = {}) {
+    const family = socFamily(board.flashController);
+    if (family === undefined) {
+      throw new UnsupportedBoardError(board.name, `flash controller '${board.flashController}'`, supportedFlashControllers());
+    }
+    this.board = board;
+    this.family = family;
+    this.options = options;
+    this.flash = options.flash ?? new NorFlash(board.flash);
+    this.port = new FlashPort(this.flash, board.memory.flash.base);
+    this.port.traceListener = options.onFlashOperation;
+    this.rams = [ramBlock(board.memory.ram.base, board.memory.ram.size)];
+    if (family.flashControllerName === undefined) {
+      this.codeRam = ramBlock(board.memory.flash.base, this.flash.size);
+      this.rams.unshift(this.codeRam);
+    }
+    const context = this.peripheralContext();
+    this.peripherals = family.peripherals.map((build) => build(context));
+    this.watchdogs = this.peripherals.filter((p): p is Peripheral & Watchdog => 'expiresAtUs' in p);
+    const controller = this.peripherals.find((p) => p.name === family.flashControllerName) as (Peripheral & FlashWriteHandler) | undefined;
+    this.bus = new SocBus({
+      rams: this.rams,
+      flash: this.codeRam === undefined ? this.port : undefined,
+      flashController: controller,
+      peripherals: this.peripherals,
+      unknownAccess: (address, access) => this.unknownAccess(address, access),
+    });
+    this.cpu = new CortexM(this.bus, {
+      core: board.cpu === 'cortex-m7' ? 'cortex-m4' : board.cpu,
+      resetVtor: options.resetVtor ?? board.memory.flash.base,
+      onSemihostOutput: options.onSemihostOutput,
+      translate: options.translate,
+    });
+    this.powerCycle();
+  }
+
+  /** Virtual time since the flash was created, in microseconds: instructions, flash busy time, idle waits. */
+  get nowUs(): number {
+    return this.retired / this.family.cpuMHz + this.idleUs + this.flash.nowUs;
+  }
+
+  /** Everything the firmware wrote to its UART since this machine was created, as latin1 text. */
+  get consoleText(): string {
+    return String.fromCharCode(...this.consoleBytes);
+  }
+
+  /** Power off and on: RAM is lost, every peripheral and the core start from their power-on state. */
+  powerCycle(): void {
+    this.port.sync();
+    for (const ram of this.rams) ram.bytes.fill(0);
+    this.codeRam?.bytes.set(this.flash.peek(0, this.flash.size));
+    this.restart('power-on');
+  }
+
+  /** A warm reset (watchdog, pin, SYSRESETREQ, lockup): RAM is kept. */
+  reset(cause: Exclude<ResetCause, 'power-on'>): void {
+    this.resets.push({ cause, atUs: this.nowUs });
+    this.options.onReset?.(cause);
+    this.restart(cause);
+  }
+
+  /** Ends the current `run()` at the next slice boundary (callable from output callbacks). */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  run(maxInstructions: number): MachineRunResult {
+    this.stopRequested = false;
+    let done = 0;
+    for (;;) {
+      if (this.stopRequested) return this.result('stopped', done, 'stopped on request');
+      const remaining = maxInstructions - done;
+      if (remaining <= 0) return this.result('budget', done, `budget exhausted at PC=${hex(this.cpu.pc)} after ${done} instructions`);
+      let outcome: RunResult;
+      try {
+        outcome = this.cpu.run(Math.min(remaining, SLICE, this.instructionsToNextDeadline()));
+      } catch (error) {
+        if (error instanceof PowerCut) return this.result('power-cut', done, error.message, error);
+        if (error instanceof FlashRuleViolation) return this.result('flash-error', done, error.message, error);
+        throw error;
+      }
+      done += outcome.instructions;
+      this.retired += outcome.instructions;
+      this.sinceReset += outcome.instructions;
+      if (this.watchdogExpired()) {
+        this.reset('watchdog');
+        continue;
+      }
+      switch (outcome.reason) {
+        case 'budget':
+          continue;
+        case 'reset-request':
+          this.reset('software');
+          continue;
+        case 'lockup':
+        case 'sleep':
+          if (outcome.reason === 'lockup' && this.family.lockupResets && this.sinceReset > 0) {
+            this.reset('lockup');
+            continue;
+          }
+          if (this.waitForWatchdog()) continue;
+          return this.result(outcome.reason, done, outcome.message);
+        case 'exit':
+          return { ...this.result('exit', done, outcome.message), exitCode: outcome.exitCode };
+        case 'breakpoint':
+          return this.result('breakpoint', done, outcome.message);
+      }
+    }
+  }
+
+  snapshot(): MachineSnapshot {
+    return {
+      cpu: this.cpu.snapshot(),
+      rams: this.rams.map((ram) => ram.bytes.slice()),
+      peripherals: this.peripherals.map((p) => p.snapshot()),
+      flash: this.flash.snapshot(),
+      retired: this.retired,
+      idleUs: this.idleUs,
+    };
+  }
+
+  restore(snapshot: MachineSnapshot): void {
+    this.flash.restore(snapshot.flash);
+    this.port.sync();
+    this.rams.forEach((ram, i) => {
+      ram.bytes.set(snapshot.rams[i]!);
+    });
+    this.peripherals.forEach((p, i) => {
+      p.restore(snapshot.peripherals[i]!);
+    });
+    this.retired = snapshot.retired;
+    this.idleUs = snapshot.idleUs;
+    this.cpu.restore(snapshot.cpu);
+  }
+
+  private restart(cause: ResetCause): void {
+    this.sinceReset = 0;
+    for (const peripheral of this.peripherals) peripheral.reset(cause);
+    this.cpu.reset();
+  }
+
+  private instructionsToNextDeadline(): number {
+    let next = Number.POSITIVE_INFINITY;
+    for (const watchdog of this.watchdogs) next = Math.min(next, watchdog.expiresAtUs() ?? next);
+    if (next === Number.POSITIVE_INFINITY) return SLICE;
+    return Math.max(1, Math.ceil((next - this.nowUs) * this.family.cpuMHz));
+  }
+
+  private watchdogExpired(): boolean {
+    const now = this.nowUs;
+    return this.watchdogs.some((watchdog) => {
+      const at = watchdog.expiresAtUs();
+      return at !== undefined && at <= now;
+    });
+  }
+
+  /** A core that cannot run any more (asleep for good, or locked up) still has its watchdog running out. */
+  private waitForWatchdog(): boolean {
+    const deadlines = this.watchdogs.map((w) => w.expiresAtUs()).filter((at): at is number => at !== undefined);
+    if (deadlines.length === 0) return false;
+    this.idleUs += Math.max(0, Math.min(...deadlines) - this.nowUs);
+    this.reset('watchdog');
+    return true;
+  }
+
+  private result(reason: MachineStopReason, instructions: number, message: string, error?: PowerCut | FlashRuleViolation): MachineRunResult {
+    return { reason, instructions, pc: this.cpu.pc, message, ...(error === undefined ? {} : { error }) };
+  }
+
+  private peripheralContext(): PeripheralContext {
+    return {
+      nowUs: () => this.nowUs,
+      uartOutput: (bytes) => {
+        for (const byte of bytes) this.consoleBytes.push(byte);
+        this.options.onUartOutput?.(bytes);
+      },
+      readRam: (address, length) => this.bus.ramBytes(address, length),
+      flash: this.port,
+      unknownRegister: (peripheral, offset, access) => this.unknownAccess(peripheral.base + offset, access, peripheral),
+      warnOnce: (key, message) => this.warnOnce(key, message),
+    };
+  }
+
+  private unknownAccess(address: number, access: 'read' | 'write', peripheral?: Peripheral): void {
+    const where = peripheral === undefined ? 'no modelled peripheral' : `${peripheral.name}+0x${(address - peripheral.base).toString(16)}`;
+    const message = `${access} of unknown register ${hex(address)} (${where})`;
+    if (this.options.strictRegisters) throw new BusError(address, message);
+    this.warnOnce(`unknown:${access}:${address}`, `${message}: ${access === 'read' ? 'reads 0' : 'ignored'}`);
+  }
+
+  private warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.options.onWarning?.(message);
+  }
+}
+
+const hex = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
