@@ -82,6 +82,20 @@ describe('bootproof image', () => {
     expect(inspected.trailer).toMatchObject({ maxAlign: 8, imageOk: 1, copyDone: 0xff });
   });
 
+  it("takes imgtool's two-value --custom-tlv TAG VALUE anywhere on the line, and TAG=VALUE", async () => {
+    writeFileSync(file('tlv.txt'), 'from a file');
+    const args = ['image', 'sign', '--custom-tlv', '0xa0', 'hello', file('app.bin'), '--custom-tlv', '0xa1=0x0102'];
+    const code = (await run(...args, ...SIGN, file('custom.bin'), '--custom-tlv-file', '0xa2', file('tlv.txt'))).code;
+    expect(code).toBe(0);
+    const inspected = JSON.parse((await run('image', 'inspect', '--json', file('custom.bin'))).stdout);
+    expect(inspected.protectedTlvs.map((t: { typeHex: string; dataHex: string }) => [t.typeHex, t.dataHex])).toEqual([
+      ['0xa0', Buffer.from('hello').toString('hex')],
+      ['0xa1', '0102'],
+      ['0xa2', Buffer.from('from a file').toString('hex')],
+    ]);
+    expect((await run('image', 'sign', ...SIGN, '--custom-tlv', '0xa0', file('app.bin'))).code).toBe(2);
+  });
+
   it('prints public keys as imgtool getpub does', async () => {
     const c = await run('image', 'getpub', '-k', file('p256.pem'));
     expect(c.stdout).toMatch(/^const unsigned char bootproof_pub_key\[\] = \{\n {4}0x30, 0x59,/);

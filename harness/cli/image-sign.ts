@@ -17,7 +17,18 @@ import {
   vendorUuid,
 } from '../../images/index.ts';
 import { type HexSegment, toIntelHex } from '../../images/intel-hex.ts';
-import { collect, isHexPath, parseNumber, print, printJson, readImageFile, readPassword, readText, writeFile } from './image-io.ts';
+import {
+  collect,
+  isHexPath,
+  parseNumber,
+  print,
+  printJson,
+  readBytes,
+  readImageFile,
+  readPassword,
+  readText,
+  writeFile,
+} from './image-io.ts';
 
 interface SignCliOptions {
   key?: string;
@@ -36,6 +47,8 @@ interface SignCliOptions {
   dependencies?: string;
   bootRecord?: string;
   customTlv: string[];
+  customTlvFile: string[];
+  test?: boolean;
   vid?: string;
   cid?: string;
   sha: string;
@@ -55,8 +68,7 @@ export function registerSignCommand(image: Command): void {
   image
     .command('sign')
     .description('Sign a firmware binary into an MCUboot image, byte-compatible with imgtool sign.')
-    .argument('<infile>', 'firmware (binary, or Intel HEX when named *.hex)')
-    .argument('<outfile>', 'signed image (binary, or Intel HEX when named *.hex)')
+    .argument('<files...>', 'INFILE (firmware) and OUTFILE (signed image); binary, or Intel HEX when named *.hex')
     .option('-k, --key <file>', 'private signing key PEM (omit for an unsigned, hash-only image)')
     .option('--public-key-format <format>', 'hash (KEYHASH TLV) or full (PUBKEY TLV)', 'hash')
     .requiredOption('-v, --version <version>', 'image version maj.min.rev+build')
@@ -64,6 +76,7 @@ export function registerSignCommand(image: Command): void {
     .option('--pad-header', 'prepend header-size erased bytes to the input')
     .requiredOption('-S, --slot-size <size>', 'slot size: overflow check, and target of --pad', parseNumber('--slot-size'))
     .option('--pad', 'pad to the slot size and write the trailer magic')
+    .option('--test', 'same as --pad: a test image, image_ok left erased')
     .option('--confirm', 'pad and set image_ok (a permanent image)')
     .option('--align <n>', 'flash write size 1, 2, 4, 8, 16 or 32', parseNumber('--align', 32), 1)
     .option('--max-align <n>', 'BOOT_MAX_ALIGN of the target: 8, 16 or 32 (default max(8, align))', parseNumber('--max-align', 32))
@@ -72,7 +85,8 @@ export function registerSignCommand(image: Command): void {
     .option('-s, --security-counter <n>', 'SEC_CNT protected TLV: a number or auto (from the version)')
     .option('-d, --dependencies <list>', 'DEPENDENCY TLVs: "(image_id, maj.min.rev+build), …"')
     .option('--boot-record <sw_type>', 'BOOT_RECORD protected TLV with this software type (at most 12 characters)')
-    .option('--custom-tlv <tag=value>', 'protected vendor TLV, tag 0xa0..0xfffe; value 0x… hex or text; repeatable', collect, [])
+    .option('--custom-tlv <tag> [value]', 'protected vendor TLV (imgtool: TAG VALUE; or TAG=VALUE), tag 0xa0..0xfffe, value 0x… hex or text; repeatable', collect, [])
+    .option('--custom-tlv-file <tag> [file]', 'protected vendor TLV whose value is a file (TAG FILE); repeatable', collect, [])
     .option('--vid <uuid|name>', 'UUID_VID protected TLV (a name becomes a UUIDv5 in the DNS namespace)')
     .option('--cid <uuid|name>', 'UUID_CID protected TLV (a name becomes a UUIDv5 in the vendor namespace)')
     .option('--sha <bits>', 'image hash: auto, 256, 384 or 512', 'auto')
@@ -86,9 +100,10 @@ export function registerSignCommand(image: Command): void {
     .option('--non-bootable', 'set the NON_BOOTABLE flag')
     .option('--password-file <file>', 'password of an encrypted key (first line of the file)')
     .option('--json', 'print the image summary as JSON')
-    .action((infile: string, outfile: string, options: SignCliOptions) => {
+    .action((files: string[], options: SignCliOptions, command: Command) => {
+      const { infile, outfile, customTlvs } = pairTwoValueOptions(files, options, command);
       const input = readImageFile(infile);
-      const signOptions = toSignOptions(options);
+      const signOptions = { ...toSignOptions(options), customTlvs };
       const bytes = signImage(input.bytes, signOptions);
       const parsed = parseImage(bytes);
       if (isHexPath(outfile)) {
@@ -176,7 +191,7 @@ function toSignOptions(options: SignCliOptions): SignOptions {
     headerSize: options.headerSize,
     padHeader: options.padHeader,
     slotSize: options.slotSize,
-    pad: options.pad,
+    pad: options.pad === true || options.test === true,
     confirm: options.confirm,
     align: options.align,
     maxAlign: options.maxAlign as MaxAlign | undefined,
@@ -185,7 +200,6 @@ function toSignOptions(options: SignCliOptions): SignOptions {
     securityCounter: parseSecurityCounter(options.securityCounter),
     dependencies: options.dependencies === undefined ? undefined : parseDependencies(options.dependencies),
     bootRecord: options.bootRecord,
-    customTlvs: options.customTlv.map(parseCustomTlv),
     vid,
     cid: options.cid === undefined || vid === undefined ? undefined : classUuid(options.cid, vid),
     hash: parseSha(options.sha, key === undefined ? undefined : keyTypeOf(key)),
@@ -226,11 +240,43 @@ export function parseDependencies(text: string): Dependency[] {
   });
 }
 
-function parseCustomTlv(text: string): { type: number; value: Uint8Array } {
-  const split = text.indexOf('=');
-  if (split < 0) throw new UsageError(`--custom-tlv ${text}: expected TAG=VALUE`);
-  const type = parseNumber('--custom-tlv tag', 0xffff)(text.slice(0, split));
-  const raw = text.slice(split + 1);
-  const value = /^0x([0-9a-f]{2})+$/i.test(raw) ? Buffer.from(raw.slice(2), 'hex') : Buffer.from(raw, 'utf8');
-  return { type, value: new Uint8Array(value) };
+/**
+ * imgtool's `--custom-tlv TAG VALUE` and `--custom-tlv-file TAG FILE` take two values, which commander cannot: it
+ * gives the option the tag and leaves the value among the operands. The values are found again in the argv commander
+ * parsed (kept, untyped, on the root command) and taken out of the operands, leaving INFILE and OUTFILE.
+ */
+function pairTwoValueOptions(
+  files: string[],
+  options: SignCliOptions,
+  command: Command,
+): { infile: string; outfile: string; customTlvs: { type: number; value: Uint8Array }[] } {
+  let root = command;
+  while (root.parent !== null) root = root.parent;
+  const argv = (root as unknown as { rawArgs?: string[] }).rawArgs ?? [];
+  const operands = [...files];
+  const customTlvs: { type: number; value: Uint8Array }[] = [];
+  const takeValue = (option: string, tag: string): string => {
+    const at = argv.findIndex((token, i) => token === option && argv[i + 1] === tag);
+    const value = at < 0 ? undefined : argv[at + 2];
+    const index = value === undefined ? -1 : operands.indexOf(value);
+    if (value === undefined || index < 0) throw new UsageError(`${option} ${tag}: expected ${option} TAG VALUE`);
+    operands.splice(index, 1);
+    return value;
+  };
+  for (const tag of options.customTlv) {
+    const split = tag.indexOf('=');
+    const [name, value] = split < 0 ? [tag, takeValue('--custom-tlv', tag)] : [tag.slice(0, split), tag.slice(split + 1)];
+    customTlvs.push({ type: parseNumber('--custom-tlv tag', 0xffff)(name), value: customValue(value) });
+  }
+  for (const tag of options.customTlvFile) {
+    customTlvs.push({ type: parseNumber('--custom-tlv-file tag', 0xffff)(tag), value: readBytes(takeValue('--custom-tlv-file', tag)) });
+  }
+  if (operands.length !== 2) throw new UsageError(`sign needs INFILE and OUTFILE, got: ${operands.join(' ') || 'nothing'}`);
+  return { infile: operands[0], outfile: operands[1], customTlvs };
+}
+
+/** imgtool's custom TLV value: `0x…` is hex bytes, anything else UTF-8 text. */
+function customValue(text: string): Uint8Array {
+  if (/^0x([0-9a-f]{2})+$/i.test(text)) return new Uint8Array(Buffer.from(text.slice(2), 'hex'));
+  return new Uint8Array(Buffer.from(text, 'utf8'));
 }
