@@ -16,6 +16,7 @@ import {
   type TrailerLayoutOptions,
   trailerLayout,
 } from '../../images/trailer.ts';
+import { BootproofError } from '../common/errors.ts';
 import type { Flash } from '../flash/types.ts';
 import { type FlashArea, readArea } from './area.ts';
 import type { SwapType, TrailerState } from './types.ts';
@@ -59,10 +60,29 @@ export function readTrailerState(flash: Flash, area: FlashArea, format: TrailerF
   };
 }
 
+/**
+ * A trailer write the flash would refuse: on write-once and ECC flash a unit that is not erased cannot be
+ * programmed (PROGERR). MCUboot then fails the boot; so does the reference, with this reason, instead of asking
+ * the flash for an illegal program.
+ */
+export class FlashWriteRefused extends BootproofError {}
+
+function programChecked(flash: Flash, area: FlashArea, offset: number, bytes: Uint8Array): void {
+  if (flash.geometry.programRule !== 'and') {
+    const current = readArea(flash, area, offset, bytes.length);
+    if (!current.every((b) => b === flash.geometry.erasedValue)) {
+      throw new FlashWriteRefused(
+        `${area.label}: trailer write at 0x${(area.offset + offset).toString(16)} refused: the ${flash.geometry.programRule} flash there is not erased`,
+        { exitCode: 1 },
+      );
+    }
+  }
+  flash.program(area.offset + offset, bytes);
+}
+
 /** One `boot_write_trailer`: the value padded with the erased value to the device write size, one program. */
 export function writeTrailerBytes(flash: Flash, area: FlashArea, offset: number, value: Uint8Array): void {
-  const bytes = encodeTrailerWrite(value, flash.geometry.writeUnit, flash.geometry.erasedValue);
-  flash.program(area.offset + offset, bytes);
+  programChecked(flash, area, offset, encodeTrailerWrite(value, flash.geometry.writeUnit, flash.geometry.erasedValue));
 }
 
 export type TrailerField = 'imageOk' | 'copyDone';
@@ -97,5 +117,5 @@ export function writeUnprotectedSizes(flash: Flash, area: FlashArea, format: Tra
 export function writeMagic(flash: Flash, area: FlashArea, format: TrailerFormat): void {
   const { offset } = trailerLayout(layoutOptions(format, area)).magicWrite;
   const bytes = encodeMagicWrite(format.maxAlign, flash.geometry.erasedValue);
-  flash.program(area.offset + offset, encodeTrailerWrite(bytes, flash.geometry.writeUnit, flash.geometry.erasedValue));
+  programChecked(flash, area, offset, encodeTrailerWrite(bytes, flash.geometry.writeUnit, flash.geometry.erasedValue));
 }
