@@ -73,7 +73,6 @@ export function isMutationName(name: string): name is MutationName {
 
 type Apply = (bytes: Uint8Array, image: ParsedImage, prng: Prng, options: CorruptOptions) => [Uint8Array, number, string];
 
-
 /**
  * Applies one named mutation, deterministically from `options.seed`: the same image, name and seed always give
  * the same bytes. The input must parse (the mutations aim at its structure); throws CorruptionError otherwise.

@@ -68,7 +68,6 @@ export interface TrailerDescription {
   swapSize?: number;
 }
 
-
 /** Describes any bytes without throwing: what could be read, and the first error. */
 export function inspectImage(bytes: Uint8Array, options?: { erasedValue?: number }): ImageDescription {
   const walk = walkImage(bytes);

@@ -54,7 +54,6 @@ export interface ImageWalk {
   error: ImageFormatError | undefined;
 }
 
-
 /**
  * Parses an image with the bound checks of the MCUboot loader's TLV iterator (FORMATS.md §1.4, tlv.c): every info
  * header and entry must lie inside its area and the areas inside `bytes`. Throws `ImageFormatError`.

@@ -92,7 +92,6 @@ interface TrustedKey {
   keyHash: Map<HashAlgorithm, Uint8Array>;
 }
 
-
 /**
  * Validates an image the way MCUboot's loader does (`bootutil_img_validate`, FORMATS.md §1.8), stricter where
  * noted. Never throws on bad bytes: every failure is a result with its reason, offset and TLV type.
