@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadBoard } from '../../boards/index.ts';
+import { type Board, loadBoard } from '../../boards/index.ts';
 import { NorFlash } from '../flash/index.ts';
 import { machineWithFirmware } from './boot.ts';
 import { readFirmware } from './firmware/load.ts';
@@ -9,8 +9,12 @@ import { firmwareFile } from './test/firmware-files.ts';
 const nrf = loadBoard('nrf52840dk');
 const stm32 = loadBoard('stm32f429zi');
 /** image_ok of the primary slot, BOOT_MAX_ALIGN 8: slot end - 24 (FORMATS.md §2.1). */
-const NRF_IMAGE_OK = 0xc000 + 0x77000 - 24;
-const STM32_IMAGE_OK = 0x20000 + 0x40000 - 24;
+const imageOk = (board: Board): number => {
+  const primary = board.partitions.images[0]!.primary;
+  return primary.offset + primary.size - 24;
+};
+const NRF_IMAGE_OK = imageOk(nrf);
+const STM32_IMAGE_OK = imageOk(stm32);
 
 function bootApp(board = nrf, variant = 'confirm', options: MachineOptions = {}) {
   const file = firmwareFile(`app-${board.name}-${variant}-v1.0.0.elf`);

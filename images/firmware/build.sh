@@ -9,9 +9,10 @@ cd "$(dirname "$0")"
 mode=build
 [ "${1:-}" = "--check" ] && mode=check
 out=build
+out_is_temp=
 if [ "$mode" = check ]; then
   out=$(mktemp -d)
-  trap 'rm -rf "$out"' EXIT
+  out_is_temp=1
 fi
 mkdir -p "$out"
 
@@ -36,21 +37,30 @@ build() {
 
 COMMON=(common/startup.c common/print.c common/string.c)
 
-# The test application: variant 0 confirms, 1 never confirms, 2 HardFaults before confirming, 3 hangs.
+# The test application, linked at the board's primary slot after the MCUboot header (layout from the board
+# file). Variant 0 confirms, 1 never confirms, 2 HardFaults before confirming, 3 hangs.
+scripts=$(mktemp -d)
+trap 'rm -rf "$scripts" ${out_is_temp:+"$out"}' EXIT
 variants=(confirm never-confirm hardfault hang)
-for version in 1.0.0 2.0.0; do
-  for index in "${!variants[@]}"; do
-    variant=${variants[$index]}
-    build "app-nrf52840dk-$variant-v$version" cortex-m4 nrf52840dk-app.ld \
-      -DAPP_VARIANT="$index" -DAPP_VERSION="\"$version\"" \
-      -DSLOT0_START=0xc000u -DSLOT0_SIZE=0x77000u -DSLOT1_START=0x83000u -DSLOT1_SIZE=0x75000u \
-      -- "${COMMON[@]}" app/main.c app/board-nrf52.c
-    build "app-stm32f429zi-$variant-v$version" cortex-m4 stm32f429zi-app.ld \
-      -DAPP_VARIANT="$index" -DAPP_VERSION="\"$version\"" \
-      -DSLOT0_START=0x08020000u -DSLOT0_SIZE=0x40000u -DSLOT1_START=0x08060000u -DSLOT1_SIZE=0x40000u \
-      -- "${COMMON[@]}" app/main.c app/board-stm32f4.c
+app() {
+  local board=$1 board_source=$2
+  local SLOT0_START SLOT0_SIZE SLOT1_START SLOT1_SIZE HEADER_SIZE RAM_BASE RAM_SIZE
+  eval "$(cd ../.. && npx --no-install tsx images/firmware/board-layout.ts "$board")"
+  # The top 4 KiB of the slot hold the MCUboot trailer: keep code out of it.
+  printf 'MEMORY\n{\n  FLASH (rx) : ORIGIN = %s, LENGTH = %s\n  RAM (rwx) : ORIGIN = %s, LENGTH = %s\n}\nINCLUDE common.ld\n' \
+    "$((SLOT0_START + HEADER_SIZE))" "$((SLOT0_SIZE - HEADER_SIZE - 0x1000))" "$((RAM_BASE))" "$((RAM_SIZE))" \
+    >"$scripts/$board-app.ld"
+  for version in 1.0.0 2.0.0; do
+    for index in "${!variants[@]}"; do
+      build "app-$board-${variants[$index]}-v$version" cortex-m4 "$scripts/$board-app.ld" \
+        -DAPP_VARIANT="$index" -DAPP_VERSION="\"$version\"" \
+        -DSLOT0_START="${SLOT0_START}u" -DSLOT0_SIZE="${SLOT0_SIZE}u" -DSLOT1_START="${SLOT1_START}u" \
+        -DSLOT1_SIZE="${SLOT1_SIZE}u" -- "${COMMON[@]}" app/main.c "$board_source"
+    done
   done
-done
+}
+app nrf52840dk app/board-nrf52.c
+app stm32f429zi app/board-stm32f4.c
 
 SELFTEST=("${COMMON[@]}" common/semihost.c selftest/selftest.c selftest/exceptions.c selftest/isa.c)
 # An address no MPS2 image maps: loads from it must be precise BusFaults under QEMU and bootproof alike.
