@@ -17,6 +17,8 @@
  * Versions: `parseVersion`, `formatVersion`, `compareVersions` (build number ignored, as MCUboot does).
  * Corruptor: `MUTATIONS`, `corruptImage(bytes, name, { seed, … })`.
  * Inspection: `inspectImage(bytes)` (dumpinfo's fields, machine-readable).
+ * Errors (all BootproofError, exit code 2): `ImageFormatError` (field, offset, expected, tlvType), `KeyFileError`,
+ *   `ImageOptionError`, `CorruptionError`.
  */
 
 export {
