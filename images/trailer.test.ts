@@ -113,9 +113,9 @@ describe('trailer sizes (FORMATS.md §2.4, §2.5)', () => {
     const options = { slotSize: S, maxAlign: 8 as MaxAlign, states: 3, writeSize: 4, strategy: 'swap-move' as const };
     const start = statusAreaStart(options);
     expect(start).toBe(S - 1584);
-    expect(statusRecordOffset(options, 3, 1, 'move')).toBe(start + 2 * 4);
-    expect(statusRecordOffset(options, 1, 1, 'swap')).toBe(start + 128 * 4);
-    expect(statusRecordOffset(options, 2, 2, 'swap')).toBe(start + 128 * 4 + 3 * 4);
+    expect(statusRecordOffset(options, 3, 1)).toBe(start + 2 * 4);
+    expect(statusRecordOffset(options, 1, 2)).toBe(start + 128 * 4);
+    expect(statusRecordOffset(options, 2, 3)).toBe(start + 128 * 4 + 3 * 4);
     const scratch = { ...options, strategy: 'swap-scratch' as const };
     expect(statusRecordOffset(scratch, 2, 3)).toBe(start + 5 * 4);
   });

@@ -164,22 +164,21 @@ export function statusAreaStart(options: StatusAreaOptions & TrailerLayoutOption
 }
 
 /**
- * Where the status record of sector index `index` and state `state` lives (both counted from 1, as MCUboot's
- * BOOT_STATUS_IDX_0 and BOOT_STATUS_STATE_0 are 1). swap-move keeps one record per index for the move phase
- * (`op` 'move', state 1) before all of its two-state swap records (`op` 'swap', states 1–2), as
- * `boot_status_internal_off` lays them out; the other strategies have one kind of record.
+ * Where the status record of sector index `index` (counted from 1, as MCUboot does) and state `state` (1-based)
+ * lives. swap-move keeps its one-per-index move records first and its two swap states after all of them; here its
+ * states are numbered 1 = the move record, 2 and 3 = the swap records (MCUboot's op MOVE state 1, op SWAP states
+ * 1 and 2 of `boot_status_internal_off`).
  */
 export function statusRecordOffset(
   options: StatusAreaOptions & TrailerLayoutOptions & { strategy: TrailerStrategy },
   index: number,
   state: number,
-  op: 'move' | 'swap' = 'swap',
 ): number {
   const start = statusAreaStart(options);
   const w = options.writeSize;
   if (options.strategy === 'swap-move') {
-    if (op === 'move') return start + (index - 1 + state - 1) * w;
-    return start + (options.maxSectors ?? DEFAULT_MAX_IMG_SECTORS) * w + ((index - 1) * 2 + (state - 1)) * w;
+    if (state === 1) return start + (index - 1) * w;
+    return start + (options.maxSectors ?? DEFAULT_MAX_IMG_SECTORS) * w + ((index - 1) * 2 + (state - 2)) * w;
   }
   return start + ((index - 1) * options.states + (state - 1)) * w;
 }
