@@ -4,7 +4,8 @@
  * map; the CPU clock is the one the part runs from out of reset, which sets how virtual time advances per
  * instruction (one instruction per cycle).
  */
-import type { FlashControllerKind } from '../../boards/index.ts';
+import type { Board, FlashControllerKind } from '../../boards/index.ts';
+import { UnsupportedBoardError } from './errors.ts';
 import type { Peripheral, PeripheralContext } from './peripheral.ts';
 import { CmsdkUart } from './peripherals/cmsdk-uart.ts';
 import { NrfClockPower } from './peripherals/nrf-clock-power.ts';
@@ -81,10 +82,11 @@ const FAMILIES: Partial<Record<FlashControllerKind, SocFamily>> = {
   },
 };
 
-export function socFamily(kind: FlashControllerKind): SocFamily | undefined {
-  return FAMILIES[kind];
-}
-
-export function supportedFlashControllers(): string[] {
-  return Object.keys(FAMILIES).sort();
+/** The SoC family of a board; an UnsupportedBoardError when its flash controller is not modelled. */
+export function socFamily(board: Board): SocFamily {
+  const family = FAMILIES[board.flashController];
+  if (family === undefined) {
+    throw new UnsupportedBoardError(board.name, `flash controller '${board.flashController}'`, Object.keys(FAMILIES).sort());
+  }
+  return family;
 }

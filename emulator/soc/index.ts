@@ -1,6 +1,6 @@
 export { machineWithFirmware } from './boot.ts';
 export { FirmwareFormatError, UnsupportedBoardError } from './errors.ts';
-export { type SocFamily, socFamily, supportedFlashControllers } from './families.ts';
+export { type SocFamily, socFamily } from './families.ts';
 export { parseElf } from './firmware/elf.ts';
 export { parseIntelHex } from './firmware/intel-hex.ts';
 export { bootVectorTable, programFirmware, readFirmware } from './firmware/load.ts';

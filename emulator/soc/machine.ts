@@ -8,8 +8,7 @@ import type { Board } from '../../boards/index.ts';
 import { CortexM, type CpuSnapshot } from '../cpu/cortex-m.ts';
 import { BusError, type RunResult } from '../cpu/index.ts';
 import { FlashRuleViolation, type FlashSnapshot, NorFlash, PowerCut } from '../flash/index.ts';
-import { UnsupportedBoardError } from './errors.ts';
-import { type SocFamily, socFamily, supportedFlashControllers } from './families.ts';
+import { type SocFamily, socFamily } from './families.ts';
 import { FlashPort, type FlashTraceListener } from './flash-port.ts';
 import type { FlashWriteHandler, Peripheral, PeripheralContext, RegisterState, ResetCause, Watchdog } from './peripheral.ts';
 import { type RamBlock, ramBlock, SocBus } from './soc-bus.ts';
@@ -88,10 +87,7 @@ export class Machine {
   private stopRequested = false;
 
   constructor(board: Board, options: MachineOptions = {}) {
-    const family = socFamily(board.flashController);
-    if (family === undefined) {
-      throw new UnsupportedBoardError(board.name, `flash controller '${board.flashController}'`, supportedFlashControllers());
-    }
+    const family = socFamily(board);
     this.board = board;
     this.family = family;
     this.options = options;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerBoardCommand, registerBoardsCommand } from './boards.ts';
+import { registerEmulateCommand } from './emulate.ts';
 import { registerGateCommand } from './gate.ts';
 import { registerImageCommand } from './image.ts';
 import { registerMergeCommand } from './merge.ts';
@@ -19,4 +20,5 @@ export function registerCommands(program: Command): void {
   registerGateCommand(program);
   registerSuitesCommand(program);
   registerMergeCommand(program);
+  registerEmulateCommand(program);
 }

@@ -1,0 +1,95 @@
+/**
+ * `bootproof emulate --board B <firmware>...`: programs firmware files (ELF, Intel HEX, raw binary) into the
+ * board's emulated flash, runs them on the Cortex-M core and streams the UART (and semihosting output) to
+ * stdout. With --expect-text it works as a CI check, like wokwi-cli: exit 0 when the text appears, 1 when the
+ * run ends without it (budget exhausted, fault, lockup, exit).
+ */
+import { type Command, InvalidArgumentError } from 'commander';
+import { loadBoard } from '../../boards/index.ts';
+import { BootproofError } from '../../emulator/common/errors.ts';
+import { type MachineRunResult, machineWithFirmware, readFirmware } from '../../emulator/soc/index.ts';
+
+const DEFAULT_MAX_INSTRUCTIONS = 100_000_000;
+
+interface EmulateOptions {
+  board: string;
+  expectText?: string;
+  maxInstructions: number;
+  trace?: boolean;
+  strictRegisters?: boolean;
+}
+
+/** The emulated run ended without what was asked of it. */
+export class EmulationFailed extends BootproofError {
+  constructor(message: string) {
+    super(message, { exitCode: 1 });
+  }
+}
+
+export function registerEmulateCommand(program: Command): void {
+  program
+    .command('emulate')
+    .description(
+      "Run firmware on an emulated board: flash it, boot it, and stream its UART to stdout. Without a bootloader at the start of flash, the core boots from the first file's vector table.",
+    )
+    .argument('<firmware...>', 'ELF, Intel HEX (.hex) or raw binary files; a raw binary may name its address: app.bin@0xc000')
+    .requiredOption('--board <board>', 'a built-in board name (see `bootproof boards`) or a board file')
+    .option('--expect-text <text>', 'exit 0 as soon as this text appears on the console, 1 if the run ends without it')
+    .option('--max-instructions <n>', 'instruction budget', positiveInteger, DEFAULT_MAX_INSTRUCTIONS)
+    .option('--trace', 'log every flash program and erase, and every reset, to stderr')
+    .option('--strict-registers', 'make accesses to registers the model does not know bus faults instead of reading 0')
+    .action((files: string[], options: EmulateOptions) => {
+      emulate(files, options);
+    });
+}
+
+function emulate(files: readonly string[], options: EmulateOptions): void {
+  const board = loadBoard(options.board);
+  const images = files.map((file) => readFirmware(file, board));
+  const expected = options.expectText;
+  let recent = '';
+  let found = false;
+  const console = (text: string): void => {
+    process.stdout.write(text);
+    if (expected === undefined || found) return;
+    recent = (recent + text).slice(-(expected.length + text.length));
+    if (recent.includes(expected)) {
+      found = true;
+      machine.stop();
+    }
+  };
+  const trace = options.trace === true;
+  const machine = machineWithFirmware(board, images, {
+    onUartOutput: (bytes) => console(Buffer.from(bytes).toString('latin1')),
+    onSemihostOutput: console,
+    onWarning: (message) => process.stderr.write(`bootproof: warning: ${message}\n`),
+    onFlashOperation: trace ? (kind, offset, length) => traceLine(`flash ${kind} 0x${offset.toString(16)} +${length}`) : undefined,
+    onReset: trace ? (cause) => traceLine(`reset (${cause}) at ${(machine.nowUs / 1000).toFixed(3)} ms`) : undefined,
+    strictRegisters: options.strictRegisters,
+  });
+  const result = machine.run(options.maxInstructions);
+  if (expected !== undefined) {
+    if (!found) throw new EmulationFailed(`'${expected}' did not appear on ${board.name}'s console: ${describe(result)}`);
+    return;
+  }
+  if (!endedWell(result)) throw new EmulationFailed(`${board.name}: ${describe(result)}`);
+}
+
+/** Without an expected text, running out of budget is the normal end of a device that keeps running. */
+function endedWell(result: MachineRunResult): boolean {
+  return result.reason === 'budget' || result.reason === 'sleep' || (result.reason === 'exit' && result.exitCode === 0);
+}
+
+function describe(result: MachineRunResult): string {
+  return result.reason === 'budget' ? result.message : `${result.reason}: ${result.message}`;
+}
+
+function traceLine(text: string): void {
+  process.stderr.write(`bootproof: ${text}\n`);
+}
+
+function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return value;
+}
