@@ -30,6 +30,7 @@ const CPUID: Record<CortexMOptions['core'], number> = {
 interface FastRegion {
   base: number;
   size: number;
+  bytes: Uint8Array;
   view: DataView;
   writable: boolean;
 }
@@ -114,7 +115,7 @@ export class CortexM implements SystemControlHost {
     Object.assign(this, { sleeping: false, eventRegister: false, lockedUp: false, exclusiveAddress: -1 });
     this.stopRequest = undefined;
     this.synchronousException = 0;
-    this.refreshRegions();
+    this.refreshRegions(true);
     this.r[14] = -1;
     const sp = this.readWordQuietly(this.scs.vtor);
     const pc = this.readWordQuietly(this.scs.vtor + 4);
@@ -426,14 +427,24 @@ export class CortexM implements SystemControlHost {
     this.pageBlocks.clear();
   }
 
-  private refreshRegions(): void {
+  /**
+   * Asks the bus for its plain-memory regions again. Translations from read-only memory survive when asked
+   * (`keepReadOnly`) and the regions are the same arrays: the bus reports flash changes through the listener,
+   * while RAM may have been rewritten behind the core's back (power-on clears it), so its code is always dropped.
+   */
+  private refreshRegions(keepReadOnly = false): void {
     const regions: readonly MemoryRegion[] = this.bus.memoryRegions?.() ?? [];
+    const before = this.regions;
     this.regions = regions.map((region) => ({
       base: region.base >>> 0,
       size: region.bytes.length,
+      bytes: region.bytes,
       view: new DataView(region.bytes.buffer, region.bytes.byteOffset, region.bytes.byteLength),
       writable: region.writable,
     }));
+    const unchanged =
+      before.length === this.regions.length &&
+      before.every((r, i) => r.bytes === this.regions[i].bytes && r.base === this.regions[i].base && r.writable === this.regions[i].writable);
     const largest = (writable: boolean): FastRegion | undefined =>
       this.regions.filter((region) => region.writable === writable).sort((a, b) => b.size - a.size)[0];
     const ram = largest(true);
@@ -444,7 +455,11 @@ export class CortexM implements SystemControlHost {
     this.features.ramSize = ram?.size ?? 0;
     this.features.romBase = rom?.base ?? 0;
     this.features.romSize = rom?.size ?? 0;
-    this.flushTranslations();
+    if (keepReadOnly && unchanged) {
+      for (const region of this.regions) if (region.writable) this.codeWritten(region.base, region.size);
+    } else {
+      this.flushTranslations();
+    }
   }
 
   private fetch16(address: number): number {
