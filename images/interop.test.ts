@@ -203,7 +203,7 @@ if (!present) {
   });
 
   describe('bootproof image verify exits as imgtool verify does, or 1 where the loader is stricter', () => {
-    it.each(entries.map((e) => [e.id, e] as const))('%s', async (id, entry) => {
+    it.each(entries.map((e) => [e.id, e] as const))('%s', async (_id, entry) => {
       const keyArgs = entry.key === null ? [] : ['-k', join(fixtures, entry.key)];
       const quiet = [vi.spyOn(process.stdout, 'write'), vi.spyOn(process.stderr, 'write')].map((s) => s.mockImplementation(() => true));
       const code = await main(['node', 'bootproof', 'image', 'verify', ...keyArgs, join(fixtures, entry.file)]);
