@@ -1,0 +1,94 @@
+/**
+ * Conformance with QEMU: the self-test firmware prints the same lines under bootproof as under QEMU's MPS2
+ * machines (Cortex-M3, M4, M33). Compared with the committed recording always, and with a live QEMU run when
+ * qemu-system-arm is installed. The benchmark binaries are checked against node:crypto as well.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Board, type CpuCore, loadBoard } from '../../../boards/index.ts';
+import { machineWithFirmware } from '../boot.ts';
+import { readFirmware } from '../firmware/load.ts';
+import { firmwareFile } from '../test/firmware-files.ts';
+
+const an385 = loadBoard('mps2_an385');
+
+/** The MPS2 images QEMU models, as bootproof boards: AN505 puts code and data at their Secure aliases. */
+const TARGETS: readonly { machine: string; board: Board }[] = [
+  { machine: 'mps2-an385', board: an385 },
+  { machine: 'mps2-an386', board: { ...an385, name: 'mps2_an386', cpu: 'cortex-m4' } },
+  {
+    machine: 'mps2-an505',
+    board: {
+      ...an385,
+      name: 'mps2_an505',
+      cpu: 'cortex-m33',
+      memory: { flash: { base: 0x10000000, size: an385.memory.flash.size }, ram: { base: 0x38000000, size: 0x200000 } },
+    },
+  },
+];
+
+function runOnBootproof(board: Board, file: string): { output: string; exitCode: number | undefined } {
+  let output = '';
+  const machine = machineWithFirmware(board, [readFirmware(firmwareFile(file), board)], {
+    onSemihostOutput: (text) => {
+      output += text;
+    },
+  });
+  const result = machine.run(100_000_000);
+  expect(result.reason, result.message).toBe('exit');
+  return { output, exitCode: result.exitCode };
+}
+
+const recording = (machine: string): string =>
+  readFileSync(fileURLToPath(new URL(`selftest-${machine}.qemu.txt`, import.meta.url)), 'latin1');
+
+const qemuInstalled = spawnSync('qemu-system-arm', ['--version']).status === 0;
+const live = mkdtempSync(join(tmpdir(), 'bootproof-qemu-'));
+let liveRecorded = false;
+
+afterAll(() => {
+  rmSync(live, { recursive: true, force: true });
+});
+
+describe.each(TARGETS)('self-test on $machine', ({ machine, board }) => {
+  it('prints under bootproof exactly what QEMU printed (committed recording)', () => {
+    const { output, exitCode } = runOnBootproof(board, `selftest-${machine}.elf`);
+    expect(exitCode).toBe(0);
+    expect(output).toContain('selftest: done\n');
+    expect(output).toBe(recording(machine));
+  });
+
+  it.skipIf(!qemuInstalled)(
+    `matches a live QEMU run${qemuInstalled ? '' : ' (skipped: qemu-system-arm is not installed; scripts/setup-debian.sh installs it)'}`,
+    () => {
+      if (!liveRecorded) {
+        const script = fileURLToPath(new URL('record-qemu.sh', import.meta.url));
+        const run = spawnSync('bash', [script, live], { encoding: 'utf8', timeout: 120_000 });
+        expect(run.status, run.stderr).toBe(0);
+        liveRecorded = true;
+      }
+      const fromQemu = readFileSync(join(live, `selftest-${machine}.qemu.txt`), 'latin1');
+      expect(fromQemu).toBe(recording(machine));
+      expect(runOnBootproof(board, `selftest-${machine}.elf`).output).toBe(fromQemu);
+    },
+  );
+});
+
+describe('benchmark firmware', () => {
+  const input = Buffer.alloc(64 * 1024);
+  for (let i = 0; i < input.length; i++) input[i] = (i * 7 + (i >> 8)) & 0xff;
+  const digest = createHash('sha256').update(input).digest('hex');
+
+  it.each<[string, CpuCore]>([
+    ['bench-m4.elf', 'cortex-m4'],
+    ['bench-m0plus.elf', 'cortex-m0plus'],
+  ])('%s computes the SHA-256 node:crypto computes, and the same modmul on every core', (file, cpu) => {
+    const { output } = runOnBootproof({ ...an385, cpu }, file);
+    expect(output).toBe(`sha256=${digest}\nmodmul=34d6d45390b7eee9528de7c76698ef5d301fe1587c28fa12cf598e36f4814ac5\n`);
+  });
+});
