@@ -5,8 +5,7 @@
  * as a power loss, after which `powerCycle()` boots it again from what the flash holds.
  */
 import type { Board } from '../../boards/index.ts';
-import { CortexM, type CpuSnapshot } from '../cpu/cortex-m.ts';
-import { BusError, type RunResult } from '../cpu/index.ts';
+import { BusError, CortexM, type CpuSnapshot, type RunResult } from '../cpu/index.ts';
 import { FlashRuleViolation, type FlashSnapshot, NorFlash, PowerCut } from '../flash/index.ts';
 import { type SocFamily, socFamily } from './families.ts';
 import { FlashPort, type FlashTraceListener } from './flash-port.ts';
