@@ -5,6 +5,7 @@ import { registerGateCommand } from './gate.ts';
 import { registerImageCommand } from './image.ts';
 import { registerMergeCommand } from './merge.ts';
 import { registerRunCommand } from './run.ts';
+import { registerServeCommand } from './serve.ts';
 import { registerSmpCommand } from './smp.ts';
 import { registerSuitesCommand } from './suites.ts';
 
@@ -21,4 +22,5 @@ export function registerCommands(program: Command): void {
   registerSuitesCommand(program);
   registerMergeCommand(program);
   registerEmulateCommand(program);
+  registerServeCommand(program);
 }

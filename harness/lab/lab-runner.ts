@@ -1,0 +1,252 @@
+/**
+ * `bootproof run <suite> --lab <file> --board-id <id>`: the same suites, scenarios, invariants and reports as on an
+ * emulated board, run on a real one. Each scenario runs fault-free first; its actions, timed, give the fault points:
+ * upload offsets spread over each download, and moments spread over each boot that did flash work (a swap, a revert).
+ * Every case starts from the factory state. Scenarios a real board cannot play (a clock or trust-store change, bit
+ * rot, factory counters, another bootloader build than the board's) are reported as skipped, with the reason.
+ */
+import { Prng } from '../../emulator/common/prng.ts';
+import { buildRunContext, type RunContext } from '../context.ts';
+import type { Violation } from '../invariants.ts';
+import type { Reporter } from '../reporters/reporter.ts';
+import type { CaseResult, RunInfo, RunReport } from '../results.ts';
+import type { RunOptions } from '../run-options.ts';
+import type { Scenario } from '../scenario.ts';
+import type { Suite } from '../suite.ts';
+import { HALT, type LabAction, type LabCut, type LabDevice, type LabOutcome, LabScenarioRun } from './lab-executor.ts';
+import { type LabBoard, type LabEntry, loadLabEntry } from './lab-file.ts';
+import { makePowerControl } from './power.ts';
+import { SerialDevice } from './serial-device.ts';
+
+export interface LabTarget {
+  readonly file: string;
+  readonly boardId: string;
+}
+
+/** Opens the lab file's board and runs the suites on it. */
+export async function runOnLab(options: RunOptions, target: LabTarget, reporters: readonly Reporter[] = []): Promise<RunReport> {
+  const entry = loadLabEntry(target.file, target.boardId);
+  const ctx = await buildRunContext({ ...options, board: entry.board, strategy: entry.settings.bootloader.strategy ?? options.strategy });
+  const { settings } = entry;
+  const power = makePowerControl(settings.power, { port: settings.port, offMs: settings.timeouts.offMs, boardLabel: `board ${entry.id}` });
+  const device = await SerialDevice.open({ id: entry.id, settings, board: ctx.board, power });
+  try {
+    return await runLabSuites(ctx, device, entry, reporters);
+  } finally {
+    await device.close();
+  }
+}
+
+interface Planned {
+  readonly id: string;
+  readonly title: string;
+  readonly demonstrates?: Scenario['demonstrates'];
+  readonly run: () => Promise<{ violations: Violation[]; outcome?: LabOutcome; note?: string }>;
+}
+
+export async function runLabSuites(ctx: RunContext, device: LabDevice, entry: LabEntry, reporters: readonly Reporter[]): Promise<RunReport> {
+  const started = performance.now();
+  const { options } = ctx;
+  const info: RunInfo = {
+    board: `${entry.id} (${ctx.board.name}) on ${entry.settings.port}`,
+    strategy: ctx.config.strategy,
+    bootloader: 'on the board',
+    suites: ctx.suites.map(({ suite }) => suite.name),
+    seed: options.seed,
+    points: `lab: ${pointCount(ctx, entry.settings)} per action`,
+  };
+  for (const r of reporters) r.onRunStart?.(info, ctx.suites.length);
+  const results: CaseResult[] = [];
+  const wanted = options.only && options.only.length > 0 ? new Set(options.only) : undefined;
+  for (const { arg, suite } of ctx.suites) {
+    for await (const planned of planSuite(ctx, device, entry, suite)) {
+      if (wanted && !wanted.has(planned.id)) continue;
+      const result = await runCase(ctx, entry, arg, suite, planned);
+      results.push(result);
+      for (const r of reporters) r.onCase?.(result);
+    }
+  }
+  const report: RunReport = { format: 'bootproof-report/1', info, cases: results, durationMs: performance.now() - started };
+  for (const r of reporters) await r.onRunEnd(report);
+  return report;
+}
+
+/** The cases of one suite; a scenario's cut cases are planned from its fault-free run, which runs first. */
+async function* planSuite(ctx: RunContext, device: LabDevice, entry: LabEntry, suite: Suite): AsyncGenerator<Planned> {
+  const suiteSkip = suite.skip?.(ctx.suiteContext);
+  if (suiteSkip) {
+    yield { id: 'skipped', title: suite.title, run: async () => ({ violations: [], note: suiteSkip }) };
+    return;
+  }
+  for (const scenario of suite.scenarios(ctx.suiteContext)) {
+    const skip = scenario.skip ?? labSkip(scenario, entry.settings, ctx);
+    if (skip) {
+      yield { id: `${scenario.id}/clean`, title: scenario.title, run: async () => ({ violations: [], note: skip }) };
+      continue;
+    }
+    let clean: LabOutcome | undefined;
+    yield {
+      id: `${scenario.id}/clean`,
+      title: scenario.title,
+      demonstrates: scenario.demonstrates,
+      run: async () => {
+        clean = await new LabScenarioRun(scenario, device).run();
+        return { violations: [...clean.violations, ...checkClean(scenario, clean)], outcome: clean };
+      },
+    };
+    if (!scenario.cuts || !clean) continue;
+    const recorded: LabOutcome = clean;
+    for (const cut of planCuts(scenario, recorded.actions, pointCount(ctx, entry.settings))) {
+      yield {
+        id: `${scenario.id}/${cut.id}`,
+        title: `${scenario.title}: ${cut.title}`,
+        demonstrates: scenario.demonstrates,
+        run: async () => {
+          const outcome = await new LabScenarioRun(scenario, device).run(cut.cut);
+          const action = recorded.actions[cut.cut.action];
+          const violations = [...outcome.violations, ...checkAfterCut(scenario, action, recorded, outcome)];
+          const note = outcome.cutLanded ? undefined : `the cut came after the ${action.kind} had ended: nothing was cut`;
+          return { violations, outcome, note };
+        },
+      };
+    }
+  }
+}
+
+interface CutPoint {
+  readonly id: string;
+  readonly title: string;
+  readonly cut: LabCut;
+}
+
+/** Upload offsets spread over every download, moments spread over every boot that did flash work. */
+export function planCuts(scenario: Scenario, actions: readonly LabAction[], points: number): CutPoint[] {
+  const phases = scenario.cuts?.phases;
+  const boots = actions.filter((a) => a.kind === 'boot');
+  const idleBoot = Math.min(...boots.map((a) => a.durationMs));
+  const out: CutPoint[] = [];
+  for (const action of actions) {
+    if (phases && !phases.includes(action.phase)) continue;
+    const fractions = Array.from({ length: points }, (_, i) => (i + 1) / (points + 1));
+    if (action.kind === 'download' && action.bytes) {
+      for (const f of fractions) {
+        const offset = Math.floor(action.bytes * f);
+        out.push({
+          id: `${action.phase}/a${action.index}/upload${offset}`,
+          title: `cut after ${offset} of ${action.bytes} uploaded bytes`,
+          cut: { action: action.index, cut: { kind: 'upload', offset } },
+        });
+      }
+    }
+    // A boot that took clearly longer than one that did nothing was moving images: cut it part-way.
+    if (action.kind === 'boot' && action.durationMs > idleBoot * 1.5 + 20) {
+      fractions.forEach((f, i) => {
+        const afterUs = Math.round(action.durationMs * f * 1000);
+        out.push({
+          id: `${action.phase}/a${action.index}/t${i + 1}of${points}`,
+          title: `cut ${Math.round(afterUs / 1000)} ms into boot (${action.phase}, ${Math.round(action.durationMs)} ms fault-free)`,
+          cut: { action: action.index, cut: { kind: 'time', afterUs } },
+        });
+      });
+    }
+  }
+  return out;
+}
+
+/** Why a real board cannot play this scenario, or undefined. */
+export function labSkip(scenario: Scenario, settings: LabBoard, ctx: RunContext): string | undefined {
+  const built = settings.bootloader;
+  const strategy = built.strategy ?? ctx.board.bootloader.strategy;
+  const config = scenario.config;
+  if (config.imageCount > 1) return 'multi-image scenarios need a multi-image board build (not supported on lab boards yet)';
+  if (config.strategy !== strategy) return `needs a ${config.strategy} bootloader; the board's MCUboot is built for ${strategy}`;
+  if (config.downgradePrevention !== built.downgradePrevention || config.hardwareRollback !== built.hardwareRollback) {
+    return (
+      `needs downgrade prevention '${config.downgradePrevention}'${config.hardwareRollback ? ' with a hardware counter' : ''}; ` +
+      `the board's MCUboot is built with '${built.downgradePrevention}'${built.hardwareRollback ? ' with a hardware counter' : ''}`
+    );
+  }
+  if (scenario.factory.counters && scenario.factory.counters.size > 0) {
+    return 'needs hardware counters set at the factory (a real board cannot have its OTP reset between cases)';
+  }
+  if (scenario.factory.secondaries?.some((name) => name !== undefined)) return 'needs an image in the secondary slot at the factory';
+  const foreign = scenario.steps.find((s) => s.kind !== 'download' && s.kind !== 'request' && s.kind !== 'reboot');
+  if (foreign) return `a '${foreign.kind}' step cannot be applied to a real board from outside`;
+  return undefined;
+}
+
+function expectedTerminals(scenario: Scenario): Set<string> {
+  const terminalOf = (t: readonly string[] | 'halt') => (t === 'halt' ? HALT : t.join('+'));
+  return new Set([terminalOf(scenario.expect), ...(scenario.alsoAcceptable ?? []).map(terminalOf)]);
+}
+
+function checkClean(scenario: Scenario, outcome: LabOutcome): Violation[] {
+  const acceptable = expectedTerminals(scenario);
+  if (acceptable.has(outcome.terminal) || outcome.violations.some((v) => v.invariant === 'no-brick')) return [];
+  return [
+    {
+      invariant: outcome.terminal === HALT ? 'no-brick' : 'convergence',
+      message: `without faults the board ended on '${outcome.terminal}', expected ${[...acceptable].map((t) => `'${t}'`).join(' or ')}`,
+    },
+  ];
+}
+
+/** The states on either side of the interrupted step (as on an emulated device). */
+function checkAfterCut(scenario: Scenario, action: LabAction, clean: LabOutcome, outcome: LabOutcome): Violation[] {
+  const next = clean.settleResults[action.settle] ?? action.lastSettled;
+  const allowed = new Set(
+    action.kind === 'download' ? [action.lastSettled] : action.kind === 'boot' ? [next] : [action.lastSettled, next],
+  );
+  for (const also of scenario.alsoAcceptable ?? []) allowed.add(also === 'halt' ? HALT : also.join('+'));
+  if (allowed.has(outcome.terminal) || outcome.violations.some((v) => v.invariant === 'no-brick')) return [];
+  return [
+    {
+      invariant: outcome.terminal === HALT ? 'no-brick' : 'convergence',
+      message: `after the cut the board settled on '${outcome.terminal}'; expected ${[...allowed].map((t) => `'${t}'`).join(' or ')}`,
+    },
+  ];
+}
+
+async function runCase(ctx: RunContext, entry: LabEntry, arg: string, suite: Suite, planned: Planned): Promise<CaseResult> {
+  const started = performance.now();
+  const { options } = ctx;
+  const replay = [
+    'npx bootproof run',
+    arg,
+    '--lab',
+    entry.file,
+    '--board-id',
+    entry.id,
+    '--only',
+    `'${planned.id}'`,
+    '--seed',
+    String(options.seed),
+  ].join(' ');
+  const base = { suite: suite.name, id: planned.id, title: planned.title, seed: new Prng(`${options.seed}|${suite.name}|${planned.id}`).nextU32(), replay, journal: [] };
+  const { violations, outcome, note } = await planned.run();
+  if (!outcome) return { ...base, status: 'skip', violations: [], bootLog: [], note, boots: 0, durationMs: 0 };
+  let status: CaseResult['status'] = violations.length > 0 ? 'fail' : 'pass';
+  let shown = violations;
+  let shownNote = note;
+  const demonstrates = planned.demonstrates;
+  if (demonstrates) {
+    const hit = violations.find((v) => v.invariant === demonstrates.invariant);
+    status = hit ? 'pass' : 'fail';
+    shown = hit ? [] : [...violations, { invariant: demonstrates.invariant, message: `expected this configuration to show '${demonstrates.what}', but the board ended on '${outcome.terminal}'` }];
+    if (hit) shownNote = `demonstrated: ${demonstrates.what} — ${hit.message}`;
+  }
+  return {
+    ...base,
+    status,
+    violations: shown,
+    bootLog: status === 'fail' ? outcome.bootLog : [],
+    note: shownNote,
+    boots: outcome.boots,
+    durationMs: performance.now() - started,
+  };
+}
+
+function pointCount(ctx: RunContext, settings: LabBoard): number {
+  const points = ctx.suiteContext.points;
+  return points?.kind === 'random' ? points.count : settings.sweep.points;
+}

@@ -1,0 +1,342 @@
+/**
+ * A real board behind the Device interface: its console read through the lab file's patterns, images moved and
+ * marked with SMP, its power switched by the lab's power driver. Flash operations cannot be counted on a real board,
+ * so a power cut is a moment (microseconds after the next action starts) or an upload offset; and the oracle sees
+ * what the board shows — the SMP image list and the console banner — instead of the raw flash.
+ *
+ * Nothing here waits without a bound: a boot waits at most the board's boot timeout, every SMP request has its
+ * timeout and retries, and a port that goes away (an unplugged board) ends every wait at once with PortClosedError.
+ */
+import type { Board } from '../../boards/types.ts';
+import { BootproofError } from '../../emulator/common/errors.ts';
+import type {
+  ActionResult,
+  BootObservation,
+  Device,
+  NonVolatileView,
+  PowerCutRequest,
+  RunningImage,
+  SlotName,
+  UpgradeMode,
+} from '../device.ts';
+import {
+  type ImageSlotState,
+  PortClosedError,
+  SerialTransport,
+  SmpClient,
+  SmpDeviceError,
+  type Transport,
+  uploadImage,
+} from '../serial/index.ts';
+import { ClientLease } from './client-lease.ts';
+import { type ConsoleMatch, ConsoleWatch } from './console-watch.ts';
+import { programByProbe, type RecoveryHooks, restoreByRecovery } from './factory.ts';
+import type { LabBoard } from './lab-file.ts';
+import { type PowerControl, pause } from './power-control.ts';
+
+export interface SerialDeviceOptions {
+  readonly id: string;
+  readonly settings: LabBoard;
+  /** The board's layout (slots), from the lab file's `board`. */
+  readonly board: Board;
+  readonly transport: Transport;
+  readonly power: PowerControl;
+  /** Attempts after the first for each SMP request (default 2). */
+  readonly retries?: number;
+}
+
+/** A request the device cannot serve (a cut by operation index, reading raw flash), or a misuse of it. */
+export class SerialDeviceError extends BootproofError {
+  constructor(id: string, message: string) {
+    super(`board ${id}: ${message}`, { exitCode: 2 });
+  }
+}
+
+/** Thrown inside an upload's progress callback to stop sending: the power is about to be cut. */
+class StopUpload extends Error {}
+
+interface CutWatch {
+  /** Resolves once the armed cut has switched the power off. */
+  readonly landed: Promise<void>;
+  fired: boolean;
+  readonly uploadOffset: number | undefined;
+  fire(): void;
+}
+
+export class SerialDevice implements Device {
+  readonly description: string;
+  readonly capabilities = { cutsByOperation: false, snapshots: false, inspection: false } as const;
+  readonly board: Board;
+  readonly power: PowerControl;
+  private readonly id: string;
+  private readonly settings: LabBoard;
+  private readonly port: Transport;
+  private readonly console = new ConsoleWatch();
+  private readonly retries: number;
+  private lease!: ClientLease;
+  private client!: SmpClient;
+  private armed: PowerCutRequest | undefined;
+  private runningNow: readonly RunningImage[] | undefined;
+  private portGone: PortClosedError | undefined;
+  private readonly goneListeners = new Set<(error: PortClosedError) => void>();
+  /** Whether the last armed cut switched the power off before its action ended. */
+  lastCutLanded = false;
+
+  constructor(options: SerialDeviceOptions) {
+    this.id = options.id;
+    this.settings = options.settings;
+    this.board = options.board;
+    this.port = options.transport;
+    this.power = options.power;
+    this.retries = options.retries ?? 2;
+    this.description = `serial ${options.id} (${options.board.name}) on ${options.transport.description}`;
+    this.port.onData((bytes) => this.lease.deliver(bytes));
+    this.port.onClose((error) => {
+      this.portGone = new PortClosedError(this.port.description, 'talking to the board (unplugged?)', error);
+      this.lease.retire(this.portGone);
+      for (const listener of this.goneListeners) listener(this.portGone);
+    });
+    this.renewClient();
+  }
+
+  /** Opens the board's port as the lab file describes it. */
+  static async open(options: Omit<SerialDeviceOptions, 'transport'>): Promise<SerialDevice> {
+    const { port, baud, flowControl } = options.settings;
+    const transport = await SerialTransport.open({ path: port, baudRate: baud, flowControl });
+    return new SerialDevice({ ...options, transport });
+  }
+
+  async powerOn(): Promise<BootObservation> {
+    let observation: BootObservation = { kind: 'power-cut' };
+    const result = await this.cuttable(async () => {
+      observation = await this.boot(() => this.power.on());
+      return 'done';
+    });
+    if (result === 'power-cut') {
+      this.runningNow = undefined;
+      return { kind: 'power-cut' };
+    }
+    return observation;
+  }
+
+  /** Switches the power off and keeps it off for the board's `offMs`, so it really loses power. */
+  async powerOff(): Promise<void> {
+    await this.cutPower();
+    await pause(this.settings.timeouts.offMs);
+  }
+
+  async writeImage(image: number, slot: SlotName, bytes: Uint8Array): Promise<ActionResult> {
+    if (slot !== 'secondary') throw new SerialDeviceError(this.id, 'the application downloads into the secondary slot only');
+    return this.cuttable(async (watch) => {
+      await uploadImage(this.client, bytes, {
+        image: image === 0 ? undefined : image,
+        onProgress: ({ offset }) => {
+          if (watch.uploadOffset !== undefined && offset >= watch.uploadOffset) watch.fire();
+          if (watch.fired) throw new StopUpload();
+        },
+      });
+      return 'done';
+    });
+  }
+
+  async requestUpgrade(image: number, mode: UpgradeMode): Promise<ActionResult> {
+    return this.cuttable(async () => {
+      const secondary = (await this.imageList()).find((s) => s.image === image && s.slot === 1);
+      // A slot the app cannot parse has no hash to name: its mcumgr refuses the request, as this does.
+      if (secondary?.hash === undefined) return 'refused';
+      const hash = secondary.hash;
+      return this.refusable(mode === 'permanent' ? this.client.imageConfirm(hash) : this.client.imageTest(hash));
+    });
+  }
+
+  async confirm(image: number): Promise<ActionResult> {
+    return this.cuttable(async () => {
+      const running = (await this.imageList()).find((s) => s.image === image && s.active);
+      return this.refusable(running?.hash ? this.client.imageConfirm(running.hash) : this.client.imageConfirm());
+    });
+  }
+
+  async running(): Promise<readonly RunningImage[] | undefined> {
+    return this.runningNow;
+  }
+
+  async armPowerCut(cut: PowerCutRequest): Promise<void> {
+    if (cut.kind === 'op') {
+      throw new SerialDeviceError(this.id, 'a real board cannot count flash operations: cut by time or by upload offset');
+    }
+    this.armed = cut;
+  }
+
+  async inspect(): Promise<NonVolatileView> {
+    throw new SerialDeviceError(this.id, 'the flash of a real board cannot be read (capabilities.inspection is false)');
+  }
+
+  /** What the board's mcumgr lists: per slot, version, hash, and the active/confirmed/pending flags. */
+  async imageList(): Promise<readonly ImageSlotState[]> {
+    this.throwIfGone();
+    return (await this.client.imageList()).images;
+  }
+
+  /**
+   * Puts the board back in its factory state: `primary` (the image bytes) in image 0's primary slot, the
+   * secondary and scratch erased; the board is left off.
+   */
+  async factoryReset(primary: Uint8Array): Promise<void> {
+    const factory = this.settings.factory;
+    if (factory.method === 'probe') {
+      await this.cutPower();
+      await programByProbe(factory, this.board, primary);
+      return;
+    }
+    await restoreByRecovery(factory, this.board, primary, this.recoveryHooks());
+  }
+
+  async close(): Promise<void> {
+    this.lease.retire(new Error('the device was closed'));
+    await this.power.close();
+    await this.port.close();
+  }
+
+  private recoveryHooks(): RecoveryHooks {
+    return {
+      id: this.id,
+      cycle: async (banner, timeoutMs) => {
+        await this.cutPower();
+        this.console.mark();
+        const seen = banner ? this.waitFor(new Map([['banner', banner]]), timeoutMs) : undefined;
+        await this.power.on();
+        return seen === undefined || (await seen) !== undefined;
+      },
+      off: () => this.cutPower(),
+      client: () => this.client,
+    };
+  }
+
+  /** Power on through `switchOn`, then wait for the banner, a halt, or the boot timeout. */
+  private async boot(switchOn: () => Promise<void>): Promise<BootObservation> {
+    this.console.mark();
+    const patterns = new Map([['running', new RegExp(this.settings.console.running)]]);
+    if (this.settings.console.halt) patterns.set('halt', new RegExp(this.settings.console.halt));
+    const { bootMs } = this.settings.timeouts;
+    // Listen before switching: a fast board prints its banner before a slow power command returns.
+    const banner = this.waitFor(patterns, bootMs);
+    try {
+      await switchOn();
+    } catch (error) {
+      this.console.cancelAll();
+      banner.catch(() => undefined);
+      throw error;
+    }
+    const match = await banner;
+    const log = this.console.since();
+    if (match === undefined) {
+      this.runningNow = undefined;
+      return { kind: 'halt', reason: `no banner within ${bootMs} ms (the board hangs or prints something unexpected)`, log };
+    }
+    if (match.pattern === 'halt') {
+      this.runningNow = undefined;
+      return { kind: 'halt', reason: match.groups.reason ?? match.line, log };
+    }
+    const slot: SlotName = match.groups.slot === '1' ? 'secondary' : 'primary';
+    const slots = this.board.partitions.images[0];
+    this.runningNow = [{ image: 0, slot, offset: slots[slot].offset, version: match.groups.version }];
+    return { kind: 'handoff', images: this.runningNow, log };
+  }
+
+  /** The first console line matching `patterns`, undefined after `timeoutMs`; rejects when the port goes away. */
+  private waitFor(patterns: ReadonlyMap<string, RegExp>, timeoutMs: number): Promise<ConsoleMatch | undefined> {
+    this.throwIfGone();
+    const wait = this.console.next(patterns);
+    const timer = setTimeout(() => wait.cancel(), timeoutMs);
+    let onGone: ((error: PortClosedError) => void) | undefined;
+    const gone = new Promise<never>((_, reject) => {
+      onGone = reject;
+      this.goneListeners.add(onGone);
+    });
+    return Promise.race([wait.promise, gone]).finally(() => {
+      clearTimeout(timer);
+      wait.cancel();
+      if (onGone) this.goneListeners.delete(onGone);
+    });
+  }
+
+  /**
+   * Runs one action with the armed cut, if any: a time cut switches the power off `afterUs` after the action starts,
+   * an upload cut once the board acknowledged that many bytes. The action ends 'power-cut' when the cut landed.
+   */
+  private async cuttable(action: (watch: CutWatch) => Promise<'done' | 'refused'>): Promise<ActionResult> {
+    this.throwIfGone();
+    const armed = this.armed;
+    this.armed = undefined;
+    let landedResolve!: () => void;
+    let landedReject!: (error: unknown) => void;
+    const landed = new Promise<void>((resolve, reject) => {
+      landedResolve = resolve;
+      landedReject = reject;
+    });
+    const watch: CutWatch = {
+      landed,
+      fired: false,
+      uploadOffset: armed?.kind === 'upload' ? armed.offset : undefined,
+      fire: () => {
+        if (watch.fired) return;
+        watch.fired = true;
+        this.cutPower().then(landedResolve, landedReject);
+      },
+    };
+    const timer = armed?.kind === 'time' ? setTimeout(() => watch.fire(), armed.afterUs / 1000) : undefined;
+    this.lastCutLanded = false;
+    try {
+      // Once the cut fired, whatever the action made of it (an empty boot log, a stopped upload) is the cut.
+      const done = action(watch).then(
+        (result) => (watch.fired ? ('power-cut' as const) : result),
+        (error: unknown) => {
+          if (watch.fired) return 'power-cut' as const; // the action failed because its power went
+          throw error;
+        },
+      );
+      const result = await Promise.race([done, landed.then(() => 'power-cut' as const)]);
+      if (result === 'power-cut') {
+        done.catch(() => undefined);
+        await landed;
+        this.lastCutLanded = true;
+      }
+      return result;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Switches the power off; the SMP client of the powered board is retired with it. */
+  private async cutPower(): Promise<void> {
+    this.runningNow = undefined;
+    this.console.cancelAll();
+    this.renewClient();
+    await this.power.off();
+  }
+
+  private renewClient(): void {
+    this.lease?.retire(new Error('the board lost power'));
+    this.lease = new ClientLease(this.port);
+    this.client = new SmpClient(this.lease, {
+      timeoutMs: this.settings.timeouts.smpMs,
+      retries: this.retries,
+      onConsole: (line) => this.console.push(line),
+    });
+  }
+
+  /** A state change the board's mcumgr refused (EBADSTATE, ENOENT): the app's request failed, nothing else. */
+  private async refusable(request: Promise<unknown>): Promise<'done' | 'refused'> {
+    try {
+      await request;
+      return 'done';
+    } catch (error) {
+      if (error instanceof SmpDeviceError) return 'refused';
+      throw error;
+    }
+  }
+
+  private throwIfGone(): void {
+    if (this.portGone) throw this.portGone;
+  }
+}
