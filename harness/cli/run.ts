@@ -4,6 +4,8 @@
  */
 import type { Command } from 'commander';
 import { parsePoints } from '../fault-points.ts';
+import { addLabOptions, labTargetFrom } from '../lab/lab-cli.ts';
+import { runOnLab } from '../lab/lab-runner.ts';
 import { type ReportFiles, reportersFor } from '../reporters/index.ts';
 import { exitCodeOf } from '../results.ts';
 import { parseJobs, parseSeed, parseShard, parseStrategy, type RunOptions } from '../run-options.ts';
@@ -27,20 +29,22 @@ interface RunFlags extends ReportFiles {
 
 export function registerRunCommand(program: Command): void {
   addRunOptions(
-    program
-      .command('run')
+    addLabOptions(program.command('run'))
       .description(
         'Run suites (names from `bootproof suites`, `all`, or suite files) against an emulated board: every fault ' +
           'point is a test case, and every invariant is checked after every boot.',
       )
       .argument('<suites...>', 'suite names, `all`, or paths to suite modules (./my-suite.ts)')
-      .requiredOption('--board <name|file>', 'a built-in board (see `bootproof boards`) or a board file')
+      .option('--board <name|file>', 'a built-in board (see `bootproof boards`) or a board file')
       .option('--image-from <file>', 'the image the device runs before the update (instead of generated test images)')
       .option('--image-to <file>', 'the update image')
       .option('--key <pem>', 'the public key the device trusts for --image-from/--image-to')
       .option('--only <id...>', 'run only the cases with these ids (as printed in a replay command)'),
-  ).action(async (suites: string[], flags: RunFlags) => {
-    const report = await runSuites(runOptionsFrom(suites, flags), reportersFor(flags));
+  ).action(async (suites: string[], flags: RunFlags & { lab?: string; boardId?: string }) => {
+    const lab = labTargetFrom(flags);
+    const report = lab
+      ? await runOnLab(runOptionsFrom(suites, { ...flags, board: '' }), lab, reportersFor(flags))
+      : await runSuites(runOptionsFrom(suites, flags), reportersFor(flags));
     process.exitCode = exitCodeOf(report);
   });
 }
