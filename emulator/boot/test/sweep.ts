@@ -3,7 +3,7 @@
  * taken before the boot under test, cut that boot at each of its operations (`not-started` and `torn`), reboot
  * until settled, and check the invariants.
  */
-import { expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PowerCut } from '../../flash/errors.ts';
 import type { CutOutcome } from '../../flash/types.ts';
 import { readSwapState, setPending, writeUpdate } from '../app.ts';
@@ -12,6 +12,7 @@ import { ReferenceBootloader } from '../reference.ts';
 import { readTrailerState } from '../trailer-io.ts';
 import type { Bootloader, BootOutcome, UpdateStrategy } from '../types.ts';
 import {
+  boardsFor,
   bootUntilSettled,
   carveBoard,
   configFor,
@@ -134,3 +135,23 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
 /** "op 12 torn: …" for every cut point that broke an invariant. */
 export const failures = (results: CutResult[]): string[] =>
   results.filter((r) => r.problem !== undefined).map((r) => `op ${r.at} ${r.outcome}: ${r.problem}`);
+
+/** The sweep as a vitest suite for `strategies`, on every board of each (split across files to use both cores). */
+export function defineCutSuite(strategies: readonly UpdateStrategy[]): void {
+  describe.each(strategies)('%s, a single power cut at every operation', (strategy) => {
+    describe.each(boardsFor(strategy))('on %s', (boardName) => {
+      it('of a test upgrade: the device always boots the old or the new image, intact', () => {
+        const results = sweepCuts(upgradeSweep(boardName, strategy));
+        expect(results.length).toBeGreaterThan(0);
+        expect(failures(results)).toEqual([]);
+      });
+
+      // overwrite-only keeps no copy of the old image: there is no revert to cut.
+      it.skipIf(strategy === 'overwrite-only')('of a revert: the device always boots the old or the new image, intact', () => {
+        const results = sweepCuts(revertSweep(boardName, strategy));
+        expect(results.length).toBeGreaterThan(0);
+        expect(failures(results)).toEqual([]);
+      });
+    });
+  });
+}
