@@ -23,7 +23,7 @@ describe('exception entry and return', () => {
     const m = testMachine();
     withHandlers(m);
     m.load([a.svc(7), a.movs(0, 9)]);
-    [0, 1, 2, 3].forEach((n) => m.cpu.setRegister(n, 0x100 + n));
+    for (const n of [0, 1, 2, 3]) m.cpu.setRegister(n, 0x100 + n);
     m.cpu.setRegister(12, 0x112);
     m.cpu.setRegister(14, 0x114);
     m.setFlags({ c: true });
