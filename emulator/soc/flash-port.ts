@@ -7,6 +7,16 @@
 import type { CodeWriteListener } from '../cpu/index.ts';
 import { EccFault, type NorFlash } from '../flash/index.ts';
 
+/**
+ * Which contents the mirror holds, per sector, as a version stamp: every change through the port gives the
+ * sector a new stamp, so two equal stamps mean equal contents and a restore re-reads only the sectors whose
+ * stamp differs.
+ */
+export interface FlashPortSnapshot {
+  readonly versions: Float64Array;
+  readonly eccSuspect: readonly number[];
+}
+
 /** Called after every flash operation the firmware caused (for `--trace`). */
 export type FlashTraceListener = (kind: 'program' | 'erase', offset: number, length: number) => void;
 
@@ -19,6 +29,8 @@ export class FlashPort {
   private readonly sectorStarts: number[];
   /** Sectors where a read may raise an ECC error (found at sync time); empty on flash without ECC. */
   private eccSuspect = new Set<number>();
+  private readonly versions: Float64Array;
+  private nextVersion = 1;
   private codeWriteListener: CodeWriteListener | undefined;
   traceListener: FlashTraceListener | undefined;
 
@@ -32,6 +44,7 @@ export class FlashPort {
       this.sectorStarts.push(offset);
       offset += size;
     }
+    this.versions = new Float64Array(this.sectorStarts.length);
     this.sync();
   }
 
@@ -48,16 +61,22 @@ export class FlashPort {
     this.codeWriteListener = listener;
   }
 
-  /** Re-reads the whole flash into the mirror (after a restore, or when the flash changed behind our back). */
+  /** Re-reads the whole flash into the mirror: the flash may have been changed other than through the port. */
   sync(): void {
-    this.eccSuspect.clear();
-    this.mirror.set(this.flash.peek(0, this.flash.size));
-    if (this.flash.geometry.programRule === 'ecc') {
-      this.sectorStarts.forEach((start, index) => {
-        if (!this.sectorReadsClean(start, this.flash.geometry.sectors[index]!)) this.eccSuspect.add(index);
-      });
+    for (let index = 0; index < this.sectorStarts.length; index++) this.reloadSector(index);
+  }
+
+  snapshot(): FlashPortSnapshot {
+    return { versions: this.versions.slice(), eccSuspect: [...this.eccSuspect] };
+  }
+
+  /** After the flash itself was restored to the state `snapshot` was taken with: re-reads what differs. */
+  restore(snapshot: FlashPortSnapshot): void {
+    for (let index = 0; index < this.sectorStarts.length; index++) {
+      if (this.versions[index] !== snapshot.versions[index]) this.reloadSector(index);
     }
-    this.codeWriteListener?.(this.base, this.flash.size);
+    this.versions.set(snapshot.versions);
+    this.eccSuspect = new Set(snapshot.eccSuspect);
   }
 
   /** A read the CPU made: throws EccFault (which the core turns into a bus fault) on a torn unit. */
@@ -101,7 +120,20 @@ export class FlashPort {
 
   private refresh(offset: number, length: number): void {
     this.mirror.set(this.flash.peek(offset, length), offset);
+    for (let index = this.flash.sectorAt(offset).index; index < this.sectorStarts.length && this.sectorStarts[index]! < offset + length; index++) {
+      this.versions[index] = this.nextVersion++;
+    }
     this.codeWriteListener?.(this.base + offset, length);
+  }
+
+  private reloadSector(index: number): void {
+    const start = this.sectorStarts[index]!;
+    const size = this.flash.geometry.sectors[index]!;
+    this.mirror.set(this.flash.peek(start, size), start);
+    this.versions[index] = this.nextVersion++;
+    this.eccSuspect.delete(index);
+    if (this.flash.geometry.programRule === 'ecc' && !this.sectorReadsClean(start, size)) this.eccSuspect.add(index);
+    this.codeWriteListener?.(this.base + start, size);
   }
 
   private sectorReadsClean(start: number, size: number): boolean {

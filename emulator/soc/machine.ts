@@ -8,7 +8,7 @@ import type { Board } from '../../boards/index.ts';
 import { BusError, CortexM, type CpuSnapshot, type RunResult } from '../cpu/index.ts';
 import { FlashRuleViolation, type FlashSnapshot, NorFlash, PowerCut } from '../flash/index.ts';
 import { type SocFamily, socFamily } from './families.ts';
-import { FlashPort, type FlashTraceListener } from './flash-port.ts';
+import { FlashPort, type FlashPortSnapshot, type FlashTraceListener } from './flash-port.ts';
 import type { FlashWriteHandler, Peripheral, PeripheralContext, RegisterState, ResetCause, Watchdog } from './peripheral.ts';
 import { type RamBlock, ramBlock, SocBus } from './soc-bus.ts';
 
@@ -55,6 +55,7 @@ export interface MachineSnapshot {
   readonly rams: readonly Uint8Array[];
   readonly peripherals: readonly RegisterState[];
   readonly flash: FlashSnapshot;
+  readonly flashPort: FlashPortSnapshot;
   readonly retired: number;
   readonly idleUs: number;
 }
@@ -198,6 +199,7 @@ export class Machine {
       rams: this.rams.map((ram) => ram.bytes.slice()),
       peripherals: this.peripherals.map((p) => p.snapshot()),
       flash: this.flash.snapshot(),
+      flashPort: this.port.snapshot(),
       retired: this.retired,
       idleUs: this.idleUs,
     };
@@ -205,7 +207,7 @@ export class Machine {
 
   restore(snapshot: MachineSnapshot): void {
     this.flash.restore(snapshot.flash);
-    this.port.sync();
+    this.port.restore(snapshot.flashPort);
     this.rams.forEach((ram, i) => {
       ram.bytes.set(snapshot.rams[i]!);
     });
