@@ -35,7 +35,7 @@ export interface ConformanceResult {
   memory: [number, number][];
 }
 
-/** The initial contents of the data area: xorshift32 from the seed (the python driver computes the same). */
+/** The initial contents of the data area: xorshift32 from the seed (sent to the unicorn driver as hex). */
 export function dataBytes(seed: number): Uint8Array {
   const bytes = new Uint8Array(LAYOUT.dataSize);
   let x = (seed | 1) >>> 0;

@@ -1,7 +1,7 @@
 """Runs conformance cases on unicorn's Cortex-M4 (UC_MODE_THUMB | UC_MODE_MCLASS).
 
-Reads one JSON case per line on stdin ({seed, code, registers, apsr}; see generator.ts) and writes one JSON
-result per line ({registers, apsr, memory} or {error}). One process serves a whole batch.
+Reads one JSON case per line on stdin ({code, registers, apsr, data}; see generator.ts and unicorn.ts) and
+writes one JSON result per line ({registers, apsr, memory} or {error}). One process serves a whole batch.
 """
 import json
 import sys
@@ -15,15 +15,13 @@ STOP = bytes([0x00, 0xBE])
 REGISTERS = [getattr(arm, f"UC_ARM_REG_R{n}") for n in range(13)] + [arm.UC_ARM_REG_SP, arm.UC_ARM_REG_LR]
 
 
-def data_bytes(seed):
-    out = bytearray(DATA_SIZE)
-    x = (seed | 1) & 0xFFFFFFFF
-    for i in range(DATA_SIZE):
-        x ^= (x << 13) & 0xFFFFFFFF
-        x ^= x >> 17
-        x ^= (x << 5) & 0xFFFFFFFF
-        out[i] = x & 0xFF
-    return bytes(out)
+def changed_bytes(initial, final):
+    """[offset, value] for every byte that differs, comparing 64-byte chunks first."""
+    out = []
+    for start in range(0, DATA_SIZE, 64):
+        if initial[start:start + 64] != final[start:start + 64]:
+            out.extend([i, final[i]] for i in range(start, start + 64) if final[i] != initial[i])
+    return out
 
 
 def main():
@@ -39,7 +37,7 @@ def main():
         image[CODE_START + len(code):CODE_START + len(code) + 2] = STOP
         uc.mem_write(CODE_BASE, bytes(image))
         uc.ctl_remove_cache(CODE_BASE, CODE_BASE + CODE_SIZE)
-        initial = data_bytes(case["seed"])
+        initial = bytes.fromhex(case["data"])
         uc.mem_write(DATA_BASE, initial)
         for reg, value in zip(REGISTERS, case["registers"]):
             uc.reg_write(reg, value)
@@ -52,7 +50,7 @@ def main():
         registers = [uc.reg_read(reg) for reg in REGISTERS] + [uc.reg_read(arm.UC_ARM_REG_PC)]
         apsr = uc.reg_read(arm.UC_ARM_REG_XPSR) & 0xF80F0000
         final = uc.mem_read(DATA_BASE, DATA_SIZE)
-        memory = [[i, final[i]] for i in range(DATA_SIZE) if final[i] != initial[i]]
+        memory = changed_bytes(initial, bytes(final))
         print(json.dumps({"registers": registers, "apsr": apsr, "memory": memory}))
     sys.stdout.flush()
 
