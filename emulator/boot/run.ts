@@ -39,6 +39,12 @@ export function openImageAreas(app: AppContext): { images: ImageAreas[]; scratch
   if (!Number.isInteger(config.imageCount) || config.imageCount < 1 || config.imageCount > 15) {
     return `image count ${config.imageCount} is not 1..15`;
   }
+  if (![8, 16, 32].includes(config.maxAlign) || config.maxAlign < flash.geometry.writeUnit) {
+    return `BOOT_MAX_ALIGN ${config.maxAlign} must be 8, 16 or 32 and at least the flash write unit (${flash.geometry.writeUnit})`;
+  }
+  if (!Number.isInteger(config.maxImageSectors) || config.maxImageSectors < 1) {
+    return `BOOT_MAX_IMG_SECTORS ${config.maxImageSectors} is not a positive integer`;
+  }
   if (board.partitions.images.length < config.imageCount) {
     return `board ${board.name} has ${board.partitions.images.length} image slot pair(s), the configuration needs ${config.imageCount}`;
   }

@@ -10,7 +10,7 @@ import { generateKeyPair } from '../../../images/keys.ts';
 import { type Dependency, signImage } from '../../../images/sign.ts';
 import type { MaxAlign } from '../../../images/trailer.ts';
 import { Prng } from '../../common/prng.ts';
-import { NorFlash } from '../../flash/index.ts';
+import { type FlashOp, NorFlash } from '../../flash/index.ts';
 import { setConfirmed } from '../app.ts';
 import { NoClock } from '../clock.ts';
 import { ReferenceBootloader } from '../reference.ts';
@@ -199,18 +199,15 @@ export function bootUntilSettled(
   throw new Error(`device did not settle within ${maxBoots} boots`);
 }
 
-/** The bytes of the flash outside every slot and the scratch, for the "no collateral damage" check. */
-export function outsideSlots(device: TestDevice): Uint8Array[] {
+/**
+ * The first program or erase since operation `fromOp` that touched flash outside every slot and the scratch (the
+ * "no collateral damage" check), read from the flash's journal: only programs and erases change flash bytes.
+ */
+export function writeOutsideSlots(device: TestDevice, fromOp: number): FlashOp | undefined {
   const regions: FlashRegion[] = [];
   for (const slots of device.board.partitions.images) regions.push(slots.primary, slots.secondary);
   if (device.board.partitions.scratch !== undefined) regions.push(device.board.partitions.scratch);
-  regions.sort((a, b) => a.offset - b.offset);
-  const out: Uint8Array[] = [];
-  let at = 0;
-  for (const region of regions) {
-    if (region.offset > at) out.push(device.flash.peek(at, region.offset - at));
-    at = Math.max(at, region.offset + region.size);
-  }
-  if (at < device.flash.size) out.push(device.flash.peek(at, device.flash.size - at));
-  return out;
+  const inside = (op: FlashOp): boolean =>
+    regions.some((r) => op.offset >= r.offset && op.offset + op.length <= r.offset + r.size);
+  return device.flash.journal.find((op) => op.index >= fromOp && op.kind !== 'counter' && !inside(op));
 }

@@ -135,3 +135,23 @@ function parse(text: string) {
   const [major, minor, revision] = text.split('.').map(Number);
   return { major, minor, revision, build: 0 };
 }
+
+describe('a configuration the board cannot hold', () => {
+  it('halts with the reason instead of touching the flash', () => {
+    const board = carveBoard('nucleo_l552ze_q', 'swap-scratch');
+    const device = makeDevice(board, configFor(board, 'swap-scratch'), []);
+    const cases: [Partial<ImageConfig>, RegExp][] = [
+      [{ maxAlign: 8, imageCount: 3 }, /image slot pair/],
+      [{ maxImageSectors: 0 }, /BOOT_MAX_IMG_SECTORS/],
+    ];
+    for (const [overrides, reason] of cases) {
+      const ctx = { ...device.ctx, config: { ...device.ctx.config, ...overrides } };
+      const before = device.flash.opCount;
+      const outcome = loader.boot(ctx);
+      expect(outcome.kind === 'halt' && outcome.reason).toMatch(reason);
+      expect(device.flash.opCount).toBe(before);
+    }
+    const unboard = { ...device.ctx, board: { ...board, partitions: { ...board.partitions, scratch: undefined } } };
+    expect(loader.boot(unboard)).toMatchObject({ kind: 'halt', reason: expect.stringMatching(/scratch/) });
+  });
+});

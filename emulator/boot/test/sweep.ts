@@ -19,8 +19,8 @@ import {
   factoryImage,
   makeDevice,
   makeImage,
-  outsideSlots,
   type TestDevice,
+  writeOutsideSlots,
 } from './fixtures.ts';
 
 const OUTCOMES: readonly CutOutcome[] = ['not-started', 'torn'];
@@ -69,7 +69,6 @@ export interface CutResult {
 export function sweepCuts(sweep: Sweep, loader: Bootloader = new ReferenceBootloader()): CutResult[] {
   const { device } = sweep;
   const base = device.flash.snapshot();
-  const outside = outsideSlots(device);
   loader.boot(device.ctx);
   const operations = device.flash.opCount - base.opCount;
   const results: CutResult[] = [];
@@ -77,14 +76,14 @@ export function sweepCuts(sweep: Sweep, loader: Bootloader = new ReferenceBootlo
     for (const outcome of OUTCOMES) {
       device.flash.restore(base);
       device.flash.armPowerCut({ atOp: base.opCount + at, outcome, seed: at });
-      results.push({ at, outcome, problem: checkCut(sweep, loader, outcome, outside) });
+      results.push({ at, outcome, problem: checkCut(sweep, loader, outcome, base.opCount) });
     }
   }
   device.flash.restore(base);
   return results;
 }
 
-function checkCut(sweep: Sweep, loader: Bootloader, outcome: CutOutcome, outside: Uint8Array[]): string | undefined {
+function checkCut(sweep: Sweep, loader: Bootloader, outcome: CutOutcome, fromOp: number): string | undefined {
   const { device } = sweep;
   try {
     loader.boot(device.ctx);
@@ -108,7 +107,8 @@ function checkCut(sweep: Sweep, loader: Bootloader, outcome: CutOutcome, outside
   if (outcome === 'not-started' && which !== sweep.converges) return `ended on the ${which} image`;
   const trailers = trailerProblem(device, booted.slot);
   if (trailers !== undefined) return trailers;
-  if (!outsideSlots(device).every((bytes, i) => equal(bytes, outside[i]))) return 'flash outside the slots changed';
+  const stray = writeOutsideSlots(device, fromOp);
+  if (stray !== undefined) return `${stray.kind} at 0x${stray.offset.toString(16)} outside the slots and scratch`;
   return undefined;
 }
 
