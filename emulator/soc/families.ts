@@ -5,6 +5,7 @@
  * instruction (one instruction per cycle).
  */
 import type { Board, FlashControllerKind } from '../../boards/index.ts';
+import type { CoreModel } from '../cpu/index.ts';
 import { UnsupportedBoardError } from './errors.ts';
 import type { Peripheral, PeripheralContext } from './peripheral.ts';
 import { CmsdkUart } from './peripherals/cmsdk-uart.ts';
@@ -82,11 +83,15 @@ const FAMILIES: Partial<Record<FlashControllerKind, SocFamily>> = {
   },
 };
 
-/** The SoC family of a board; an UnsupportedBoardError when its flash controller is not modelled. */
-export function socFamily(board: Board): SocFamily {
+const CORES: readonly CoreModel[] = ['cortex-m0', 'cortex-m0plus', 'cortex-m3', 'cortex-m4', 'cortex-m33'];
+
+/** The SoC family of a board and its core; an UnsupportedBoardError when either is not modelled. */
+export function socFamily(board: Board): SocFamily & { readonly core: CoreModel } {
   const family = FAMILIES[board.flashController];
   if (family === undefined) {
     throw new UnsupportedBoardError(board.name, `flash controller '${board.flashController}'`, Object.keys(FAMILIES).sort());
   }
-  return family;
+  const core = CORES.find((model) => model === board.cpu);
+  if (core === undefined) throw new UnsupportedBoardError(board.name, `CPU '${board.cpu}'`, CORES);
+  return { ...family, core };
 }

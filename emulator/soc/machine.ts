@@ -79,7 +79,7 @@ export class Machine {
   private readonly watchdogs: Watchdog[];
   private readonly options: MachineOptions;
   private readonly warned = new Set<string>();
-  private consoleBytes: number[] = [];
+  private console = '';
   private retired = 0;
   /** Instructions retired since the last reset: a lockup with none is a reset loop that cannot make progress. */
   private sinceReset = 0;
@@ -111,7 +111,7 @@ export class Machine {
       unknownAccess: (address, access) => this.unknownAccess(address, access),
     });
     this.cpu = new CortexM(this.bus, {
-      core: board.cpu === 'cortex-m7' ? 'cortex-m4' : board.cpu,
+      core: family.core,
       resetVtor: options.resetVtor ?? board.memory.flash.base,
       onSemihostOutput: options.onSemihostOutput,
       translate: options.translate,
@@ -126,7 +126,7 @@ export class Machine {
 
   /** Everything the firmware wrote to its UART since this machine was created, as latin1 text. */
   get consoleText(): string {
-    return String.fromCharCode(...this.consoleBytes);
+    return this.console;
   }
 
   /** Power off and on: RAM is lost, every peripheral and the core start from their power-on state. */
@@ -257,7 +257,7 @@ export class Machine {
     return {
       nowUs: () => this.nowUs,
       uartOutput: (bytes) => {
-        for (const byte of bytes) this.consoleBytes.push(byte);
+        this.console += Buffer.from(bytes).toString('latin1');
         this.options.onUartOutput?.(bytes);
       },
       readRam: (address, length) => this.bus.ramBytes(address, length),
