@@ -59,6 +59,9 @@ export class CortexM implements SystemControlHost {
   lockedUp = false;
   exclusiveAddress = -1;
   cycles = 0;
+  /** ARMv8-M stack limits: kept so firmware reads back what it wrote; the limit check itself is not modelled. */
+  msplim = 0;
+  psplim = 0;
 
   private readonly features: Features;
   private readonly onOutput: (text: string) => void;
@@ -111,7 +114,7 @@ export class CortexM implements SystemControlHost {
     this.r.fill(0);
     this.exceptions.reset();
     this.scs.reset();
-    Object.assign(this, { otherSp: 0, control: 0, primask: 0, faultmask: 0, basepri: 0, ipsr: 0, itState: 0 });
+    Object.assign(this, { otherSp: 0, control: 0, primask: 0, faultmask: 0, basepri: 0, ipsr: 0, itState: 0, msplim: 0, psplim: 0 });
     Object.assign(this, { sleeping: false, eventRegister: false, lockedUp: false, exclusiveAddress: -1 });
     this.stopRequest = undefined;
     this.synchronousException = 0;
@@ -242,7 +245,7 @@ export class CortexM implements SystemControlHost {
     const ex = this.exceptions;
     return {
       r: Array.from(this.r),
-      words: [this.otherSp, this.control, this.primask, this.faultmask, this.basepri, this.ipsr, this.itState, this.exclusiveAddress, this.cycles],
+      words: [this.otherSp, this.control, this.primask, this.faultmask, this.basepri, this.ipsr, this.itState, this.exclusiveAddress, this.cycles, this.msplim, this.psplim],
       flags: [this.thumb, this.sleeping, this.eventRegister, this.lockedUp],
       exceptions: [Array.from(ex.pending), Array.from(ex.active), Array.from(ex.enabled), Array.from(ex.priority)],
       prigroup: ex.prigroup,
@@ -254,7 +257,7 @@ export class CortexM implements SystemControlHost {
   /** Puts a snapshot back; memory may have changed with it, so all translated code is dropped. */
   restore(s: CpuSnapshot): void {
     this.r.set(s.r);
-    [this.otherSp, this.control, this.primask, this.faultmask, this.basepri, this.ipsr, this.itState, this.exclusiveAddress, this.cycles] = s.words;
+    [this.otherSp, this.control, this.primask, this.faultmask, this.basepri, this.ipsr, this.itState, this.exclusiveAddress, this.cycles, this.msplim, this.psplim] = s.words;
     [this.thumb, this.sleeping, this.eventRegister, this.lockedUp] = s.flags;
     const ex = this.exceptions;
     [ex.pending, ex.active, ex.enabled, ex.priority].forEach((array, i) => {
@@ -701,6 +704,10 @@ export class CortexM implements SystemControlHost {
         return this.msp | 0;
       case 9:
         return this.psp | 0;
+      case 10:
+        return this.features.v8 ? this.msplim : 0;
+      case 11:
+        return this.features.v8 ? this.psplim : 0;
       case 16:
         return this.primask;
       case 17:
@@ -741,6 +748,12 @@ export class CortexM implements SystemControlHost {
       case 9:
         if (this.usingPsp()) this.r[13] = value & ~3;
         else this.otherSp = value & ~3;
+        return;
+      case 10:
+        if (this.features.v8) this.msplim = value & ~7;
+        return;
+      case 11:
+        if (this.features.v8) this.psplim = value & ~7;
         return;
       case 16:
         this.primask = value & 1;
@@ -791,7 +804,7 @@ export class CortexM implements SystemControlHost {
 
 export interface CpuSnapshot {
   r: number[];
-  words: [number, number, number, number, number, number, number, number, number];
+  words: [number, number, number, number, number, number, number, number, number, number, number];
   flags: [boolean, boolean, boolean, boolean];
   exceptions: [number[], number[], number[], number[]];
   prigroup: number;
