@@ -35,6 +35,7 @@ export type { SwapProgress, UpdateStrategy as StrategyImplementation } from './s
 export { SwapMove } from './strategies/swap-move.ts';
 export { SwapOffset } from './strategies/swap-offset.ts';
 export { SwapScratch } from './strategies/swap-scratch.ts';
+export { FlashWriteRefused } from './trailer-io.ts';
 export type {
   AppContext,
   BootContext,

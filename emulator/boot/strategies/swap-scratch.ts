@@ -166,7 +166,7 @@ export class SwapScratch implements UpdateStrategy {
   /** Where the record of (region `index`, `state`) goes: the scratch for the trailer region, else the primary. */
   protected writeRecord(run: BootRun, image: number, region: ScratchRegion, index: number, state: number): void {
     const geometry = this.geometry(run);
-    if (region.useScratch && !(state === 3)) {
+    if (region.useScratch && state !== 3) {
       const scratch = this.scratch(run);
       const offset = scratch.size - scratchTrailerBytes(geometry) + (state - 1) * geometry.writeSize;
       this.loader.writeStatusRecord(run, scratch, offset, state);

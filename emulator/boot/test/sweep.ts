@@ -10,7 +10,7 @@ import { readSwapState, setPending, writeUpdate } from '../app.ts';
 import { openArea } from '../area.ts';
 import { ReferenceBootloader } from '../reference.ts';
 import { readTrailerState } from '../trailer-io.ts';
-import type { Bootloader, BootOutcome, UpdateStrategy } from '../types.ts';
+import type { Bootloader, BootOutcome, ImageConfig, UpdateStrategy } from '../types.ts';
 import {
   boardsFor,
   bootUntilSettled,
@@ -35,16 +35,26 @@ export interface Sweep {
   readonly converges: 'old' | 'new';
 }
 
-/** The device just before the boot that installs a test upgrade (version 1.0.0 → 2.0.0). */
-export function upgradeSweep(boardName: string, strategy: UpdateStrategy): Sweep {
+export interface SweepOptions {
+  /** Request a permanent upgrade instead of a test. */
+  readonly permanent?: boolean;
+  readonly overrides?: Partial<ImageConfig>;
+  /** SEC_CNT of the old and the new image. */
+  readonly securityCounters?: readonly [number, number];
+}
+
+/** The device just before the boot that installs an upgrade (version 1.0.0 → 2.0.0), a test one by default. */
+export function upgradeSweep(boardName: string, strategy: UpdateStrategy, options: SweepOptions = {}): Sweep {
   const board = carveBoard(boardName, strategy);
-  const config = configFor(board, strategy);
-  const oldImage = makeImage(board, config, { version: '1.0.0' });
-  const newImage = makeImage(board, config, { version: '2.0.0' });
-  const device = makeDevice(board, config, [factoryImage(board, config, { version: '1.0.0' })]);
+  const config = configFor(board, strategy, options.overrides);
+  const [oldCounter, newCounter] = options.securityCounters ?? [undefined, undefined];
+  const oldImage = makeImage(board, config, { version: '1.0.0', securityCounter: oldCounter });
+  const newImage = makeImage(board, config, { version: '2.0.0', securityCounter: newCounter });
+  const factory = factoryImage(board, config, { version: '1.0.0', securityCounter: oldCounter });
+  const device = makeDevice(board, config, [factory]);
   bootUntilSettled(device);
   writeUpdate(device.ctx, 0, newImage);
-  setPending(device.ctx, 0, false);
+  setPending(device.ctx, 0, options.permanent === true);
   return { device, oldImage, newImage, confirm: true, converges: 'new' };
 }
 
