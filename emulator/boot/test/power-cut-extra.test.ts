@@ -10,7 +10,7 @@ import { setPending, writeUpdate } from '../app.ts';
 import { securityCounterId } from '../clock.ts';
 import { ReferenceBootloader } from '../reference.ts';
 import type { UpdateStrategy } from '../types.ts';
-import { bootUntilSettled, carveBoard, configFor, factoryImage, makeDevice, makeImage } from './fixtures.ts';
+import { bootUntilSettled, carveBoard, configFor, makeDevice, makeImage } from './fixtures.ts';
 import { failures, sweepCuts, upgradeSweep } from './sweep.ts';
 
 describe.each<[string, UpdateStrategy]>([
