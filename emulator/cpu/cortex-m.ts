@@ -271,20 +271,45 @@ export class CortexM implements SystemControlHost {
     this.needsAttention = true;
   }
 
-  /** Drops code translated from [address, address + length): its memory changed. */
+  /**
+   * Memory in [address, address + length) changed: drops the translations that cover it and whose instruction
+   * bytes really differ now. Stores to data that shares a page with code, or a flash re-read that left the code
+   * as it was, keep the translated (and by now optimised) code.
+   */
   codeWritten(address: number, length: number): void {
     this.needsAttention = true;
-    const first = address >>> PAGE_SHIFT;
-    const last = (address + Math.max(length, 1) - 1) >>> PAGE_SHIFT;
-    for (let page = first; page <= last; page++) {
+    const from = address >>> 0;
+    const to = from + Math.max(length, 1);
+    for (let page = from >>> PAGE_SHIFT; page <= (to - 1) >>> PAGE_SHIFT; page++) {
       if (!this.codePages[page]) continue;
+      const kept: Block[] = [];
       for (const block of this.pageBlocks.get(page) ?? []) {
+        const start = block.start >>> 0;
+        const end = block.end >>> 0;
+        if (end <= from || start >= to || this.unchanged(block)) {
+          kept.push(block);
+          continue;
+        }
         block.dead = true;
         if (this.blocks.get(block.start) === block) this.blocks.delete(block.start);
-        this.singles.delete(block.start * 256 + block.itStates[0]);
+        this.singles.delete(start * 256 + block.itStates[0]);
       }
-      this.pageBlocks.delete(page);
-      this.codePages[page] = 0;
+      if (kept.length > 0) {
+        this.pageBlocks.set(page, kept);
+      } else {
+        this.pageBlocks.delete(page);
+        this.codePages[page] = 0;
+      }
+    }
+  }
+
+  /** Whether memory still holds the halfwords the block was translated from. */
+  private unchanged(block: Block): boolean {
+    if (block.halfwords.length * 2 !== ((block.end - block.start) | 0)) return false;
+    try {
+      return block.halfwords.every((halfword, i) => this.fetch16(block.start + i * 2) === halfword);
+    } catch {
+      return false;
     }
   }
 

@@ -30,6 +30,8 @@ export interface Block {
   /** Address and ITSTATE of each instruction, to restart precisely at one that faults. */
   readonly addresses: Int32Array;
   readonly itStates: Uint8Array;
+  /** The instruction halfwords it was translated from (start to end). */
+  readonly halfwords: Uint16Array;
   readonly run: BlockFunction;
   /** Set when code it was translated from is overwritten. */
   dead: boolean;
@@ -55,7 +57,14 @@ function decodeAt(fetch: Fetch, pc: number, it: number, features: Features): Dec
   return decode32(first, fetch(pc + 2), pc, context);
 }
 
-export function translate(fetch: Fetch, start: number, startIt: number, features: Features, maxInstructions: number): Block {
+export function translate(memory: Fetch, start: number, startIt: number, features: Features, maxInstructions: number): Block {
+  const halfwords: number[] = [];
+  // Records what was translated, in address order, so a later write can be checked against it.
+  const fetch: Fetch = (address) => {
+    const value = memory(address);
+    if (address === start + halfwords.length * 2) halfwords.push(value);
+    return value;
+  };
   const lines: string[] = [];
   const addresses: number[] = [];
   const itStates: number[] = [];
@@ -103,6 +112,7 @@ export function translate(fetch: Fetch, start: number, startIt: number, features
     count,
     addresses: Int32Array.from(addresses),
     itStates: Uint8Array.from(itStates),
+    halfwords: Uint16Array.from(halfwords),
     run,
     dead: false,
   };
