@@ -6,13 +6,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { sectorContaining, sectorList } from '../../boards/index.ts';
 import type { Board, FlashRegion } from '../../boards/types.ts';
 import { BootproofError } from '../../emulator/common/errors.ts';
 import { type HexSegment, toIntelHex } from '../../images/index.ts';
 import { type SmpClient, uploadImage } from '../serial/index.ts';
 import type { FactorySettings } from './lab-file.ts';
+import { runShell } from './shell.ts';
 
 export class FactoryResetError extends BootproofError {
   constructor(id: string, message: string, cause?: unknown) {
@@ -55,13 +55,8 @@ export async function programByProbe(
   const hex = join(dir, 'factory.hex');
   try {
     writeFileSync(hex, factoryHex(board, primary));
-    const command = settings.command.replaceAll('{hex}', `'${hex}'`);
-    const result = await execa(command, { shell: true, reject: false, timeout: settings.timeoutMs, stdin: 'ignore' });
-    if (result.timedOut) throw new FactoryResetError(board.name, `\`${command}\` did not finish within ${settings.timeoutMs} ms`);
-    if (result.failed) {
-      const why = `${result.stderr}`.trim() || `${result.stdout}`.trim() || result.shortMessage;
-      throw new FactoryResetError(board.name, `\`${command}\` failed (exit ${result.exitCode ?? 'none'}): ${why}`);
-    }
+    const result = await runShell(settings.command.replaceAll('{hex}', `'${hex}'`), settings.timeoutMs);
+    if (!result.ok) throw new FactoryResetError(board.name, result.why);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -104,8 +99,8 @@ export async function restoreByRecovery(
 
 async function runHook(id: string, command: string | undefined, timeoutMs: number): Promise<void> {
   if (command === undefined) return;
-  const result = await execa(command, { shell: true, reject: false, timeout: timeoutMs, stdin: 'ignore' });
-  if (result.failed) throw new FactoryResetError(id, `\`${command}\` failed: ${`${result.stderr}`.trim() || result.shortMessage}`);
+  const result = await runShell(command, timeoutMs);
+  if (!result.ok) throw new FactoryResetError(id, result.why);
 }
 
 function alignUp(value: number, unit: number): number {

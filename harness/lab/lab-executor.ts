@@ -16,6 +16,8 @@ import { LabOracle } from './lab-oracle.ts';
 export interface LabDevice extends Device {
   imageList(): Promise<readonly ImageSlotState[]>;
   factoryReset(primary: Uint8Array): Promise<void>;
+  /** After a boot cut by time: whether the board had handed off before the power went (a slow switch). */
+  readonly lastCutAfterHandoff: boolean;
 }
 
 export const HALT = 'halt';
@@ -44,6 +46,8 @@ export interface LabOutcome {
   readonly settleResults: readonly string[];
   /** For a cut: whether the power went off before the action ended. */
   readonly cutLanded?: boolean;
+  /** For a cut in a boot: the power went off only after the hand-off. */
+  readonly cutAfterHandoff?: boolean;
 }
 
 /** A cut to make: before action `action` of the run, arm `cut`. */
@@ -63,6 +67,7 @@ export class LabScenarioRun {
   private lastSettled: string;
   private pendingCut: LabCut | undefined;
   private cutLanded: boolean | undefined;
+  private cutAfterHandoff = false;
   private lastResult: ActionResult = 'done';
 
   constructor(
@@ -96,6 +101,7 @@ export class LabScenarioRun {
       actions: this.actions,
       settleResults: this.settleResults,
       cutLanded: cut ? this.cutLanded === true : undefined,
+      cutAfterHandoff: this.cutAfterHandoff,
     };
   }
 
@@ -135,7 +141,10 @@ export class LabScenarioRun {
       settle: this.settleIndex,
       lastSettled: this.lastSettled,
     });
-    if (cut) this.cutLanded = result === 'power-cut';
+    if (cut) {
+      this.cutLanded = result === 'power-cut';
+      this.cutAfterHandoff = kind === 'boot' && this.cutLanded && this.device.lastCutAfterHandoff;
+    }
     this.lastResult = result;
     return result !== 'power-cut';
   }

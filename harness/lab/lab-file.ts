@@ -122,10 +122,13 @@ const LabBoardSchema = z.strictObject({
 });
 
 const LabFileSchema = z.strictObject({
-  boards: z.record(z.string().regex(/^[\w.-]+$/, 'expected a board id of letters, digits, _ . -'), LabBoardSchema).refine(
-    (boards) => Object.keys(boards).length > 0,
-    'expected at least one board',
-  ),
+  boards: z.record(z.string(), LabBoardSchema).superRefine((boards, ctx) => {
+    const ids = Object.keys(boards);
+    if (ids.length === 0) ctx.addIssue({ code: 'custom', message: 'expected at least one board' });
+    for (const id of ids.filter((id) => !/^[\w.-]+$/.test(id))) {
+      ctx.addIssue({ code: 'custom', path: [id], message: 'expected a board id of letters, digits, _ . -' });
+    }
+  }),
 });
 
 export type LabBoard = z.infer<typeof LabBoardSchema>;

@@ -2,9 +2,9 @@
  * The `command` power driver: the user's own on/off/cycle shell commands (a relay board's CLI, a smart plug, a
  * lab's power distribution unit, `bootproof serve-ctl`), each run with a timeout.
  */
-import { execa } from 'execa';
 import type { PowerSettings } from './lab-file.ts';
 import { type PowerControl, PowerControlError, pause } from './power-control.ts';
+import { runShell } from './shell.ts';
 
 type CommandSettings = Extract<PowerSettings, { driver: 'command' }>;
 
@@ -34,13 +34,7 @@ export class CommandPower implements PowerControl {
   async close(): Promise<void> {}
 
   private async run(what: string, command: string): Promise<void> {
-    const result = await execa(command, { shell: true, reject: false, timeout: this.settings.timeoutMs, stdin: 'ignore' });
-    if (result.timedOut) {
-      throw new PowerControlError('command', `'${what}' command \`${command}\` did not finish within ${this.settings.timeoutMs} ms`);
-    }
-    if (result.failed) {
-      const why = `${result.stderr}`.trim() || `${result.stdout}`.trim() || result.shortMessage;
-      throw new PowerControlError('command', `'${what}' command \`${command}\` failed (exit ${result.exitCode ?? 'none'}): ${why}`);
-    }
+    const result = await runShell(command, this.settings.timeoutMs);
+    if (!result.ok) throw new PowerControlError('command', `'${what}' command ${result.why}`);
   }
 }

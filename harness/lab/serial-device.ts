@@ -56,8 +56,6 @@ export class SerialDeviceError extends BootproofError {
 class StopUpload extends Error {}
 
 interface CutWatch {
-  /** Resolves once the armed cut has switched the power off. */
-  readonly landed: Promise<void>;
   fired: boolean;
   readonly uploadOffset: number | undefined;
   fire(): void;
@@ -81,6 +79,8 @@ export class SerialDevice implements Device {
   private readonly goneListeners = new Set<(error: PortClosedError) => void>();
   /** Whether the last armed cut switched the power off before its action ended. */
   lastCutLanded = false;
+  /** Whether the last boot cut by time had already handed off (its banner came before the power went). */
+  lastCutAfterHandoff = false;
 
   constructor(options: SerialDeviceOptions) {
     this.id = options.id;
@@ -113,6 +113,8 @@ export class SerialDevice implements Device {
       return 'done';
     });
     if (result === 'power-cut') {
+      // The switch is slower than some boots: when the banner came first, the power went after the hand-off.
+      this.lastCutAfterHandoff = (observation as BootObservation).kind === 'handoff';
       this.runningNow = undefined;
       return { kind: 'power-cut' };
     }
@@ -262,46 +264,37 @@ export class SerialDevice implements Device {
 
   /**
    * Runs one action with the armed cut, if any: a time cut switches the power off `afterUs` after the action starts,
-   * an upload cut once the board acknowledged that many bytes. The action ends 'power-cut' when the cut landed.
+   * an upload cut once the board acknowledged that many bytes. Once the cut fires, the action ends promptly (its
+   * console waits are cancelled, its SMP requests fail, its upload stops) and the result is 'power-cut'.
    */
   private async cuttable(action: (watch: CutWatch) => Promise<'done' | 'refused'>): Promise<ActionResult> {
     this.throwIfGone();
     const armed = this.armed;
     this.armed = undefined;
-    let landedResolve!: () => void;
-    let landedReject!: (error: unknown) => void;
-    const landed = new Promise<void>((resolve, reject) => {
-      landedResolve = resolve;
-      landedReject = reject;
-    });
+    let landed: Promise<void> | undefined;
     const watch: CutWatch = {
-      landed,
       fired: false,
       uploadOffset: armed?.kind === 'upload' ? armed.offset : undefined,
       fire: () => {
         if (watch.fired) return;
         watch.fired = true;
-        this.cutPower().then(landedResolve, landedReject);
+        landed = this.cutPower();
+        landed.catch(() => undefined); // awaited below
       },
     };
     const timer = armed?.kind === 'time' ? setTimeout(() => watch.fire(), armed.afterUs / 1000) : undefined;
     this.lastCutLanded = false;
     try {
-      // Once the cut fired, whatever the action made of it (an empty boot log, a stopped upload) is the cut.
-      const done = action(watch).then(
-        (result) => (watch.fired ? ('power-cut' as const) : result),
-        (error: unknown) => {
-          if (watch.fired) return 'power-cut' as const; // the action failed because its power went
-          throw error;
-        },
-      );
-      const result = await Promise.race([done, landed.then(() => 'power-cut' as const)]);
-      if (result === 'power-cut') {
-        done.catch(() => undefined);
-        await landed;
-        this.lastCutLanded = true;
+      let result: 'done' | 'refused' = 'done';
+      try {
+        result = await action(watch);
+      } catch (error) {
+        if (!watch.fired) throw error; // otherwise it failed because its power went
       }
-      return result;
+      if (!watch.fired) return result;
+      await landed;
+      this.lastCutLanded = true;
+      return 'power-cut';
     } finally {
       clearTimeout(timer);
     }
