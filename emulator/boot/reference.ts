@@ -314,12 +314,12 @@ export class ReferenceBootloader implements Bootloader {
     const mode = run.ctx.config.downgradePrevention;
     if (mode === 'none') return true;
     const candidate = this.validateSlot(run, image, 'secondary', strategy.secondaryBase(run, image, 'test'), 'install');
-    const current = this.validateSlot(run, image, 'primary', 0, 'boot');
     if (mode === 'version') {
       const primaryHeader = readHeader(run.ctx.flash, run.images[image].primary, 0);
       if (primaryHeader === undefined || candidate.version === undefined) return true;
       return compareVersions(candidate.version, primaryHeader.version) >= 0;
     }
+    const current = this.validateSlot(run, image, 'primary', 0, 'boot');
     if (!current.valid || current.securityCounter === undefined) return true;
     return candidate.securityCounter !== undefined && candidate.securityCounter >= current.securityCounter;
   }
