@@ -8,6 +8,7 @@ import { firmwareFile } from './test/firmware-files.ts';
 
 const nrf = loadBoard('nrf52840dk');
 const stm32 = loadBoard('stm32f429zi');
+const l5 = loadBoard('nucleo_l552ze_q');
 /** image_ok of the primary slot, BOOT_MAX_ALIGN 8: slot end - 24 (FORMATS.md §2.1). */
 const imageOk = (board: Board): number => {
   const primary = board.partitions.images[0]!.primary;
@@ -15,6 +16,7 @@ const imageOk = (board: Board): number => {
 };
 const NRF_IMAGE_OK = imageOk(nrf);
 const STM32_IMAGE_OK = imageOk(stm32);
+const L5_IMAGE_OK = imageOk(l5);
 
 function bootApp(board = nrf, variant = 'confirm', options: MachineOptions = {}) {
   const file = firmwareFile(`app-${board.name}-${variant}-v1.0.0.elf`);
@@ -118,5 +120,28 @@ describe('the test app on stm32f429zi', () => {
     machine.run(4_000_000);
     expect(machine.resets[0]?.cause).toBe('watchdog');
     expect(machine.consoleText).toContain('bootproof-app: reset-reason=0x24000000\n');
+  });
+});
+
+describe('the test app on nucleo_l552ze_q (ECC flash, double-word programming)', () => {
+  it('confirms with one 8-byte program through the non-secure FLASH registers', () => {
+    const { machine, flash } = bootApp(l5);
+    machine.run(2_000_000);
+    expect(machine.consoleText).toContain('bootproof-app: confirmed\n');
+    expect(flash.journal.map(({ kind, offset, length }) => ({ kind, offset, length }))).toEqual([
+      { kind: 'program', offset: L5_IMAGE_OK, length: 8 },
+    ]);
+  });
+
+  it('boots into a bus fault after a torn cut on its confirm write: the torn double word fails its ECC check', () => {
+    const { machine, flash } = bootApp(l5);
+    flash.armPowerCut({ atOp: 0, outcome: 'torn', seed: 3 });
+    expect(machine.run(2_000_000).reason).toBe('power-cut');
+    flash.disarmPowerCut();
+    machine.powerCycle();
+    const mark = machine.consoleText.length;
+    machine.run(2_000_000);
+    expect(machine.consoleText.slice(mark)).toMatch(/^bootproof-app 1\.0\.0 slot=0\n.*\nbootproof-app: hardfault\n/);
+    expect(machine.resets.map((reset) => reset.cause)).toContain('watchdog');
   });
 });

@@ -43,7 +43,7 @@ scripts=$(mktemp -d)
 trap 'rm -rf "$scripts" ${out_is_temp:+"$out"}' EXIT
 variants=(confirm never-confirm hardfault hang)
 app() {
-  local board=$1 board_source=$2
+  local board=$1 cpu=$2 board_source=$3
   local SLOT0_START SLOT0_SIZE SLOT1_START SLOT1_SIZE HEADER_SIZE RAM_BASE RAM_SIZE
   eval "$(cd ../.. && npx --no-install tsx images/firmware/board-layout.ts "$board")"
   # The top 4 KiB of the slot hold the MCUboot trailer: keep code out of it.
@@ -52,15 +52,16 @@ app() {
     >"$scripts/$board-app.ld"
   for version in 1.0.0 2.0.0; do
     for index in "${!variants[@]}"; do
-      build "app-$board-${variants[$index]}-v$version" cortex-m4 "$scripts/$board-app.ld" \
+      build "app-$board-${variants[$index]}-v$version" "$cpu" "$scripts/$board-app.ld" \
         -DAPP_VARIANT="$index" -DAPP_VERSION="\"$version\"" \
         -DSLOT0_START="${SLOT0_START}u" -DSLOT0_SIZE="${SLOT0_SIZE}u" -DSLOT1_START="${SLOT1_START}u" \
         -DSLOT1_SIZE="${SLOT1_SIZE}u" -- "${COMMON[@]}" app/main.c "$board_source"
     done
   done
 }
-app nrf52840dk app/board-nrf52.c
-app stm32f429zi app/board-stm32f4.c
+app nrf52840dk cortex-m4 app/board-nrf52.c
+app stm32f429zi cortex-m4 app/board-stm32f4.c
+app nucleo_l552ze_q cortex-m33 app/board-stm32l5.c
 
 SELFTEST=("${COMMON[@]}" common/semihost.c selftest/selftest.c selftest/exceptions.c selftest/isa.c)
 # An address no MPS2 image maps: loads from it must be precise BusFaults under QEMU and bootproof alike.

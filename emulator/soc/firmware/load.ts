@@ -51,7 +51,13 @@ export function programFirmware(flash: NorFlash, board: Board, image: FirmwareIm
         `bytes at ${hex(segment.address)}..${hex(end)} fall outside ${board.name}'s flash ${hex(base)}..${hex(base + flash.size)}`,
       );
     }
-    flash.load(offset, segment.bytes);
+    // A probe programs whole write units: widen the segment to unit boundaries, keeping what is already there.
+    const unit = flash.geometry.writeUnit;
+    const start = offset - (offset % unit);
+    const end = Math.ceil((offset + segment.bytes.length) / unit) * unit;
+    const units = flash.peek(start, end - start).slice();
+    units.set(segment.bytes, offset - start);
+    flash.load(start, units);
   }
 }
 

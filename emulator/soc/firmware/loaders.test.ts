@@ -79,6 +79,19 @@ describe('firmware files', () => {
     expect(message(() => readFirmware(`${plain}@here`, nrf))).toContain("'@here' is not an address");
   });
 
+  it('programs whole write units, keeping bytes another segment already put in a shared unit', () => {
+    const l5 = loadBoard('nucleo_l552ze_q');
+    const flash = new NorFlash(l5.flash);
+    programFirmware(flash, l5, {
+      file: 'two.hex',
+      segments: [
+        { address: 0x08000001, bytes: Uint8Array.of(1, 2) },
+        { address: 0x08000005, bytes: Uint8Array.of(3, 4, 5, 6) },
+      ],
+    });
+    expect([...flash.peek(0, 16)]).toEqual([0xff, 1, 2, 0xff, 0xff, 3, 4, 5, 6, ...Array(7).fill(0xff)]);
+  });
+
   it('refuses bytes outside the board flash', () => {
     const flash = new NorFlash(nrf.flash);
     const image = { file: 'big.bin', segments: [{ address: 0xfff00, bytes: new Uint8Array(0x200) }] };
