@@ -168,3 +168,6 @@ export const msr = (sysm: keyof typeof SYSM, rn: number): Code => assemble('1111
 export const dsb = (): Code => [0xf3bf, 0x8f4f];
 export const isb = (): Code => [0xf3bf, 0x8f6f];
 export const udfW = (imm16: number): Code => assemble('111101111111 imm4:4 1010 imm12:12', { imm4: imm16 >> 12, imm12: imm16 & 0xfff });
+/** ARMv8-M load-acquire / store-release (word). */
+export const lda = (rt: number, rn: number): Code => assemble('111010001101 Rn:4 Rt:4 1111 1010 1111', { Rn: rn, Rt: rt });
+export const stl = (rt: number, rn: number): Code => assemble('111010001100 Rn:4 Rt:4 1111 1010 1111', { Rn: rn, Rt: rt });

@@ -379,6 +379,37 @@ describe('special registers', () => {
   });
 });
 
+describe('ARMv8-M mainline additions (Cortex-M33)', () => {
+  it('executes "stl" / "lda" as ordered word accesses', () => {
+    const m = run([a.stl(0, 1), a.lda(2, 1)], { 0: 0x5a5a, 1: RAM + 0x40 }, 'cortex-m33');
+    expect(m.reg(2)).toBe(0x5a5a);
+    expect(m.ram32(RAM + 0x40)).toBe(0x5a5a);
+  });
+
+  it('treats "lda" as UNDEFINED on a Cortex-M4', () => {
+    const m = run([a.lda(2, 1)], { 1: RAM, 2: 7 });
+    expect(m.reg(2)).toBe(7);
+    expect(m.cpu.scs.cfsr).toBe(1 << 16);
+  });
+});
+
+describe('UNPREDICTABLE and UNDEFINED encodings', () => {
+  const undefinedInstruction = 1 << 16;
+
+  it('faults "ldmia.w r0!, {r0, r1}" (writeback of a loaded base)', () => {
+    expect(run([a.ldmiaW(0, 0, 1)], { 0: RAM }).cpu.scs.cfsr).toBe(undefinedInstruction);
+  });
+
+  it('faults a 32-bit data-processing instruction that writes PC', () => {
+    expect(run([a.dpReg('and', false, 15, 1, 2)]).cpu.scs.cfsr).toBe(undefinedInstruction);
+  });
+
+  it('faults "udf.w" and a coprocessor instruction (NOCP)', () => {
+    expect(run([a.udfW(0x1234)]).cpu.scs.cfsr).toBe(undefinedInstruction);
+    expect(run([[0xee00, 0x0a10]]).cpu.scs.cfsr).toBe(1 << 19);
+  });
+});
+
 describe('ARMv6-M restrictions', () => {
   it('treats a Thumb-2 encoding as UNDEFINED on a Cortex-M0+, escalating to HardFault', () => {
     const m = run([a.udiv(0, 1, 2)], { 0: 7, 1: 10, 2: 2 }, 'cortex-m0plus');
