@@ -126,14 +126,21 @@ export class FlashPort {
     this.codeWriteListener?.(this.base + offset, length);
   }
 
+  /**
+   * Re-reads one sector. Unchanged contents keep their stamp and do not reach the code-write listener, so the
+   * core keeps its translated code over a power cycle (a sweep power-cycles after every cut).
+   */
   private reloadSector(index: number): void {
     const start = this.sectorStarts[index]!;
     const size = this.flash.geometry.sectors[index]!;
-    this.mirror.set(this.flash.peek(start, size), start);
-    this.versions[index] = this.nextVersion++;
+    const fresh = this.flash.peek(start, size);
+    if (!Buffer.from(fresh.buffer, fresh.byteOffset, size).equals(this.mirror.subarray(start, start + size))) {
+      this.mirror.set(fresh, start);
+      this.versions[index] = this.nextVersion++;
+      this.codeWriteListener?.(this.base + start, size);
+    }
     this.eccSuspect.delete(index);
     if (this.flash.geometry.programRule === 'ecc' && !this.sectorReadsClean(start, size)) this.eccSuspect.add(index);
-    this.codeWriteListener?.(this.base + start, size);
   }
 
   private sectorReadsClean(start: number, size: number): boolean {
