@@ -29,6 +29,26 @@ describe('FlashPort on an ECC flash', () => {
   });
 });
 
+describe('FlashPort code-write notifications', () => {
+  it('reports programs, and on a re-sync only the sectors whose contents changed', () => {
+    const board = loadBoard('nrf52840dk');
+    const flash = new NorFlash(board.flash);
+    const port = new FlashPort(flash, board.memory.flash.base);
+    const written: [number, number][] = [];
+    port.setCodeWriteListener((address, length) => written.push([address, length]));
+    port.program(0x2004, Uint8Array.of(1, 2, 3, 4));
+    port.sync();
+    expect(written).toEqual([[0x2004, 4]]);
+    flash.load(0x5000, Uint8Array.of(9, 9, 9, 9));
+    port.sync();
+    expect(written).toEqual([
+      [0x2004, 4],
+      [0x5000, 0x1000],
+    ]);
+    expect([...port.read(0x5000, 4)]).toEqual([9, 9, 9, 9]);
+  });
+});
+
 describe('unknown registers', () => {
   it('read 0 and are reported once, or are bus faults with strictRegisters', () => {
     const board = loadBoard('nrf52840dk');
