@@ -102,7 +102,7 @@ export function decode16(h: number, pc: number, c: DecodeContext): Decoded {
       if (cond === 15) return stop(`cpu.supervisorCall(${h & 0xff});`);
       if (cond === 14 || c.inIt) return UNDEFINED(pc, 2);
       const target = (pc + 4 + signExtend(h & 0xff, 8) * 2) | 0;
-      return { ...branch(`r[15]=${CONDITIONS[cond]}?${target}:${(pc + 2) | 0};`), target };
+      return { ...branch(`r[15]=${CONDITIONS[cond]}?${target}:${(pc + 2) | 0};`), target, condition: CONDITIONS[cond] };
     }
     case 28: {
       if (c.inIt && !c.lastInIt) return UNDEFINED(pc, 2);
@@ -233,7 +233,8 @@ function miscellaneous(h: number, pc: number, c: DecodeContext): Decoded {
   if ((h & 0xf500) === 0xb100 && c.thumb2) {
     if (c.inIt) return UNDEFINED(pc, 2);
     const target = (pc + 4 + ((h >> 2) & 0x3e) + ((h >> 3) & 0x40)) | 0;
-    return { ...branch(`r[15]=r[${lo}]${h & 0x800 ? '!==' : '==='}0?${target}:${(pc + 2) | 0};`), target };
+    const condition = `r[${lo}]${h & 0x800 ? '!==' : '==='}0`;
+    return { ...branch(`r[15]=${condition}?${target}:${(pc + 2) | 0};`), target, condition };
   }
   if ((h & 0xff00) === 0xb200) {
     const extend = ['t<<16>>16', 't<<24>>24', 't&0xffff', 't&0xff'][(h >> 6) & 3];

@@ -236,7 +236,8 @@ function branchesAndControl(h1: number, h2: number, pc: number, c: DecodeContext
     if (!c.thumb2 || c.inIt) return UNDEFINED(pc, 4);
     const offset = ((s ? -1 << 20 : 0) | (j2 << 19) | (j1 << 18) | ((h1 & 0x3f) << 12) | ((h2 & 0x7ff) << 1)) | 0;
     const target = (pc + 4 + offset) | 0;
-    return { ...branch4(`r[15]=${CONDITIONS[(h1 >> 6) & 15]}?${target}:${(pc + 4) | 0};`), target };
+    const condition = CONDITIONS[(h1 >> 6) & 15];
+    return { ...branch4(`r[15]=${condition}?${target}:${(pc + 4) | 0};`), target, condition };
   }
   if (op1 & 4 || op1 === 2) return UNDEFINED(pc, 4);
   switch (op) {

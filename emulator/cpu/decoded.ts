@@ -13,6 +13,8 @@ export interface Decoded {
   flow: 'next' | 'branch' | 'stop';
   /** For a direct branch: its target (the translator turns a branch back to the block's start into a loop). */
   target?: number;
+  /** For a conditional direct branch: the JavaScript condition, so the translator can make it a side exit. */
+  condition?: string;
   /** For IT: the ITSTATE the following instructions run under. */
   itState?: number;
 }

@@ -2,7 +2,7 @@
  * Dead flag elimination over a translated block: a flag write that a later instruction of the same block
  * overwrites before anything reads it is dropped. Most Thumb arithmetic sets flags (on ARMv6-M all of it), and
  * few of those flags are ever looked at. Anything that leaves the straight line — a call into the core (a
- * memory slow path may fault and stack xPSR), the block's end — counts as reading every flag.
+ * memory slow path may fault and stack xPSR), a side exit, the block's end — counts as reading every flag.
  */
 
 const ALL = 0b1111;
@@ -13,7 +13,7 @@ const bit = (index: string): number => 1 << (Number(index) - 16);
 
 /** Flags (N Z C V as bits 0–3) the code reads. */
 function reads(code: string): number {
-  if (code.includes('cpu.')) return ALL;
+  if (code.includes('cpu.') || code.includes('return')) return ALL;
   let mask = 0;
   for (const match of code.matchAll(FLAG_ACCESS)) if (match[2] === undefined) mask |= bit(match[1]);
   return mask;

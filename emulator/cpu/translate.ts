@@ -93,6 +93,12 @@ export function translate(memory: Fetch, start: number, startIt: number, feature
     }
     pc = next;
     last = decoded;
+    // A conditional branch forward (or anywhere but the block's start) becomes a side exit, and translation
+    // goes on along the fall-through path: fewer, longer blocks.
+    if (decoded.condition !== undefined && it === 0 && decoded.target !== start && addresses.length < maxInstructions) {
+      lines[lines.length - 1] = `if(${decoded.condition}){r[15]=${decoded.target};return n+${addresses.length};}`;
+      continue;
+    }
     if (decoded.flow !== 'next') break;
   }
   const count = addresses.length;
@@ -104,7 +110,7 @@ export function translate(memory: Fetch, start: number, startIt: number, feature
   const itExit = startIt !== 0 || it !== 0 ? `cpu.itState=${it};${it !== 0 ? 'cpu.attention();' : ''}` : '';
   const source = selfLoop
     ? `${SCRATCH}let n=0;do{cpu.loopIterations=n;${body}${fallThrough}n+=${count};}while(r[15]===${start}&&n+${count}<=budget&&!cpu.needsAttention);return n;`
-    : `${SCRATCH}${body}${fallThrough}${itExit}return ${count};`;
+    : `${SCRATCH}const n=0;${body}${fallThrough}${itExit}return ${count};`;
   const run = new Function('r', 'cpu', 'dv', 'cp', 'h', 'fv', 'budget', source) as BlockFunction;
   return {
     start,
