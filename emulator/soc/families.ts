@@ -10,6 +10,7 @@ import { UnsupportedBoardError } from './errors.ts';
 import type { Peripheral, PeripheralContext } from './peripheral.ts';
 import { CmsdkUart } from './peripherals/cmsdk-uart.ts';
 import { NrfClockPower } from './peripherals/nrf-clock-power.ts';
+import { NrfFicr } from './peripherals/nrf-ficr.ts';
 import { NrfNvmc } from './peripherals/nrf-nvmc.ts';
 import { NrfUarte } from './peripherals/nrf-uarte.ts';
 import { NrfWdt } from './peripherals/nrf-wdt.ts';
@@ -19,7 +20,8 @@ import { STM32F4_USART, STM32L4_L5_USART, Stm32Usart } from './peripherals/stm32
 import { Stm32f4Flash } from './peripherals/stm32f4-flash.ts';
 import { STM32L4_FLASH, STM32L5_FLASH, StmLFlash } from './peripherals/stm32l-flash.ts';
 
-type Build = (context: PeripheralContext) => Peripheral;
+/** Builds one peripheral, or several that share state (the nRF52 NVMC and the UICR page it writes). */
+type Build = (context: PeripheralContext) => Peripheral | Peripheral[];
 
 export interface SocFamily {
   readonly name: string;
@@ -55,7 +57,11 @@ const FAMILIES: Partial<Record<FlashControllerKind, SocFamily>> = {
       (context) => new NrfClockPower('CLOCK/POWER', 0x40000000, 0x1000, context),
       (context) => new NrfUarte('UARTE0', 0x40002000, 0x1000, context),
       (context) => new NrfWdt('WDT', 0x40010000, 0x1000, context),
-      (context) => new NrfNvmc('NVMC', 0x4001e000, 0x1000, context),
+      (context) => {
+        const nvmc = new NrfNvmc('NVMC', 0x4001e000, 0x1000, context);
+        return [nvmc, nvmc.uicr];
+      },
+      (context) => new NrfFicr('FICR', 0x10000000, 0x1000, context),
     ],
   },
   // RM0090 §2.3 memory map; 16 MHz HSI after reset.

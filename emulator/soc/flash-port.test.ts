@@ -61,6 +61,7 @@ describe('unknown registers', () => {
       'read of unknown register 0x40001000 (no modelled peripheral): reads 0',
       'write of unknown register 0x4001e600 (NVMC+0x600): ignored',
     ]);
+    expect(lenient.cpu.bus.read32(0x10000100)).toBe(0x52840);
     const strict = new Machine(board, { strictRegisters: true });
     expect(() => strict.cpu.bus.read32(0x4001e600)).toThrow(/unknown register 0x4001e600 \(NVMC\+0x600\)/);
     expect(() => strict.cpu.bus.read32(0x70000000)).toThrow(/nothing is mapped there/);

@@ -100,7 +100,7 @@ export class Machine {
       this.rams.unshift(this.codeRam);
     }
     const context = this.peripheralContext();
-    this.peripherals = family.peripherals.map((build) => build(context));
+    this.peripherals = family.peripherals.flatMap((build) => build(context));
     this.watchdogs = this.peripherals.filter((p): p is Peripheral & Watchdog => 'expiresAtUs' in p);
     const controller = this.peripherals.find((p) => p.name === family.flashControllerName) as (Peripheral & FlashWriteHandler) | undefined;
     this.bus = new SocBus({

@@ -40,6 +40,22 @@ describe('nRF52 NVMC', () => {
     expect(flash.journal.map((op) => [op.kind, op.offset, op.length])).toEqual([['erase', 0x3000, 0x1000]]);
   });
 
+  it('writes the UICR page through CONFIG.WEN, keeps it over power-on, and erases it with ERASEUICR', () => {
+    const { controller, reports } = nvmc();
+    const PSELRESET0 = 0x200;
+    expect(controller.uicr.read(PSELRESET0) >>> 0).toBe(0xffffffff);
+    controller.uicr.write(PSELRESET0, 18);
+    expect(controller.uicr.read(PSELRESET0) >>> 0).toBe(0xffffffff);
+    controller.write(CONFIG, 1);
+    controller.uicr.write(PSELRESET0, 0x7fffffd2);
+    controller.reset('power-on');
+    expect(controller.uicr.read(PSELRESET0)).toBe(0x7fffffd2);
+    controller.write(CONFIG, 2);
+    controller.write(0x514, 1);
+    expect(controller.uicr.read(PSELRESET0) >>> 0).toBe(0xffffffff);
+    expect(reports[0]).toContain('UICR+0x200 with CONFIG.WEN != Wen is ignored');
+  });
+
   it('reads an unknown register as 0 and reports it', () => {
     const { controller, reports } = nvmc();
     expect(controller.read(0x600)).toBe(0);
