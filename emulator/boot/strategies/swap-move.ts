@@ -94,7 +94,16 @@ export class SwapMove implements UpdateStrategy {
     const { primary, secondary } = run.images[image];
     const limit = primary.size;
     const swapSize = Math.max(imageEnd(run, primary, 0, limit), imageEnd(run, secondary, 0, limit));
-    return { source: 'none', done: 0, swapType, swapSize };
+    return { source: this.initialisedSource(run, image, swapType), done: 0, swapType, swapSize };
+  }
+
+  /**
+   * 'primary' when an earlier boot already wrote this swap's status trailer to the primary and was cut before the
+   * first step: MCUboot then does not rewrite it (an erase of a good trailer is one more chance to tear it).
+   */
+  protected initialisedSource(run: BootRun, image: number, swapType: SwapType): SwapProgress['source'] {
+    const progress = this.readProgress(run, image);
+    return progress.source === 'primary' && progress.done === 0 && progress.swapType === swapType ? 'primary' : 'none';
   }
 
   run(run: BootRun, image: number, progress: SwapProgress): void {

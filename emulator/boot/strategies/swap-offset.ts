@@ -85,7 +85,16 @@ export class SwapOffset implements UpdateStrategy {
     const { primary, secondary } = run.images[image];
     const base = this.secondaryBase(run, image, swapType);
     const swapSize = Math.max(imageEnd(run, primary, 0, primary.size), imageEnd(run, secondary, base, secondary.size));
-    return { source: 'none', done: 0, swapType, swapSize };
+    return { source: this.initialisedSource(run, image, swapType), done: 0, swapType, swapSize };
+  }
+
+  /**
+   * 'primary' when an earlier boot already wrote this swap's status trailer to the primary and was cut before the
+   * first step: MCUboot then does not rewrite it (an erase of a good trailer is one more chance to tear it).
+   */
+  protected initialisedSource(run: BootRun, image: number, swapType: SwapType): SwapProgress['source'] {
+    const progress = this.readProgress(run, image);
+    return progress.source === 'primary' && progress.done === 0 && progress.swapType === swapType ? 'primary' : 'none';
   }
 
   protected lastIndex(run: BootRun, image: number, swapSize: number): number {
@@ -132,11 +141,13 @@ export class SwapOffset implements UpdateStrategy {
       this.loader.writeMagic(run, secondary);
       secondaryTrailer = this.loader.readTrailer(run, secondary);
     }
-    const base = this.secondaryBase(run, image, progress.swapType);
-    const sizes = unprotectedTlvSize(flash, primary, 0) | (unprotectedTlvSize(flash, secondary, base) << 16);
-    this.eraseTrailerSectors(run, primary);
-    const imageOk = secondaryTrailer.imageOk === 'set';
-    writeSwapTrailer(this.loader, run, primary, image, progress.swapType, progress.swapSize, imageOk, sizes >>> 0);
+    if (progress.source !== 'primary') {
+      const base = this.secondaryBase(run, image, progress.swapType);
+      const sizes = unprotectedTlvSize(flash, primary, 0) | (unprotectedTlvSize(flash, secondary, base) << 16);
+      this.eraseTrailerSectors(run, primary);
+      const imageOk = secondaryTrailer.imageOk === 'set';
+      writeSwapTrailer(this.loader, run, primary, image, progress.swapType, progress.swapSize, imageOk, sizes >>> 0);
+    }
     this.eraseTrailerSectors(run, secondary);
   }
 

@@ -11,7 +11,7 @@ import { securityCounterId } from '../clock.ts';
 import { ReferenceBootloader } from '../reference.ts';
 import type { UpdateStrategy } from '../types.ts';
 import { bootUntilSettled, carveBoard, configFor, makeDevice, makeImage } from './fixtures.ts';
-import { failures, sweepCuts, upgradeSweep } from './sweep.ts';
+import { failures, sweepCuts, sweepDoubleCuts, upgradeSweep } from './sweep.ts';
 
 describe.each<[string, UpdateStrategy]>([
   ['nucleo_l552ze_q', 'swap-move'],
@@ -86,5 +86,14 @@ describe('two images with a dependency, swap-scratch sharing one scratch (nrf528
     }
     expect(operations).toBeGreaterThan(20);
     expect(problems).toEqual([]);
+  });
+});
+
+describe.each<UpdateStrategy>(['swap-move', 'swap-offset'])('two power cuts in a row, %s on nrf52840dk', (strategy) => {
+  // Regression: a recovery boot that re-erased a complete status trailer could tear it into a BAD magic.
+  it('recovers from a cut of the recovery boot itself, whatever the first cut', () => {
+    const results = sweepDoubleCuts(upgradeSweep('nrf52840dk', strategy));
+    expect(results.length).toBeGreaterThan(1000);
+    expect(failures(results)).toEqual([]);
   });
 });

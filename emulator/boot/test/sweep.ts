@@ -93,8 +93,43 @@ export function sweepCuts(sweep: Sweep, loader: Bootloader = new ReferenceBootlo
   return results;
 }
 
-function checkCut(sweep: Sweep, loader: Bootloader, outcome: CutOutcome, fromOp: number): string | undefined {
+/**
+ * Two cuts: the update is cut at each operation, and the boot that recovers from it is cut again at each of its
+ * own operations (F-10, brown-outs in a row). Quadratic: for small sweeps only.
+ */
+export function sweepDoubleCuts(sweep: Sweep, loader: Bootloader = new ReferenceBootloader()): CutResult[] {
   const { device } = sweep;
+  const base = device.flash.snapshot();
+  loader.boot(device.ctx);
+  const operations = device.flash.opCount - base.opCount;
+  const results: CutResult[] = [];
+  for (let first = 0; first < operations; first++) {
+    for (const firstOutcome of OUTCOMES) {
+      device.flash.restore(base);
+      device.flash.armPowerCut({ atOp: base.opCount + first, outcome: firstOutcome, seed: first });
+      const landed = bootExpectingCut(loader, device);
+      if (landed !== undefined) {
+        results.push({ at: first, outcome: firstOutcome, problem: landed });
+        continue;
+      }
+      const middle = device.flash.snapshot();
+      loader.boot(device.ctx);
+      const recovery = device.flash.opCount - middle.opCount;
+      for (let second = 0; second < recovery; second++) {
+        for (const outcome of OUTCOMES) {
+          device.flash.restore(middle);
+          device.flash.armPowerCut({ atOp: middle.opCount + second, outcome, seed: 1000 + second });
+          const problem = checkCut(sweep, loader, outcome === 'torn' || firstOutcome === 'torn' ? 'torn' : 'not-started', base.opCount);
+          results.push({ at: first * 1000 + second, outcome, problem });
+        }
+      }
+    }
+  }
+  device.flash.restore(base);
+  return results;
+}
+
+function bootExpectingCut(loader: Bootloader, device: TestDevice): string | undefined {
   try {
     loader.boot(device.ctx);
     return 'the cut did not land';
@@ -102,6 +137,13 @@ function checkCut(sweep: Sweep, loader: Bootloader, outcome: CutOutcome, fromOp:
     if (!(error instanceof PowerCut)) return `boot threw ${String(error)}`;
   }
   device.flash.disarmPowerCut();
+  return undefined;
+}
+
+function checkCut(sweep: Sweep, loader: Bootloader, outcome: CutOutcome, fromOp: number): string | undefined {
+  const { device } = sweep;
+  const landed = bootExpectingCut(loader, device);
+  if (landed !== undefined) return landed;
   let settled: BootOutcome;
   try {
     settled = bootUntilSettled(device, { loader, confirm: () => sweep.confirm }).outcome;
