@@ -3,7 +3,7 @@ import { type Board, loadBoard } from '../../boards/index.ts';
 import { NorFlash } from '../flash/index.ts';
 import { machineWithFirmware } from './boot.ts';
 import { readFirmware } from './firmware/load.ts';
-import type { MachineOptions } from './machine.ts';
+import { Machine, type MachineOptions } from './machine.ts';
 import { firmwareFile } from './test/firmware-files.ts';
 
 const nrf = loadBoard('nrf52840dk');
@@ -143,5 +143,21 @@ describe('the test app on nucleo_l552ze_q (ECC flash, double-word programming)',
     machine.run(2_000_000);
     expect(machine.consoleText.slice(mark)).toMatch(/^bootproof-app 1\.0\.0 slot=0\n.*\nbootproof-app: hardfault\n/);
     expect(machine.resets.map((reset) => reset.cause)).toContain('watchdog');
+  });
+});
+
+describe('flash rules the controller does not report in a register', () => {
+  it('stop the run as a flash error: a third program of one nRF52 word breaks the nWRITE budget of 2', () => {
+    // Vector table (SP 0x20001000, reset 0x9), then, assembled with arm-none-eabi-as:
+    //   ldr r0, =0x4001e504; movs r1, #1; str r1, [r0]        @ NVMC.CONFIG = Wen
+    //   mov.w r2, #0x1000; movs r3, #0; str r3, [r2] (3 times); b .
+    const code = Buffer.from('00100020090000000448012101604ff480520023136013601360fee704e50140', 'hex');
+    const flash = new NorFlash(nrf.flash);
+    flash.load(0, code);
+    const machine = new Machine(nrf, { flash });
+    const result = machine.run(1_000);
+    expect(result.reason).toBe('flash-error');
+    expect(result.error).toMatchObject({ rule: 'write-budget', offset: 0x1000 });
+    expect(flash.journal.filter((op) => op.kind === 'program')).toHaveLength(2);
   });
 });

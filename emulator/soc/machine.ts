@@ -183,7 +183,7 @@ export class Machine {
             this.reset('lockup');
             continue;
           }
-          if (this.waitForWatchdog()) continue;
+          if (this.waitForWatchdog(outcome.reason === 'sleep')) continue;
           return this.result(outcome.reason, done, outcome.message);
         case 'exit':
           return { ...this.result('exit', done, outcome.message), exitCode: outcome.exitCode };
@@ -241,8 +241,8 @@ export class Machine {
   }
 
   /** A core that cannot run any more (asleep for good, or locked up) still has its watchdog running out. */
-  private waitForWatchdog(): boolean {
-    const deadlines = this.watchdogs.map((w) => w.expiresAtUs()).filter((at): at is number => at !== undefined);
+  private waitForWatchdog(asleep: boolean): boolean {
+    const deadlines = this.watchdogs.map((w) => w.expiresAtUs(asleep)).filter((at): at is number => at !== undefined);
     if (deadlines.length === 0) return false;
     this.idleUs += Math.max(0, Math.min(...deadlines) - this.nowUs);
     this.reset('watchdog');

@@ -87,8 +87,11 @@ export interface FlashWriteHandler {
 
 /** A peripheral the machine polls for a deadline: a watchdog that resets the machine when it runs out. */
 export interface Watchdog {
-  /** Virtual time (µs) at which it expires, or undefined while it is not running. */
-  expiresAtUs(): number | undefined;
+  /**
+   * Virtual time (µs) at which it expires, or undefined while it is not running. `coreAsleep`: the core sleeps
+   * for good (WFI with nothing to wake it), which pauses the watchdogs configured to pause in sleep.
+   */
+  expiresAtUs(coreAsleep?: boolean): number | undefined;
 }
 
 /** Bit helpers for register models. */

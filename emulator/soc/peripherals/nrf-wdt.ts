@@ -18,6 +18,7 @@ const RR0 = 0x600;
 const RR7 = 0x61c;
 const RELOAD_VALUE = 0x6e524635;
 const LFCLK_HZ = 32768;
+const CONFIG_SLEEP_RUN = 1;
 
 type WdtState = {
   running: number;
@@ -35,8 +36,10 @@ export class NrfWdt extends Peripheral<WdtState> implements Watchdog {
     return { running: 0, expiresAtUs: 0, crv: 0xffffffff, rren: 1, config: 1, intenset: 0, reloaded: 0 };
   }
 
-  expiresAtUs(): number | undefined {
-    return this.state.running ? this.state.expiresAtUs : undefined;
+  /** CONFIG.SLEEP (bit 0) = 0 pauses the counter while the CPU sleeps. */
+  expiresAtUs(coreAsleep = false): number | undefined {
+    if (!this.state.running || (coreAsleep && (this.state.config & CONFIG_SLEEP_RUN) === 0)) return undefined;
+    return this.state.expiresAtUs;
   }
 
   read(offset: number): number {

@@ -122,6 +122,17 @@ describe('nRF52 WDT', () => {
     expect(wdt.expiresAtUs()).toBe(1_000_000);
     wdt.write(0x604, 0x6e524635);
     expect(wdt.expiresAtUs()).toBe(1_500_000);
+    expect(wdt.expiresAtUs(true)).toBe(1_500_000);
+  });
+
+  it('pauses while the CPU sleeps when CONFIG.SLEEP = Pause', () => {
+    const t = testContext(board);
+    const wdt = new NrfWdt('WDT', 0x40010000, 0x1000, t.context);
+    wdt.reset('power-on');
+    wdt.write(0x50c, 0);
+    wdt.write(0x000, 1);
+    expect(wdt.expiresAtUs(false)).toBeDefined();
+    expect(wdt.expiresAtUs(true)).toBeUndefined();
   });
 });
 
