@@ -400,5 +400,17 @@ const CONTROL: Encoding[] = [
 
 export const ENCODINGS: readonly Encoding[] = [...THUMB16, ...DATA_PROCESSING, ...MULTIPLY, ...MEMORY, ...CONTROL];
 
+/**
+ * ARMv6-M: the 16-bit set without CBZ/CBNZ and IT, plus BL, MRS, MSR and the barriers. ADD (register) of two low
+ * registers is UNPREDICTABLE there, and MSR APSR writes N, Z, C, V only (mask 0b10).
+ */
+export const V6M_ENCODINGS: readonly Encoding[] = [
+  ...THUMB16.filter((e) => e.name !== 'cbz' && !e.it).map((e) =>
+    e.name === 'add_hi' ? { ...e, valid: (f: Fields) => notSpPc((f.DN << 3) | f.Rdn, f.Rm) && (f.DN === 1 || f.Rm >= 8) } : e,
+  ),
+  ...CONTROL.filter((e) => ['mrs_apsr', 'barrier', 'bl'].includes(e.name)),
+  { name: 'msr_apsr_nzcvq', pattern: '111100111000 Rn:4 10001000 00000000', choices: { Rn: GENERAL } },
+];
+
 export const ENCODING_BY_NAME: ReadonlyMap<string, Encoding> = new Map(ENCODINGS.map((e) => [e.name, e]));
 export { LOW };

@@ -4,7 +4,7 @@
  * instructions of the sequence; IT blocks hold only instructions allowed there. Everything follows from the seed.
  */
 import { Prng } from '../../common/prng.ts';
-import { ENCODINGS, type Encoding, GENERAL } from './encodings.ts';
+import { ENCODINGS, type Encoding, GENERAL, V6M_ENCODINGS } from './encodings.ts';
 import { assemble, type Fields, parsePattern } from './pattern.ts';
 
 /** The machine every case runs on (mirrored by the unicorn driver). */
@@ -17,7 +17,12 @@ export const LAYOUT = {
   stackPointer: 0x20000800,
 } as const;
 
+/** Which architecture a case is for: unicorn runs armv7e-m cases on its Cortex-M4, armv6-m ones on its M0. */
+export type Profile = 'armv7e-m' | 'armv6-m';
+
 export interface ConformanceCase {
+  /** Absent in the Cortex-M4 corpus. */
+  profile?: Profile;
   seed: number;
   /** Little-endian machine code, hex; runs from codeStart to its end. */
   code: string;
@@ -68,20 +73,28 @@ const movt = (rd: number, value: number): number[] =>
     imm8: value & 0xff,
   });
 
+/** `ldr rt, [pc, #imm8 * 4]`, with imm8 filled in once the literal pool's place is known. */
+const literalLoad = (rt: number, imm8: number): number => (0b01001 << 11) | (rt << 8) | imm8;
+
 /** IT block length from its mask: the position of the lowest set bit. */
 const itLength = (mask: number): number => 4 - Math.log2(mask & -mask);
 
 export class SequenceGenerator {
   private readonly prng: Prng;
+  private readonly encodings: readonly Encoding[];
   private readonly plain: Encoding[];
   private readonly insideIt: Encoding[];
+  /** ARMv6-M has no MOVW/MOVT: memory setup loads its constants from a literal pool after the code. */
+  private literals: { at: number; register: number; value: number }[] = [];
 
   constructor(
     seed: number,
-    private readonly encodings: readonly Encoding[] = ENCODINGS,
+    encodings?: readonly Encoding[],
+    private readonly profile: Profile = 'armv7e-m',
   ) {
+    this.encodings = encodings ?? (profile === 'armv6-m' ? V6M_ENCODINGS : ENCODINGS);
     this.prng = new Prng(seed);
-    this.plain = encodings.filter((e) => !e.branch && !e.it);
+    this.plain = this.encodings.filter((e) => !e.branch && !e.it);
     // Memory accesses need setup instructions that cannot sit in the IT block; barriers are left out because
     // unicorn loses the IT state at the translation-block end an ISB forces (the architecture allows them there).
     const excluded = new Set(['load_store_sp', 'push', 'pop', 'push_w', 'pop_w', 'barrier']);
@@ -106,8 +119,17 @@ export class SequenceGenerator {
     throw new Error(`no valid fields found for ${encoding.name}`);
   }
 
-  /** One instruction (with the setup its memory access needs), as halfwords. */
-  private simple(pool: readonly Encoding[]): number[] {
+  /** Halfwords that put `value` in `register`; `at` is where they will sit in the sequence (in halfwords). */
+  private constant(register: number, value: number, at: number): number[] {
+    if (this.profile === 'armv7e-m') {
+      return value >>> 16 === 0 ? movw(register, value) : [...movw(register, value & 0xffff), ...movt(register, value >>> 16)];
+    }
+    this.literals.push({ at, register, value: value >>> 0 });
+    return [literalLoad(register, 0)];
+  }
+
+  /** One instruction (with the setup its memory access needs), as halfwords; `at` is its place in halfwords. */
+  private simple(pool: readonly Encoding[], at: number): number[] {
     const encoding = this.pick(pool);
     const fields = this.fields(encoding);
     const setup: number[] = [];
@@ -119,42 +141,64 @@ export class SequenceGenerator {
       if (use.index !== undefined) {
         const index = this.prng.below(8) * use.align;
         base -= index << (use.shift ?? 0);
-        setup.push(...movw(use.index, index));
+        setup.push(...this.constant(use.index, index, at + setup.length));
       }
-      setup.push(...movw(use.base, base & 0xffff), ...movt(use.base, base >>> 16));
+      setup.push(...this.constant(use.base, base, at + setup.length));
     }
     return [...setup, ...assemble(encoding.pattern, fields)];
   }
 
-  private branch(encoding: Encoding): number[] {
+  private branch(encoding: Encoding, at: number): number[] {
+    const branchLength = parsePattern(encoding.pattern).bits / 16;
     const skipped: number[] = [];
     const count = encoding.name === 'cbz' ? 1 + this.prng.below(3) : this.prng.below(4);
-    for (let i = 0; i < count; i++) skipped.push(...this.simple(this.plain));
+    for (let i = 0; i < count; i++) skipped.push(...this.simple(this.plain, at + branchLength + skipped.length));
     const fields = { ...this.fields(encoding), ...encoding.branch!(skipped.length * 2) };
     return [...assemble(encoding.pattern, fields), ...skipped];
   }
 
-  private itBlock(encoding: Encoding): number[] {
+  private itBlock(encoding: Encoding, at: number): number[] {
     const fields = this.fields(encoding);
     const body: number[] = [];
-    for (let i = 0; i < itLength(fields.mask); i++) body.push(...this.simple(this.insideIt));
+    for (let i = 0; i < itLength(fields.mask); i++) body.push(...this.simple(this.insideIt, at + 1 + body.length));
     return [...assemble(encoding.pattern, fields), ...body];
+  }
+
+  /** Appends a branch over the literal pool and the pool itself, and fills in the literal loads' offsets. */
+  private placeLiterals(halfwords: number[]): void {
+    if (this.literals.length === 0) return;
+    const branchAt = LAYOUT.codeStart + halfwords.length * 2;
+    const poolStart = (branchAt + 2 + 3) & ~3;
+    const poolEnd = poolStart + this.literals.length * 4;
+    halfwords.push(assemble('11100 imm11:11', { imm11: ((poolEnd - (branchAt + 4)) >> 1) & 0x7ff })[0]);
+    if (poolStart !== branchAt + 2) halfwords.push(0);
+    this.literals.forEach((literal, k) => {
+      const address = LAYOUT.codeStart + literal.at * 2;
+      const imm8 = (poolStart + k * 4 - ((address + 4) & ~3)) / 4;
+      halfwords[literal.at] = literalLoad(literal.register, imm8);
+      halfwords.push(literal.value & 0xffff, literal.value >>> 16);
+    });
+    this.literals = [];
   }
 
   /** A case of about `length` instructions drawn from the tables (plus setup). */
   sequence(length: number): ConformanceCase {
     const seed = this.prng.nextU32();
-    const halfwords = [...CLREX];
+    // CLREX first: unicorn keeps its exclusive monitor from one case to the next (ARMv6-M has no exclusives).
+    const halfwords = this.profile === 'armv7e-m' ? [...CLREX] : [];
     for (let i = 0; i < length; i++) {
       const encoding = this.pick(this.encodings);
-      if (encoding.branch) halfwords.push(...this.branch(encoding));
-      else if (encoding.it) halfwords.push(...this.itBlock(encoding));
-      else halfwords.push(...this.simple(this.plain.includes(encoding) ? [encoding] : this.plain));
+      const at = halfwords.length;
+      if (encoding.branch) halfwords.push(...this.branch(encoding, at));
+      else if (encoding.it) halfwords.push(...this.itBlock(encoding, at));
+      else halfwords.push(...this.simple(this.plain.includes(encoding) ? [encoding] : this.plain, at));
     }
+    this.placeLiterals(halfwords);
     const registers = Array.from({ length: 15 }, () => this.prng.nextU32());
     registers[13] = LAYOUT.stackPointer;
     const apsr = (this.prng.nextU32() & 0xf8000000) | ((this.prng.below(16) << 16) >>> 0);
     const code = halfwords.map((h) => (h & 0xff).toString(16).padStart(2, '0') + (h >> 8).toString(16).padStart(2, '0')).join('');
-    return { seed, code, registers, apsr: apsr >>> 0 };
+    const apsrBits = this.profile === 'armv6-m' ? apsr & 0xf0000000 : apsr;
+    return { ...(this.profile === 'armv6-m' ? { profile: this.profile } : {}), seed, code, registers, apsr: apsrBits >>> 0 };
   }
 }

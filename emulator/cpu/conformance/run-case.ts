@@ -5,7 +5,7 @@
  */
 import { BusError, type CpuBus, type MemoryRegion } from '../bus.ts';
 import { CortexM } from '../cortex-m.ts';
-import { type ConformanceCase, type ConformanceResult, dataBytes, LAYOUT } from './generator.ts';
+import { type ConformanceCase, type ConformanceResult, dataBytes, LAYOUT, type Profile } from './generator.ts';
 
 /** BKPT #0: stops our core where unicorn's `until` address stops it. */
 const STOP = [0x00, 0xbe];
@@ -49,13 +49,16 @@ export class CaseRunner {
   private readonly data = new Uint8Array(LAYOUT.dataSize);
   private readonly cpu: CortexM;
 
-  /** `translate: false` takes the one-instruction path the blocks are checked against. */
-  constructor(translate = true) {
+  /**
+   * `translate: false` takes the one-instruction path the blocks are checked against; the profile picks the core
+   * (Cortex-M4 or Cortex-M0+).
+   */
+  constructor(translate = true, profile: Profile = 'armv7e-m') {
     const bus = new CaseBus([
       { base: LAYOUT.codeBase, bytes: this.code, writable: false },
       { base: LAYOUT.dataBase, bytes: this.data, writable: true },
     ]);
-    this.cpu = new CortexM(bus, { core: 'cortex-m4', translate });
+    this.cpu = new CortexM(bus, { core: profile === 'armv6-m' ? 'cortex-m0plus' : 'cortex-m4', translate });
   }
 
   run(c: ConformanceCase): CaseOutcome {

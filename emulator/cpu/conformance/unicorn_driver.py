@@ -1,4 +1,4 @@
-"""Runs conformance cases on unicorn's Cortex-M4 (UC_MODE_THUMB | UC_MODE_MCLASS).
+"""Runs conformance cases on unicorn's Cortex-M4, or its Cortex-M0 for "armv6-m" cases (UC_MODE_THUMB | UC_MODE_MCLASS).
 
 Reads one JSON case per line on stdin ({code, registers, apsr, data}; see generator.ts and unicorn.ts) and
 writes one JSON result per line ({registers, apsr, memory} or {error}). One process serves a whole batch.
@@ -24,13 +24,25 @@ def changed_bytes(initial, final):
     return out
 
 
-def main():
+MODELS = {"armv7e-m": arm.UC_CPU_ARM_CORTEX_M4, "armv6-m": arm.UC_CPU_ARM_CORTEX_M0}
+
+
+def machine(model):
     uc = Uc(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS)
-    uc.ctl_set_cpu_model(arm.UC_CPU_ARM_CORTEX_M4)
+    uc.ctl_set_cpu_model(model)
     uc.mem_map(CODE_BASE, CODE_SIZE)
     uc.mem_map(DATA_BASE, DATA_SIZE)
+    return uc
+
+
+def main():
+    machines = {}
     for line in sys.stdin:
         case = json.loads(line)
+        profile = case.get("profile", "armv7e-m")
+        if profile not in machines:
+            machines[profile] = machine(MODELS[profile])
+        uc = machines[profile]
         code = bytes.fromhex(case["code"])
         image = bytearray(CODE_SIZE)
         image[CODE_START:CODE_START + len(code)] = code
