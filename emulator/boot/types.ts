@@ -32,7 +32,8 @@ export interface ImageConfig {
   readonly downgradePrevention: DowngradePrevention;
   /**
    * MCUBOOT_HW_ROLLBACK_PROT: images must carry SEC_CNT ≥ the hardware counter `securityCounterId(image)`,
-   * and the counter is raised once the new image is confirmed (never on a test boot).
+   * and the counter is raised once the new image is confirmed (never on a test boot). Implies validating the
+   * primary at every boot, since the counter is read from its protected TLVs.
    */
   readonly hardwareRollback: boolean;
 }
@@ -57,6 +58,7 @@ export interface TrustedKey {
 export type ValidityEnforcement = 'install' | 'every-boot';
 
 export interface TrustPolicy {
+  /** The keys the bootloader embeds. None at all is a build without signatures: a matching hash TLV suffices. */
   readonly keys: readonly TrustedKey[];
   readonly enforce: ValidityEnforcement;
 }
