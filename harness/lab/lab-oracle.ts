@@ -4,6 +4,8 @@
  * The running image is identified by its hash; the invariants and their names are the oracle's (safety, exactness,
  * no-brick). What cannot be seen from outside (collateral flash, hardware counters) is not claimed.
  */
+
+import { formatVersion } from '../../images/index.ts';
 import type { RunningImage } from '../device.ts';
 import type { Violation } from '../invariants.ts';
 import type { KnownImage, Scenario } from '../scenario.ts';
@@ -18,14 +20,15 @@ export interface LabVerdict {
 }
 
 export class LabOracle {
-  private readonly byHash = new Map<string, KnownImage[]>();
+  private readonly byHash = new Map<string, { image: KnownImage; version: string }[]>();
 
   constructor(private readonly scenario: Scenario) {
     for (const image of scenario.images) {
-      const hash = imageIdentity(image.bytes)?.hash;
-      if (hash === undefined) continue;
-      const key = Buffer.from(hash).toString('hex');
-      this.byHash.set(key, [...(this.byHash.get(key) ?? []), image]);
+      const identity = imageIdentity(image.bytes);
+      if (identity?.hash === undefined) continue;
+      const key = Buffer.from(identity.hash).toString('hex');
+      const version = zephyrVersion(formatVersion(identity.header.version));
+      this.byHash.set(key, [...(this.byHash.get(key) ?? []), { image, version }]);
     }
   }
 
@@ -53,8 +56,10 @@ export class LabOracle {
         });
       }
       const hash = listed.hash === undefined ? undefined : Buffer.from(listed.hash).toString('hex');
-      const candidates = hash === undefined ? [] : (this.byHash.get(hash) ?? []);
-      const known = candidates.find((c) => !c.trusted) ?? candidates[0];
+      // A corrupted copy may carry another image's hash TLV: the version tells them apart. Beyond that, bytes
+      // that differ under the same hash and version cannot be told apart from outside the board.
+      const candidates = (hash === undefined ? [] : (this.byHash.get(hash) ?? [])).filter((c) => c.version === listed.version);
+      const known = (candidates.find((c) => c.image.trusted) ?? candidates[0])?.image;
       if (known === undefined) {
         violations.push({
           invariant: 'exactness',

@@ -222,11 +222,11 @@ export class SerialDevice implements Device {
     const { bootMs } = this.settings.timeouts;
     // Listen before switching: a fast board prints its banner before a slow power command returns.
     const banner = this.waitFor(patterns, bootMs);
+    banner.catch(() => undefined); // awaited below, once the switch is done
     try {
       await switchOn();
     } catch (error) {
       this.console.cancelAll();
-      banner.catch(() => undefined);
       throw error;
     }
     const match = await banner;
@@ -255,6 +255,7 @@ export class SerialDevice implements Device {
       onGone = reject;
       this.goneListeners.add(onGone);
     });
+    gone.catch(() => undefined); // a port that goes after the wait ended is the next wait's news
     return Promise.race([wait.promise, gone]).finally(() => {
       clearTimeout(timer);
       wait.cancel();

@@ -29,6 +29,8 @@ export interface ServeSession {
   /** The pty a lab file names as the port. */
   readonly port: string;
   readonly controlPath: string;
+  /** Pulls the cable: the pty goes away, the board and its control socket stay. */
+  unplug(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ export async function startServe(options: ServeOptions): Promise<ServeSession> {
     board,
     port: pty.hostPath,
     controlPath,
+    unplug: () => pty.close(),
     close: async () => {
       board.powerOff();
       await new Promise<void>((resolve) => control.close(() => resolve()));

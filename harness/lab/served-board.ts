@@ -17,6 +17,7 @@ import { BootproofError } from '../../emulator/common/errors.ts';
 import { Prng } from '../../emulator/common/prng.ts';
 import { type FlashSnapshot, NorFlash } from '../../emulator/flash/index.ts';
 import type { CutOutcome, FlashOp } from '../../emulator/flash/types.ts';
+import { formatVersion } from '../../images/index.ts';
 import { SmpServer } from '../serial/index.ts';
 
 export type PowerState = 'off' | 'booting' | 'app' | 'recovery' | 'halted' | 'fault';
@@ -176,9 +177,7 @@ export class ServedBoard {
     }
     this.powerState = 'app';
     this.server = this.smpServer();
-    const v = outcome.version;
-    const slot = outcome.slot === 'primary' ? 0 : 1;
-    this.print(`bootproof-app ${v.major}.${v.minor}.${v.revision}+${v.build} slot=${slot}`);
+    this.print(`bootproof-app ${formatVersion(outcome.version)} slot=${outcome.slot === 'primary' ? 0 : 1}`);
   }
 
   /** The operation in progress `elapsed` after power-on, cut there; nothing when the flash work was already done. */

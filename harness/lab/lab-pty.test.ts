@@ -1,0 +1,128 @@
+/**
+ * The whole serial path for real: SerialDevice → serialport → a socat pty → an emulated board served with the
+ * reference bootloader (or a broken one) → its flash model. The suites run end to end on it, and their verdicts are
+ * compared with the same suites on the in-process emulated device.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import NeverReverts from '../../test/mutants/never-reverts.ts';
+import { buildRunContext } from '../context.ts';
+import type { RunReport } from '../results.ts';
+import { runSuites } from '../runner.ts';
+import { PortClosedError, socatMissing } from '../serial/index.ts';
+import { runLabSuites } from './lab-runner.ts';
+import type { SerialDevice } from './serial-device.ts';
+import { type ServedLab, type ServedLabOptions, serveLab } from './testing.ts';
+
+const missing = await socatMissing();
+
+/** Runs `suites` on a served board through the lab runner. */
+async function onLab(lab: ServedLab, suites: string[]): Promise<RunReport> {
+  const ctx = await buildRunContext({ suites, board: lab.entry.board, seed: 1, jobs: 0 });
+  const device = await lab.openDevice();
+  try {
+    return await runLabSuites(ctx, device, lab.entry, []);
+  } finally {
+    await device.close();
+  }
+}
+
+async function emulated(suites: string[], bootloader?: string): Promise<RunReport> {
+  return runSuites({ suites, board: 'nrf52840dk', seed: 1, jobs: 0, points: 'random:3', bootloader });
+}
+
+/** Per scenario (suite/scenario): pass when every case passed. Skipped cases are left out. */
+function verdicts(report: RunReport): Map<string, 'pass' | 'fail'> {
+  const out = new Map<string, 'pass' | 'fail'>();
+  for (const c of report.cases) {
+    if (c.status === 'skip') continue;
+    const key = `${c.suite}/${c.id.split('/')[0]}`;
+    out.set(key, out.get(key) === 'fail' || c.status === 'fail' ? 'fail' : 'pass');
+  }
+  return out;
+}
+
+function expectSameVerdicts(lab: RunReport, inProcess: RunReport): void {
+  const onBoard = verdicts(lab);
+  const emulatedVerdicts = verdicts(inProcess);
+  expect(onBoard.size).toBeGreaterThan(0);
+  for (const [scenario, verdict] of onBoard) expect({ scenario, verdict }).toEqual({ scenario, verdict: emulatedVerdicts.get(scenario) });
+}
+
+function failures(report: RunReport): string[] {
+  return report.cases.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.violations.map((v) => v.message).join('; ')}`);
+}
+
+describe.skipIf(missing !== undefined)(`suites over a real pty${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  const labs: ServedLab[] = [];
+  const serve = async (options?: ServedLabOptions) => {
+    const lab = await serveLab(options);
+    labs.push(lab);
+    return lab;
+  };
+  afterAll(async () => {
+    for (const lab of labs) await lab.close();
+  });
+
+  it('power-loss: cuts at upload offsets and part-way through swaps, all recovered as on the emulated device', async () => {
+    const lab = await serve();
+    const report = await onLab(lab, ['power-loss']);
+    expect(failures(report)).toEqual([]);
+    const ids = report.cases.map((c) => c.id);
+    expect(ids).toContain('upgrade/clean');
+    expect(ids.some((id) => /^upgrade\/download\/a0\/upload\d+$/.test(id))).toBe(true);
+    // Time cuts that landed inside a boot (a cut that came too late says so in its note).
+    const timeCuts = report.cases.filter((c) => /\/t1of1$/.test(c.id));
+    expect(timeCuts.length).toBeGreaterThanOrEqual(3);
+    expect(timeCuts.some((c) => c.note === undefined)).toBe(true);
+    expectSameVerdicts(report, await emulated(['power-loss']));
+  });
+
+  it('corrupt-image and revert: the same verdicts as the emulated device', async () => {
+    const lab = await serve();
+    const report = await onLab(lab, ['corrupt-image', 'revert']);
+    expect(failures(report)).toEqual([]);
+    expect(report.cases.find((c) => c.id === 'boot-loop/clean')?.note).toMatch(/^demonstrated: /);
+    expectSameVerdicts(report, await emulated(['corrupt-image', 'revert']));
+  });
+
+  it('rollback on a board built with version downgrade prevention; scenarios it cannot play are skipped with the reason', async () => {
+    const lab = await serve({ downgradePrevention: 'version' });
+    const report = await onLab(lab, ['rollback']);
+    expect(failures(report)).toEqual([]);
+    expect(report.cases.find((c) => c.id === 'lower-version/clean')?.status).toBe('pass');
+    expect(report.cases.find((c) => c.id === 'lower-security-counter/clean')?.note).toMatch(/needs downgrade prevention 'security-counter'/);
+    expectSameVerdicts(report, await emulated(['rollback']));
+  });
+
+  it('catches a broken bootloader behind the pty, as the emulated device does', async () => {
+    const lab = await serve({ bootloader: new NeverReverts() });
+    const report = await onLab(lab, ['revert']);
+    const broken = report.cases.find((c) => c.id === 'never-confirms/clean');
+    expect(broken?.status).toBe('fail');
+    expect(broken?.violations.map((v) => v.invariant)).toContain('convergence');
+    expectSameVerdicts(report, await emulated(['revert'], 'test/mutants/never-reverts.ts'));
+  });
+
+  describe('a board unplugged mid-run', () => {
+    let lab: ServedLab;
+    let device: SerialDevice;
+    beforeAll(async () => {
+      lab = await serveLab();
+      device = await lab.openDevice();
+    });
+
+    it('ends the boot it waited for with a clear error, quickly', async () => {
+      await device.powerOff();
+      const boot = device.powerOn();
+      boot.catch(() => undefined); // judged below, once the cable is out
+      const started = performance.now();
+      await lab.session.unplug(); // socat goes, and the pty with it
+      await expect(boot).rejects.toThrow(PortClosedError);
+      await expect(boot).rejects.toThrow(/serial port .* closed while talking to the board \(unplugged\?\)/);
+      expect(performance.now() - started).toBeLessThan(2000);
+      await expect(device.imageList()).rejects.toThrow(PortClosedError);
+      await device.close();
+      await lab.close();
+    });
+  });
+});
