@@ -6,23 +6,9 @@ import { imageIdentity } from '../serial/image-hash.ts';
 import { openPtyPair, type PtyPair, socatMissing } from '../serial/pty.ts';
 import { SerialTransport } from '../serial/serial-transport.ts';
 import { testDevice, testImage } from '../serial/testing.ts';
-import { main } from './main.ts';
+import { runCli } from './run-cli.ts';
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  const code = await main(['node', 'bootproof', ...args]);
-  vi.restoreAllMocks();
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 afterEach(() => {
   vi.restoreAllMocks();
