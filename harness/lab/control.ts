@@ -72,6 +72,7 @@ export async function listenControl(path: string, board: ServedBoard, log?: (tex
   const server = createServer((socket) => {
     socket.on('error', () => undefined);
     const lines = createInterface({ input: socket });
+    lines.on('error', () => undefined); // a client that went away: nothing to answer
     lines.on('line', (line) => {
       if (line.trim() !== '') socket.write(`${controlCommand(board, line, log)}\n`);
     });
@@ -96,12 +97,16 @@ export function sendControl(path: string, command: string, timeoutMs = 5000): Pr
       clearTimeout(timer);
       fail(`cannot connect: ${error.message} (is \`bootproof serve\` running?)`);
     });
-    socket.on('connect', () => socket.write(`${command}\n`));
-    createInterface({ input: socket }).once('line', (answer) => {
-      clearTimeout(timer);
-      socket.end();
-      if (answer.startsWith('ok')) resolve(answer);
-      else fail(answer.replace(/^error /, ''));
+    socket.on('connect', () => {
+      socket.write(`${command}\n`);
+      const lines = createInterface({ input: socket });
+      lines.on('error', () => undefined); // the socket's own error listener reports it
+      lines.once('line', (answer) => {
+        clearTimeout(timer);
+        socket.end();
+        if (answer.startsWith('ok')) resolve(answer);
+        else fail(answer.replace(/^error /, ''));
+      });
     });
   });
 }
