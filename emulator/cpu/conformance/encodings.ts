@@ -25,6 +25,11 @@ export interface Encoding {
   memory?: (f: Fields) => MemoryUse;
   /** A forward branch: the fields that skip `bytes` bytes past the end of this instruction. */
   branch?: (bytes: number) => Fields;
+  /**
+   * A branch through a register or a table: the generator sets `Rm` (the target with the Thumb bit, or the table
+   * index) and, for TBB/TBH, lays the table out after the instruction.
+   */
+  indirect?: 'register' | 'table-byte' | 'table-half';
   it?: true;
   /** Needs the DSP extension (all rows run on the Cortex-M4 model). */
   dsp?: true;
@@ -375,6 +380,14 @@ const MEMORY: Encoding[] = [
   { name: 'clrex', pattern: '1111001110111111 1000111100101111' },
 ];
 
+/** Branches whose target comes from a register or a table (BX, BLX, TBB, TBH). */
+const INDIRECT: Encoding[] = [
+  { name: 'bx', pattern: '010001110 Rm:4 000', choices: { Rm: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] }, indirect: 'register' },
+  { name: 'blx', pattern: '010001111 Rm:4 000', choices: { Rm: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] }, indirect: 'register' },
+  { name: 'tbb', pattern: '111010001101 1111 11110000 0000 Rm:4', choices: { Rm: GENERAL }, indirect: 'table-byte' },
+  { name: 'tbh', pattern: '111010001101 1111 11110000 0001 Rm:4', choices: { Rm: GENERAL }, indirect: 'table-half' },
+];
+
 const CONTROL: Encoding[] = [
   { name: 'mrs_apsr', pattern: '1111001111101111 1000 Rd:4 00000000', choices: { Rd: GENERAL } },
   { name: 'msr_apsr', pattern: '111100111000 Rn:4 1000 mask:2 00 00000000', choices: { Rn: GENERAL, mask: [1, 2, 3] } },
@@ -398,7 +411,7 @@ const CONTROL: Encoding[] = [
   },
 ];
 
-export const ENCODINGS: readonly Encoding[] = [...THUMB16, ...DATA_PROCESSING, ...MULTIPLY, ...MEMORY, ...CONTROL];
+export const ENCODINGS: readonly Encoding[] = [...THUMB16, ...DATA_PROCESSING, ...MULTIPLY, ...MEMORY, ...CONTROL, ...INDIRECT];
 
 /**
  * ARMv6-M: the 16-bit set without CBZ/CBNZ and IT, plus BL, MRS, MSR and the barriers. ADD (register) of two low
@@ -409,6 +422,7 @@ export const V6M_ENCODINGS: readonly Encoding[] = [
     e.name === 'add_hi' ? { ...e, valid: (f: Fields) => notSpPc((f.DN << 3) | f.Rdn, f.Rm) && (f.DN === 1 || f.Rm >= 8) } : e,
   ),
   ...CONTROL.filter((e) => ['mrs_apsr', 'barrier', 'bl'].includes(e.name)),
+  ...INDIRECT.filter((e) => e.indirect === 'register').map((e) => ({ ...e, choices: { Rm: LOW } })),
   { name: 'msr_apsr_nzcvq', pattern: '111100111000 Rn:4 10001000 00000000', choices: { Rn: GENERAL } },
 ];
 

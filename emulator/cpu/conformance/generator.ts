@@ -94,7 +94,7 @@ export class SequenceGenerator {
   ) {
     this.encodings = encodings ?? (profile === 'armv6-m' ? V6M_ENCODINGS : ENCODINGS);
     this.prng = new Prng(seed);
-    this.plain = this.encodings.filter((e) => !e.branch && !e.it);
+    this.plain = this.encodings.filter((e) => !e.branch && !e.it && !e.indirect);
     // Memory accesses need setup instructions that cannot sit in the IT block; barriers are left out because
     // unicorn loses the IT state at the translation-block end an ISB forces (the architecture allows them there).
     const excluded = new Set(['load_store_sp', 'push', 'pop', 'push_w', 'pop_w', 'barrier']);
@@ -164,6 +164,43 @@ export class SequenceGenerator {
     return [...assemble(encoding.pattern, fields), ...body];
   }
 
+  /**
+   * BX/BLX to a forward target (set up in Rm with the Thumb bit), or TBB/TBH over a table laid out right after
+   * the instruction whose entries point at instruction boundaries further on.
+   */
+  private indirect(encoding: Encoding, at: number): number[] {
+    const fields = this.fields(encoding);
+    const kind = encoding.indirect!;
+    const setupLength = (): number => (this.profile === 'armv7e-m' ? 2 : 1);
+    const length = parsePattern(encoding.pattern).bits / 16;
+    const entries = kind === 'register' ? 0 : 1 + this.prng.below(4);
+    const tableLength = kind === 'table-byte' ? Math.ceil(entries / 2) : entries;
+    const bodyAt = at + setupLength() + length + tableLength;
+    const skipped: number[] = [];
+    const boundaries: number[] = [];
+    const count = 1 + this.prng.below(3);
+    for (let i = 0; i < count; i++) {
+      boundaries.push(skipped.length);
+      skipped.push(...this.simple(this.plain, bodyAt + skipped.length));
+    }
+    boundaries.push(skipped.length);
+    const instruction = assemble(encoding.pattern, fields);
+    if (kind === 'register') {
+      const target = LAYOUT.codeStart + (bodyAt + skipped.length) * 2;
+      return [...this.constant(fields.Rm, target | 1, at), ...instruction, ...skipped];
+    }
+    const index = this.prng.below(entries);
+    const tableBase = LAYOUT.codeStart + (at + setupLength() + length) * 2;
+    const values = Array.from({ length: entries }, () => {
+      const target = LAYOUT.codeStart + (bodyAt + this.pick(boundaries)) * 2;
+      return (target - tableBase) / 2;
+    });
+    const table: number[] = [];
+    if (kind === 'table-half') table.push(...values);
+    else for (let i = 0; i < entries; i += 2) table.push(values[i] | ((values[i + 1] ?? 0) << 8));
+    return [...this.constant(fields.Rm, index, at), ...instruction, ...table, ...skipped];
+  }
+
   /** Appends a branch over the literal pool and the pool itself, and fills in the literal loads' offsets. */
   private placeLiterals(halfwords: number[]): void {
     if (this.literals.length === 0) return;
@@ -190,6 +227,7 @@ export class SequenceGenerator {
       const encoding = this.pick(this.encodings);
       const at = halfwords.length;
       if (encoding.branch) halfwords.push(...this.branch(encoding, at));
+      else if (encoding.indirect) halfwords.push(...this.indirect(encoding, at));
       else if (encoding.it) halfwords.push(...this.itBlock(encoding, at));
       else halfwords.push(...this.simple(this.plain.includes(encoding) ? [encoding] : this.plain, at));
     }
