@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { builtinBoardNames, loadBoard } from '../../../boards/index.ts';
 import { readSwapState, setConfirmed, setPending, writeUpdate } from '../app.ts';
 import { ReferenceBootloader } from '../reference.ts';
 import type { BootOutcome, ImageConfig, UpdateStrategy } from '../types.ts';
@@ -155,3 +156,30 @@ describe('a configuration the board cannot hold', () => {
     expect(loader.boot(unboard)).toMatchObject({ kind: 'halt', reason: expect.stringMatching(/scratch/) });
   });
 });
+
+describe.each(builtinBoardNames())(
+  "the board's own partitions and default strategy: %s",
+  (boardName) => {
+    it('upgrades every image, and reverts what is not confirmed', () => {
+      const board = loadBoard(boardName);
+      const strategy = board.bootloader.strategy;
+      const config = configFor(board, strategy);
+      const images = board.partitions.images.map((_, i) => i);
+      const device = makeDevice(
+        board,
+        config,
+        images.map((i) => factoryImage(board, config, { version: '1.0.0', seed: i, payload: 3000 }, i)),
+      );
+      expect(running(loader.boot(device.ctx))).toBe('1.0.0');
+      for (const i of images) {
+        const slot = board.partitions.images[i].primary.size;
+        requestUpdate(device, makeImage(board, config, { version: '2.0.0', seed: i, payload: 3000 }, slot), false, i);
+      }
+      const trial = loader.boot(device.ctx);
+      expect(images.map((i) => running(trial, i))).toEqual(images.map(() => '2.0.0'));
+      const expected = strategy === 'overwrite-only' ? '2.0.0' : '1.0.0';
+      const after = loader.boot(device.ctx);
+      expect(images.map((i) => running(after, i))).toEqual(images.map(() => expected));
+    });
+  },
+);
