@@ -3,8 +3,10 @@
  * - types: `Bootloader`, `BootContext`, `BootOutcome`, `ImageConfig`, `TrustPolicy`, `TrustedKey`, `DeviceClock`,
  *   `SwapState`, `TrailerState` (types.ts);
  * - application-side operations, each a flash operation that can be cut (app.ts, MCUboot bootutil_public.c):
- *   `writeUpdate(app, image, bytes, { chunkSize? })`, `setPending(app, image, permanent)`,
- *   `setConfirmed(app, image)`, `readSwapState(app, image)`;
+ *   `writeUpdate(app, image, bytes, { chunkSize?, slot? })`, `setPending(app, image, permanent, slot?)`,
+ *   `setConfirmed(app, image, slot?)`, `readSwapState(app, image)`, `runningSlot(app, image)` (direct-xip: the
+ *   slot is the one not running for updates, the running one for confirms, unless given);
+ *   all throw `UpdateRequestError` (a BootproofError) on a request the flash state does not allow;
  * - clocks (clock.ts): `NoClock`, `RtcClock`, `TrustedClock`; counter ids `securityCounterId(image)`,
  *   `TIME_FLOOR_COUNTER`;
  * - `ReferenceBootloader` (reference.ts) and its parts for mutants: `DECISION_TABLE`, the strategy classes
@@ -18,7 +20,10 @@
  * Extension points of the loader: `readTrailer`, `decideSwapType`, `writeMagic`, `writeFlag`, `writeSwapInfo`,
  * `writeSwapSize`, `writeUnprotectedSizes`, `writeStatusRecord`, `isStatusWritten`, `eraseSector`, `copyRegion`,
  * `scrambleSlot`, `validateSlot`, `checkKeyValidity`, `readDependencies`, `downgradeAllowed`, `counterMayAdvance`,
- * `bumpSecurityCounter`, `prepareImage`, `performUpdate`, `completeUpdate`, `refuseSecondary`, `maxImageSize`.
+ * `bumpSecurityCounter`, `prepareImage`, `validateSecondary`, `performUpdate`, `completeUpdate`, `refuseSecondary`,
+ * `confirmPrimary`, `handOff`, `maxImageSize`. A trailer write on write-once/ECC flash that is not erased halts the
+ * boot with `FlashWriteRefused` (what PROGERR does to MCUboot); any other illegal flash use throws the flash's
+ * `FlashRuleViolation` out of `boot()`, for the harness to report.
  * A strategy's steps are protected methods of its class (`SwapScratch.toScratch`, `.primaryToSecondary`,
  * `.scratchToPrimary`, `SwapMove.startSwap`, `.moveUp`, `OverwriteOnly.retireSecondary`, `DirectXip.select` …):
  * subclass the strategy, and return it from an overridden `strategyFor(run)` (or `directXip()`).
