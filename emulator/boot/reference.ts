@@ -16,7 +16,7 @@ import { compareVersions } from '../../images/version.ts';
 import { BootproofError } from '../common/errors.ts';
 import { FlashRuleViolation, PowerCut } from '../flash/errors.ts';
 import { type FlashArea, readArea } from './area.ts';
-import { securityCounterId, TIME_FLOOR_COUNTER } from './clock.ts';
+import { securityCounterId } from './clock.ts';
 import { decideSwapType } from './decision.ts';
 import { BootLog } from './log.ts';
 import { type BootRun, openImageAreas, trailerFormat } from './run.ts';
@@ -27,6 +27,7 @@ import { SwapMove } from './strategies/swap-move.ts';
 import { SwapOffset } from './strategies/swap-offset.ts';
 import { SwapScratch } from './strategies/swap-scratch.ts';
 import * as trailerIo from './trailer-io.ts';
+import { advanceTimeFloor, keyValidityProblem, type ValidationPurpose } from './trust.ts';
 import type {
   BootContext,
   BootedImage,
@@ -39,8 +40,7 @@ import type {
 } from './types.ts';
 import { NO_IMAGE, readHeader, type SlotImage, validateImageAt } from './validate.ts';
 
-/** Why an image is being validated: to accept it (install) or to run what is already installed (boot). */
-export type ValidationPurpose = 'install' | 'boot';
+export type { ValidationPurpose } from './trust.ts';
 
 const isUpdate = (type: SwapType): type is 'test' | 'perm' | 'revert' =>
   type === 'test' || type === 'perm' || type === 'revert';
@@ -271,42 +271,14 @@ export class ReferenceBootloader implements Bootloader {
     return problem === undefined ? result : { ...result, valid: false, reason: problem };
   }
 
-  /**
-   * The trust policy (FAULTS §3.2). With `install` enforcement an installed image boots whatever the clock says;
-   * an install is refused for a revoked key, or outside the key's window by trusted time (the floor or a trusted
-   * clock); with no trusted time the window is not enforced. `every-boot` checks the raw clock every time.
-   */
+  /** The trust policy's verdict on the key that signed an image (trust.ts). */
   checkKeyValidity(run: BootRun, key: TrustedKey, purpose: ValidationPurpose): string | undefined {
-    const { trust, clock } = run.ctx;
-    if (trust.enforce === 'install' && purpose === 'boot') return undefined;
-    if (key.revoked === true) return `key ${key.name} is revoked`;
-    const now = trust.enforce === 'every-boot' ? (clock.now() ?? 0) : this.trustedTime(run);
-    if (now === undefined) {
-      if (key.notBefore !== undefined || key.notAfter !== undefined) {
-        run.log.note(`key ${key.name}: no trusted time, validity window not enforced`);
-      }
-      return undefined;
-    }
-    if (key.notBefore !== undefined && now < key.notBefore) return `key ${key.name} is not valid before ${key.notBefore} (time ${now})`;
-    if (key.notAfter !== undefined && now > key.notAfter) return `key ${key.name} expired at ${key.notAfter} (time ${now})`;
-    return undefined;
+    return keyValidityProblem(run.ctx, key, purpose, (line) => run.log.note(line));
   }
 
-  /** max(time floor, trusted clock), or undefined when the device has no trusted time at all. */
-  protected trustedTime(run: BootRun): number | undefined {
-    const { clock, flash } = run.ctx;
-    const floor = flash.readCounter(TIME_FLOOR_COUNTER);
-    if (clock.kind !== 'trusted') return undefined;
-    return Math.max(floor, clock.now() ?? 0);
-  }
-
-  /** Persists trusted time as the floor, once per accepted install (wear: FAULTS §3.2.3). */
+  /** Persists trusted time as the time floor, once per accepted install. */
   protected advanceTimeFloor(run: BootRun): void {
-    const { clock, flash } = run.ctx;
-    const now = clock.kind === 'trusted' ? clock.now() : undefined;
-    if (now !== undefined && now > flash.readCounter(TIME_FLOOR_COUNTER)) {
-      flash.advanceCounter(TIME_FLOOR_COUNTER, Math.floor(now));
-    }
+    advanceTimeFloor(run.ctx);
   }
 
   /** MCUboot `check_downgrade_prevention`: TEST and PERM only, so a revert can always go back. */
