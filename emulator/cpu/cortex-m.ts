@@ -10,7 +10,7 @@ import { enterException, exceptionReturn } from './exception-flow.ts';
 import { EXCEPTION, ExceptionState } from './nvic.ts';
 import { SEMIHOSTING_BKPT, semihostingCall } from './semihosting.ts';
 import { CCR, CFSR, HFSR, SCS_BASE, SystemControl, type SystemControlHost, type SystemControlSnapshot } from './system-control.ts';
-import { type Block, type Features, translate } from './translate.ts';
+import { type Block, ExecuteNever, type Features, translate } from './translate.ts';
 
 /** Thrown by the helpers to abandon the current block at the instruction `signalPc`. */
 class BlockExit extends Error {}
@@ -492,7 +492,8 @@ export class CortexM implements SystemControlHost {
 
   private fetch16(address: number): number {
     const a = address >>> 0;
-    if (a >= 0xe0000000) throw new BusError(a, 'instruction fetch from the system region (execute never)');
+    // The default memory map's Peripheral, Device and System regions are execute-never.
+    if ((a >= 0x40000000 && a < 0x60000000) || a >= 0xa0000000) throw new ExecuteNever();
     const region = this.regionOf(a, 2);
     if (region !== undefined) return region.view.getUint16(a - region.base, true);
     return this.bus.read16(a) & 0xffff;
@@ -507,7 +508,7 @@ export class CortexM implements SystemControlHost {
 
   ld8(address: number, pc: number): number {
     const a = address >>> 0;
-    if (a >= 0xe0000000) return (this.readSystem(a & ~3) >>> ((a & 3) * 8)) & 0xff;
+    if (a >= 0xe0000000) return (this.readSystem(a & ~3, pc) >>> ((a & 3) * 8)) & 0xff;
     const region = this.regionOf(a, 1);
     if (region !== undefined) return region.view.getUint8(a - region.base);
     try {
@@ -520,7 +521,7 @@ export class CortexM implements SystemControlHost {
   ld16(address: number, pc: number): number {
     const a = address >>> 0;
     if (a & 1) return this.ld8(a, pc) | (this.ld8(a + 1, pc) << 8);
-    if (a >= 0xe0000000) return (this.readSystem(a & ~3) >>> ((a & 2) * 8)) & 0xffff;
+    if (a >= 0xe0000000) return (this.readSystem(a & ~3, pc) >>> ((a & 2) * 8)) & 0xffff;
     const region = this.regionOf(a, 2);
     if (region !== undefined) return region.view.getUint16(a - region.base, true);
     try {
@@ -533,7 +534,7 @@ export class CortexM implements SystemControlHost {
   ld32(address: number, pc: number): number {
     const a = address >>> 0;
     if (a & 3) return this.ld16(a, pc) | (this.ld16(a + 2, pc) << 16);
-    if (a >= 0xe0000000) return this.readSystem(a);
+    if (a >= 0xe0000000) return this.readSystem(a, pc);
     const region = this.regionOf(a, 4);
     if (region !== undefined) return region.view.getInt32(a - region.base, true);
     try {
@@ -546,7 +547,7 @@ export class CortexM implements SystemControlHost {
   st8(address: number, value: number, pc: number): void {
     const a = address >>> 0;
     if (a >= 0xe0000000) {
-      this.writeSystem(a & ~3, (value & 0xff) << ((a & 3) * 8), 0xff << ((a & 3) * 8));
+      this.writeSystem(a & ~3, (value & 0xff) << ((a & 3) * 8), 0xff << ((a & 3) * 8), pc);
       return;
     }
     this.store(a, value, 1, pc);
@@ -560,7 +561,7 @@ export class CortexM implements SystemControlHost {
       return;
     }
     if (a >= 0xe0000000) {
-      this.writeSystem(a & ~3, (value & 0xffff) << ((a & 2) * 8), 0xffff << ((a & 2) * 8));
+      this.writeSystem(a & ~3, (value & 0xffff) << ((a & 2) * 8), 0xffff << ((a & 2) * 8), pc);
       return;
     }
     this.store(a, value, 2, pc);
@@ -574,7 +575,7 @@ export class CortexM implements SystemControlHost {
       return;
     }
     if (a >= 0xe0000000) {
-      this.writeSystem(a, value, -1);
+      this.writeSystem(a, value, -1, pc);
       return;
     }
     this.store(a, value, 4, pc);
@@ -598,13 +599,18 @@ export class CortexM implements SystemControlHost {
     if (this.codePages[a >>> PAGE_SHIFT]) this.codeWritten(a, size);
   }
 
-  /** The Private Peripheral Bus: the SCS is modelled; the rest (ITM, DWT, FPB, …) reads as zero. */
-  private readSystem(a: number): number {
+  /**
+   * The Private Peripheral Bus: the SCS is modelled; the rest (ITM, DWT, FPB, …) reads as zero. Unprivileged
+   * code may not touch it: a BusFault.
+   */
+  private readSystem(a: number, pc: number): number {
+    if (a < 0xe0100000 && !this.privileged()) this.dataBusError(new BusError(a, 'unprivileged access to the PPB'), a, pc);
     if (a >= SCS_BASE && a < SCS_BASE + 0x1000) return this.scs.read(a - SCS_BASE) | 0;
     return 0;
   }
 
-  private writeSystem(a: number, value: number, mask: number): void {
+  private writeSystem(a: number, value: number, mask: number, pc: number): void {
+    if (a < 0xe0100000 && !this.privileged()) this.dataBusError(new BusError(a, 'unprivileged access to the PPB'), a, pc);
     if (a >= SCS_BASE && a < SCS_BASE + 0x1000) this.scs.write(a - SCS_BASE, value, mask);
   }
 
@@ -667,7 +673,9 @@ export class CortexM implements SystemControlHost {
     return this.fault(EXCEPTION.usageFault, CFSR.unaligned, pc);
   }
 
-  prefetchAbort(pc: number, _reason: string): never {
+  /** An instruction that could not be fetched: MemManage for execute-never memory, BusFault for a bus error. */
+  prefetchAbort(pc: number, executeNever: boolean): never {
+    if (executeNever) return this.fault(EXCEPTION.memManage, CFSR.iaccviol, pc);
     return this.fault(EXCEPTION.busFault, CFSR.ibuserr, pc);
   }
 

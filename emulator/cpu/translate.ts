@@ -40,7 +40,10 @@ export interface Block {
   notTaken?: Block;
 }
 
-/** Reads an instruction halfword; throws (a BusError) when the address cannot be fetched. */
+/** Thrown by a Fetch for an address the default memory map marks execute-never. */
+export class ExecuteNever extends Error {}
+
+/** Reads an instruction halfword; throws ExecuteNever, or a BusError when the address cannot be fetched. */
 export type Fetch = (address: number) => number;
 
 export type Features = Omit<DecodeContext, 'inIt' | 'lastInIt'>;
@@ -77,7 +80,7 @@ export function translate(memory: Fetch, start: number, startIt: number, feature
       decoded = decodeAt(fetch, pc, it, features);
     } catch (error) {
       if (addresses.length > 0) break;
-      decoded = { size: 2, code: `cpu.prefetchAbort(${pc},${JSON.stringify(String(error))});`, flow: 'branch' };
+      decoded = { size: 2, code: `cpu.prefetchAbort(${pc},${error instanceof ExecuteNever});`, flow: 'branch' };
     }
     addresses.push(pc);
     itStates.push(it);

@@ -340,3 +340,25 @@ describe('the handler table used by these tests', () => {
     expect(handlerAddress(2)).toBeGreaterThan(HANDLERS);
   });
 });
+
+describe('the default memory map and privilege', () => {
+  it('raises MemManage (IACCVIOL) on a branch into execute-never peripheral space', () => {
+    const m = testMachine();
+    withHandlers(m, { 4: [a.b(-4)] });
+    writeWord(m, 0xe000ed24, 1 << 16);
+    m.load([a.mov32(0, 0x40000001), a.bx(0)]);
+    m.step(4);
+    expect(m.cpu.ipsr).toBe(4);
+    expect(m.cpu.scs.cfsr).toBe(1);
+    expect(m.ram32(m.reg(13) + 24)).toBe(0x40000000);
+  });
+
+  it('faults an unprivileged access to the System Control Space', () => {
+    const m = testMachine();
+    withHandlers(m, { [HARDFAULT]: [a.b(-4)] });
+    m.load([a.movs(0, 1), a.msr('control', 0), a.isb(), a.mov32(1, 0xe000ed08), a.ldr(2, 1, 0)]);
+    m.step(7);
+    expect(m.cpu.ipsr).toBe(HARDFAULT);
+    expect(m.cpu.scs.bfar >>> 0).toBe(0xe000ed08);
+  });
+});
