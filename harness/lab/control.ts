@@ -37,9 +37,9 @@ export function controlCommand(board: ServedBoard, line: string, log: (text: str
       case 'off': {
         const cut = board.powerOff();
         if (cut.landed) {
-          const { op, outcome, afterUs } = cut.landed;
-          log(`power cut ${afterUs} us into the boot: operation ${op} ${outcome}`);
-          return `ok off cut op ${op} ${outcome}`;
+          const { op, outcome, seed, afterUs } = cut.landed;
+          log(`power cut ${afterUs} us into the boot: operation ${op} ${outcome} (seed ${seed})`);
+          return `ok off cut op ${op} ${outcome} seed ${seed}`;
         }
         return 'ok off';
       }

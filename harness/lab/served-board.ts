@@ -53,7 +53,7 @@ interface BootInProgress {
 export interface CutReport {
   readonly state: PowerState;
   /** Set when the cut interrupted a boot: the operation it landed on and how. */
-  readonly landed?: { readonly op: number; readonly outcome: CutOutcome; readonly afterUs: number };
+  readonly landed?: { readonly op: number; readonly outcome: CutOutcome; readonly seed: number; readonly afterUs: number };
 }
 
 export class ServedBoard {
@@ -189,8 +189,9 @@ export class ServedBoard {
     const target = index >= 0 ? boot.ops[index] : next;
     if (!target) return undefined;
     const outcome: CutOutcome = index >= 0 ? 'torn' : 'not-started';
+    const seed = this.prng.nextU32();
     this.flash.restore(boot.before);
-    this.flash.armPowerCut({ atOp: target.index, outcome, seed: this.prng.nextU32() });
+    this.flash.armPowerCut({ atOp: target.index, outcome, seed });
     const again = this.runBootloader();
     if (this.flash.armedCut !== undefined) {
       // The bootloader did not repeat its own run: leave what it did and say so, rather than invent a state.
@@ -198,7 +199,7 @@ export class ServedBoard {
       this.print(`bootproof-serve: the bootloader did not repeat its boot (${again.kind}); the cut could not be placed`);
       return undefined;
     }
-    return { op: target.index, outcome, afterUs: Math.round(afterUs) };
+    return { op: target.index, outcome, seed, afterUs: Math.round(afterUs) };
   }
 
   /** The SMP server of the application (uploads into the slot not running) or of serial recovery (`uploadSlot`). */
