@@ -5,7 +5,7 @@
  */
 
 /** High 32 bits of the unsigned 64-bit product of two 32-bit values (16-bit limbs keep every step exact). */
-export function unsignedMultiplyHigh(a: number, b: number): number {
+function unsignedMultiplyHigh(a: number, b: number): number {
   const a0 = a & 0xffff;
   const a1 = a >>> 16;
   const b0 = b & 0xffff;
@@ -17,7 +17,7 @@ export function unsignedMultiplyHigh(a: number, b: number): number {
 }
 
 /** High 32 bits of the signed product. */
-export const signedMultiplyHigh = (a: number, b: number): number =>
+const signedMultiplyHigh = (a: number, b: number): number =>
   (unsignedMultiplyHigh(a, b) - (a < 0 ? b : 0) - (b < 0 ? a : 0)) | 0;
 
 /** (r[hi]:r[lo]) = a*b (+ r[hi]:r[lo] when accumulating); UMULL, SMULL, UMLAL, SMLAL. */

@@ -49,7 +49,7 @@ export type Fetch = (address: number) => number;
 export type Features = Omit<DecodeContext, 'inIt' | 'lastInIt'>;
 
 /** ITSTATE after one instruction of an IT block (ARMv7-M ITAdvance()). */
-export const advanceIt = (it: number): number => ((it & 7) === 0 ? 0 : (it & 0xe0) | ((it << 1) & 0x1f));
+const advanceIt = (it: number): number => ((it & 7) === 0 ? 0 : (it & 0xe0) | ((it << 1) & 0x1f));
 
 const isThirtyTwoBit = (halfword: number): boolean => halfword >>> 11 >= 0x1d;
 

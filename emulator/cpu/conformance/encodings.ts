@@ -426,5 +426,3 @@ export const V6M_ENCODINGS: readonly Encoding[] = [
   { name: 'msr_apsr_nzcvq', pattern: '111100111000 Rn:4 10001000 00000000', choices: { Rn: GENERAL } },
 ];
 
-export const ENCODING_BY_NAME: ReadonlyMap<string, Encoding> = new Map(ENCODINGS.map((e) => [e.name, e]));
-export { LOW };

@@ -54,8 +54,3 @@ export function assemble(pattern: string, values: Fields): number[] {
   }
   return bits === 16 ? [word] : [Math.floor(word / 0x10000), word % 0x10000];
 }
-
-/** Little-endian bytes of a list of halfwords. */
-export function halfwordsToBytes(halfwords: number[]): number[] {
-  return halfwords.flatMap((h) => [h & 0xff, h >> 8]);
-}

@@ -140,6 +140,14 @@ describe('NVIC, masking and SysTick', () => {
     expect(m.cpu.cycles).toBeGreaterThan(500);
   });
 
+  it('runs through WFE when SEV has set the event register, and sleeps on the next WFE', () => {
+    const m = testMachine();
+    m.load([a.sev(), a.wfe(), a.movs(0, 1), a.wfe(), a.movs(0, 2)]);
+    const result = m.step(10);
+    expect(m.reg(0)).toBe(1);
+    expect(result.reason).toBe('sleep');
+  });
+
   it('stops with "sleep" on WFI when nothing can wake the core', () => {
     const m = testMachine();
     m.load([a.wfi(), a.nop()]);

@@ -77,6 +77,12 @@ describe('arithmetic and flags', () => {
     expect(m.flags().c).toBe(true);
   });
 
+  it('executes "lsrs r0, r1, #32" (imm 0) to zero with C from bit 31', () => {
+    const m = run([a.lsrs(0, 1, 32)], { 1: 0x80000000 });
+    expect(m.reg(0)).toBe(0);
+    expect(m.flags()).toMatchObject({ z: true, c: true });
+  });
+
   it('executes "asrs r0, r1, #32" (imm 0) filling with the sign bit', () => {
     const m = run([a.asrs(0, 1, 0)], { 1: 0x80000000 });
     expect(m.reg(0)).toBe(0xffffffff);
@@ -241,6 +247,12 @@ describe('loads and stores', () => {
     m.cpu.setRegister(3, RAM + 8);
     m.step(2);
     expect([m.reg(0), m.reg(1), m.reg(2), m.reg(3)]).toEqual([0xcafe, RAM + 8, 0xcafe, RAM + 12]);
+  });
+
+  it('executes "str.w"/"ldr.w" with a 12-bit offset', () => {
+    const m = run([a.strW(0, 1, 0xffc), a.ldrW(2, 1, 0xffc)], { 0: 0xabcdef01, 1: RAM });
+    expect(m.reg(2)).toBe(0xabcdef01);
+    expect(m.ram32(RAM + 0xffc)).toBe(0xabcdef01);
   });
 
   it('executes "strd"/"ldrd"', () => {
