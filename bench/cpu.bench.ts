@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { RP2040 } from 'rp2040js';
 import { loadBoard } from '../boards/index.ts';
@@ -170,6 +170,11 @@ function unicorn(python: string, instructions: number): Measured | undefined {
 }
 
 export function run(): void {
+  const missing = ['bench-m4.bin', 'bench-m0plus.bin'].filter((name) => !existsSync(new URL(name, BUILD)));
+  if (missing.length > 0) {
+    console.log(`skipped: ${missing.join(', ')} not in images/firmware/build (bash images/firmware/build.sh builds them)`);
+    return;
+  }
   const digest = expectedDigest();
   const m4Machine = best(bootproofMachine(digest));
   const m4Bare = best(bootproofBare('bench-m4', 'cortex-m4', digest));
