@@ -12,6 +12,7 @@ import { CmsdkUart } from './peripherals/cmsdk-uart.ts';
 import { NrfClockPower } from './peripherals/nrf-clock-power.ts';
 import { NrfFicr } from './peripherals/nrf-ficr.ts';
 import { NrfNvmc } from './peripherals/nrf-nvmc.ts';
+import { NrfRtc } from './peripherals/nrf-rtc.ts';
 import { NrfUarte } from './peripherals/nrf-uarte.ts';
 import { NrfWdt } from './peripherals/nrf-wdt.ts';
 import { Stm32Iwdg } from './peripherals/stm32-iwdg.ts';
@@ -57,6 +58,9 @@ const FAMILIES: Partial<Record<FlashControllerKind, SocFamily>> = {
       (context) => new NrfClockPower('CLOCK/POWER', 0x40000000, 0x1000, context),
       (context) => new NrfUarte('UARTE0', 0x40002000, 0x1000, context),
       (context) => new NrfWdt('WDT', 0x40010000, 0x1000, context),
+      (context) => new NrfRtc('RTC0', 0x4000b000, 0x1000, context),
+      (context) => new NrfRtc('RTC1', 0x40011000, 0x1000, context),
+      (context) => new NrfRtc('RTC2', 0x40024000, 0x1000, context),
       (context) => {
         const nvmc = new NrfNvmc('NVMC', 0x4001e000, 0x1000, context);
         return [nvmc, nvmc.uicr];

@@ -3,7 +3,7 @@ import { type Board, loadBoard } from '../../boards/index.ts';
 import { NorFlash } from '../flash/index.ts';
 import { machineWithFirmware } from './boot.ts';
 import { readFirmware } from './firmware/load.ts';
-import { Machine, type MachineOptions } from './machine.ts';
+import type { MachineOptions } from './machine.ts';
 import { firmwareFile } from './test/firmware-files.ts';
 
 const nrf = loadBoard('nrf52840dk');
@@ -146,18 +146,28 @@ describe('the test app on nucleo_l552ze_q (ECC flash, double-word programming)',
   });
 });
 
-describe('flash rules the controller does not report in a register', () => {
-  it('stop the run as a flash error: a third program of one nRF52 word breaks the nWRITE budget of 2', () => {
-    // Vector table (SP 0x20001000, reset 0x9), then, assembled with arm-none-eabi-as:
-    //   ldr r0, =0x4001e504; movs r1, #1; str r1, [r0]        @ NVMC.CONFIG = Wen
-    //   mov.w r2, #0x1000; movs r3, #0; str r3, [r2] (3 times); b .
-    const code = Buffer.from('00100020090000000448012101604ff480520023136013601360fee704e50140', 'hex');
+describe('SoC behaviour seen from the CPU (assembly probes, images/firmware/probes)', () => {
+  const probe = (name: string) => {
     const flash = new NorFlash(nrf.flash);
-    flash.load(0, code);
-    const machine = new Machine(nrf, { flash });
+    const machine = machineWithFirmware(nrf, [readFirmware(firmwareFile(`${name}.elf`), nrf)], { flash });
+    return { machine, flash };
+  };
+
+  it('a broken nWRITE budget (a third program of one nRF52 word) stops the run as a flash error', () => {
+    const { machine, flash } = probe('nrf-nwrite-budget');
     const result = machine.run(1_000);
     expect(result.reason).toBe('flash-error');
     expect(result.error).toMatchObject({ rule: 'write-budget', offset: 0x1000 });
     expect(flash.journal.filter((op) => op.kind === 'program')).toHaveLength(2);
+  });
+
+  it('a core asleep in WFI is woken by the RTC1 COMPARE interrupt, 64 ticks of 32.768 kHz later', () => {
+    const { machine } = probe('nrf-rtc-wake');
+    const start = machine.nowUs;
+    const result = machine.run(10_000);
+    expect(result.reason).toBe('breakpoint');
+    expect(result.instructions).toBeLessThan(100);
+    expect(machine.nowUs - start).toBeGreaterThanOrEqual((64 * 1e6) / 32768);
+    expect(machine.nowUs - start).toBeLessThan((65 * 1e6) / 32768);
   });
 });

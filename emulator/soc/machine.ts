@@ -9,7 +9,7 @@ import { BusError, CortexM, type CpuSnapshot, type RunResult } from '../cpu/inde
 import { FlashRuleViolation, type FlashSnapshot, NorFlash, PowerCut } from '../flash/index.ts';
 import { type SocFamily, socFamily } from './families.ts';
 import { FlashPort, type FlashPortSnapshot, type FlashTraceListener } from './flash-port.ts';
-import type { FlashWriteHandler, Peripheral, PeripheralContext, RegisterState, ResetCause, Watchdog } from './peripheral.ts';
+import type { FlashWriteHandler, Peripheral, PeripheralContext, RegisterState, ResetCause, TimedPeripheral, Watchdog } from './peripheral.ts';
 import { type RamBlock, ramBlock, SocBus } from './soc-bus.ts';
 
 export interface MachineOptions {
@@ -56,12 +56,13 @@ export interface MachineSnapshot {
   readonly peripherals: readonly RegisterState[];
   readonly flash: FlashSnapshot;
   readonly flashPort: FlashPortSnapshot;
-  readonly retired: number;
   readonly idleUs: number;
 }
 
 /** Instructions per slice between checks of the watchdogs and of stop requests. */
 const SLICE = 100_000;
+/** Timer events in a row that did not wake the core (its interrupt disabled in the NVIC): then it sleeps for good. */
+const MAX_IDLE_WAKES = 64;
 
 export class Machine {
   readonly board: Board;
@@ -77,13 +78,15 @@ export class Machine {
   private readonly codeRam: RamBlock | undefined;
   private readonly peripherals: Peripheral[];
   private readonly watchdogs: Watchdog[];
+  private readonly timers: TimedPeripheral[];
   private readonly options: MachineOptions;
   private readonly warned = new Set<string>();
   private console = '';
-  private retired = 0;
   /** Instructions retired since the last reset: a lockup with none is a reset loop that cannot make progress. */
   private sinceReset = 0;
   private idleUs = 0;
+  /** Consecutive core runs that retired nothing (see MAX_IDLE_WAKES). */
+  private idleWakes = 0;
   private stopRequested = false;
 
   constructor(board: Board, options: MachineOptions = {}) {
@@ -102,6 +105,7 @@ export class Machine {
     const context = this.peripheralContext();
     this.peripherals = family.peripherals.flatMap((build) => build(context));
     this.watchdogs = this.peripherals.filter((p): p is Peripheral & Watchdog => 'expiresAtUs' in p);
+    this.timers = this.peripherals.filter((p): p is Peripheral & TimedPeripheral => 'advanceTo' in p);
     const controller = this.peripherals.find((p) => p.name === family.flashControllerName) as (Peripheral & FlashWriteHandler) | undefined;
     this.bus = new SocBus({
       rams: this.rams,
@@ -119,9 +123,12 @@ export class Machine {
     this.powerCycle();
   }
 
-  /** Virtual time since the flash was created, in microseconds: instructions, flash busy time, idle waits. */
+  /**
+   * Virtual time in microseconds: the core's cycles (one per instruction, plus the time it slept until its
+   * SysTick), the flash's busy time, and the waits for a watchdog or timer with the core asleep or locked up.
+   */
   get nowUs(): number {
-    return this.retired / this.family.cpuMHz + this.idleUs + this.flash.nowUs;
+    return this.cpu.cycles / this.family.cpuMHz + this.idleUs + this.flash.nowUs;
   }
 
   /** Everything the firmware wrote to its UART since this machine was created, as latin1 text. */
@@ -165,8 +172,9 @@ export class Machine {
         throw error;
       }
       done += outcome.instructions;
-      this.retired += outcome.instructions;
       this.sinceReset += outcome.instructions;
+      this.idleWakes = outcome.instructions > 0 ? 0 : this.idleWakes + 1;
+      for (const timer of this.timers) timer.advanceTo(this.nowUs);
       if (this.watchdogExpired()) {
         this.reset('watchdog');
         continue;
@@ -183,7 +191,7 @@ export class Machine {
             this.reset('lockup');
             continue;
           }
-          if (this.waitForWatchdog(outcome.reason === 'sleep')) continue;
+          if (this.waitForNextEvent(outcome.reason === 'sleep')) continue;
           return this.result(outcome.reason, done, outcome.message);
         case 'exit':
           return { ...this.result('exit', done, outcome.message), exitCode: outcome.exitCode };
@@ -200,7 +208,6 @@ export class Machine {
       peripherals: this.peripherals.map((p) => p.snapshot()),
       flash: this.flash.snapshot(),
       flashPort: this.port.snapshot(),
-      retired: this.retired,
       idleUs: this.idleUs,
     };
   }
@@ -214,7 +221,6 @@ export class Machine {
     this.peripherals.forEach((p, i) => {
       p.restore(snapshot.peripherals[i]!);
     });
-    this.retired = snapshot.retired;
     this.idleUs = snapshot.idleUs;
     this.cpu.restore(snapshot.cpu);
   }
@@ -225,9 +231,11 @@ export class Machine {
     this.cpu.reset();
   }
 
+  /** Slices end at the next watchdog deadline or timer event, so both land on the right instruction. */
   private instructionsToNextDeadline(): number {
     let next = Number.POSITIVE_INFINITY;
     for (const watchdog of this.watchdogs) next = Math.min(next, watchdog.expiresAtUs() ?? next);
+    for (const timer of this.timers) next = Math.min(next, timer.nextEventAtUs() ?? next);
     if (next === Number.POSITIVE_INFINITY) return SLICE;
     return Math.max(1, Math.ceil((next - this.nowUs) * this.family.cpuMHz));
   }
@@ -240,12 +248,22 @@ export class Machine {
     });
   }
 
-  /** A core that cannot run any more (asleep for good, or locked up) still has its watchdog running out. */
-  private waitForWatchdog(asleep: boolean): boolean {
-    const deadlines = this.watchdogs.map((w) => w.expiresAtUs(asleep)).filter((at): at is number => at !== undefined);
-    if (deadlines.length === 0) return false;
-    this.idleUs += Math.max(0, Math.min(...deadlines) - this.nowUs);
-    this.reset('watchdog');
+  /**
+   * A core that cannot run (asleep with nothing pending, or locked up) waits in virtual time: for the next timer
+   * event that may wake it from sleep, or for its watchdog to run out. Returns false when nothing will come.
+   */
+  private waitForNextEvent(asleep: boolean): boolean {
+    const earliest = (times: (number | undefined)[]): number | undefined => {
+      const due = times.filter((at): at is number => at !== undefined);
+      return due.length === 0 ? undefined : Math.min(...due);
+    };
+    const watchdogAt = earliest(this.watchdogs.map((w) => w.expiresAtUs(asleep)));
+    const timerAt = asleep && this.idleWakes < MAX_IDLE_WAKES ? earliest(this.timers.map((t) => t.nextEventAtUs())) : undefined;
+    const wakeAt = earliest([watchdogAt, timerAt]);
+    if (wakeAt === undefined) return false;
+    this.idleUs += Math.max(0, wakeAt - this.nowUs);
+    for (const timer of this.timers) timer.advanceTo(this.nowUs);
+    if (wakeAt === watchdogAt) this.reset('watchdog');
     return true;
   }
 
@@ -264,6 +282,7 @@ export class Machine {
       flash: this.port,
       unknownRegister: (peripheral, offset, access) => this.unknownAccess(peripheral.base + offset, access, peripheral),
       warnOnce: (key, message) => this.warnOnce(key, message),
+      raiseInterrupt: (irq) => this.cpu.raiseInterrupt(irq),
     };
   }
 

@@ -20,6 +20,8 @@ export interface PeripheralContext {
   unknownRegister(peripheral: Peripheral, offset: number, access: 'read' | 'write'): void;
   /** Reports something the hardware would silently ignore (a flash write without write enable), once per key. */
   warnOnce(key: string, message: string): void;
+  /** Pends external interrupt `irq` in the NVIC. */
+  raiseInterrupt(irq: number): void;
 }
 
 export type RegisterState = Record<string, number>;
@@ -75,6 +77,14 @@ export abstract class Peripheral<S extends RegisterState = RegisterState> {
   protected writePlain(offset: number, value: number): void {
     (this.state as RegisterState)[`@${offset}`] = value >>> 0;
   }
+}
+
+/** A peripheral with events due at points of virtual time (a real-time counter), which the machine brings along. */
+export interface TimedPeripheral {
+  /** When its next interrupt-raising event is due (µs), or undefined when none is. */
+  nextEventAtUs(): number | undefined;
+  /** Brings it to `nowUs`: sets the events that fell due and raises their interrupts. */
+  advanceTo(nowUs: number): void;
 }
 
 /**

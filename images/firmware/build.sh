@@ -72,6 +72,13 @@ build selftest-mps2-an386 cortex-m4 mps2-an385.ld -DSELFTEST_TARGET='"mps2-an386
 build selftest-mps2-an505 cortex-m33 mps2-an505.ld -DSELFTEST_TARGET='"mps2-an505 cortex-m33"' \
   -DBUS_FAULT_ADDRESS=0x70000000u -- "${SELFTEST[@]}"
 
+# Probes: a few instructions of assembly, each exercising one SoC behaviour from the CPU's side.
+for probe in nrf-rtc-wake nrf-nwrite-budget; do
+  "$CC" -mcpu=cortex-m4 -mthumb -nostdlib -nostartfiles -Wl,--build-id=none -Wl,-z,max-page-size=16 \
+    -Wl,-Ttext=0 -Wl,-e,0 -o "$out/$probe.elf" "probes/$probe.s"
+  "$OBJCOPY" -O binary "$out/$probe.elf" "$out/$probe.bin"
+done
+
 BENCH=("${COMMON[@]}" common/semihost.c bench/bench.c bench/sha256.c)
 build bench-m4 cortex-m4 bench.ld -- "${BENCH[@]}"
 build bench-m0plus cortex-m0plus bench.ld -- "${BENCH[@]}"

@@ -4,6 +4,7 @@
  * (write 1 to clear) and, like GPREGRET, survives every reset but power-on.
  */
 import { bit, Peripheral, type ResetCause } from '../peripheral.ts';
+import { raiseIfEnabled } from './nrf-interrupt.ts';
 
 const TASKS_HFCLKSTART = 0x000;
 const TASKS_HFCLKSTOP = 0x004;
@@ -19,8 +20,12 @@ const LFCLKSTAT = 0x418;
 const LFCLKSRC = 0x518;
 const GPREGRET = 0x51c;
 const GPREGRET2 = 0x520;
-/** INTENSET/INTENCLR of both, POFCON, DCDCEN, DCDCEN0: configuration the model keeps but does not act on. */
-const CONFIG_ONLY = [0x304, 0x308, 0x510, 0x578, 0x580];
+const INTENSET = 0x304;
+const INTENCLR = 0x308;
+const INTEN_HFCLKSTARTED = 1;
+const INTEN_LFCLKSTARTED = 2;
+/** POFCON, DCDCEN, DCDCEN0: configuration the model keeps but does not act on. */
+const CONFIG_ONLY = [0x510, 0x578, 0x580];
 
 const STAT_RUNNING = bit(16);
 const STAT_SRC_XTAL = 1;
@@ -35,6 +40,7 @@ const RESETREAS_BIT: Record<ResetCause, number> = {
 };
 
 type ClockPowerState = {
+  inten: number;
   hfclkStarted: number;
   lfclkStarted: number;
   hfclkRunning: number;
@@ -49,6 +55,7 @@ export class NrfClockPower extends Peripheral<ClockPowerState> {
   protected initialState(cause: ResetCause): ClockPowerState {
     const kept = cause === 'power-on' || this.state === undefined ? undefined : this.state;
     return {
+      inten: 0,
       hfclkStarted: 0,
       lfclkStarted: 0,
       hfclkRunning: 0,
@@ -63,6 +70,9 @@ export class NrfClockPower extends Peripheral<ClockPowerState> {
   read(offset: number): number {
     const s = this.state;
     switch (offset) {
+      case INTENSET:
+      case INTENCLR:
+        return s.inten;
       case EVENTS_HFCLKSTARTED:
         return s.hfclkStarted;
       case EVENTS_LFCLKSTARTED:
@@ -95,6 +105,7 @@ export class NrfClockPower extends Peripheral<ClockPowerState> {
         if (value & 1) {
           s.hfclkRunning = 1;
           s.hfclkStarted = 1;
+          raiseIfEnabled(this.context, this.base, this.state.inten, INTEN_HFCLKSTARTED);
         }
         return;
       case TASKS_HFCLKSTOP:
@@ -104,7 +115,14 @@ export class NrfClockPower extends Peripheral<ClockPowerState> {
         if (value & 1) {
           s.lfclkRunning = 1;
           s.lfclkStarted = 1;
+          raiseIfEnabled(this.context, this.base, this.state.inten, INTEN_LFCLKSTARTED);
         }
+        return;
+      case INTENSET:
+        s.inten |= value;
+        return;
+      case INTENCLR:
+        s.inten &= ~value;
         return;
       case TASKS_LFCLKSTOP:
         if (value & 1) s.lfclkRunning = 0;
@@ -132,4 +150,5 @@ export class NrfClockPower extends Peripheral<ClockPowerState> {
         else this.unknownWrite(offset);
     }
   }
+
 }

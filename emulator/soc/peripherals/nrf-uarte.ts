@@ -5,6 +5,7 @@
  * byte written to TXD and raises TXDRDY.
  */
 import { Peripheral, type ResetCause } from '../peripheral.ts';
+import { raiseIfEnabled } from './nrf-interrupt.ts';
 
 const TASKS_STARTTX = 0x008;
 const TASKS_STOPTX = 0x00c;
@@ -17,12 +18,20 @@ const TXD = 0x51c;
 const TXD_PTR = 0x544;
 const TXD_MAXCNT = 0x548;
 const TXD_AMOUNT = 0x54c;
-/** SHORTS, INTEN*, ERRORSRC, PSEL.*, BAUDRATE, RXD.PTR/MAXCNT, CONFIG: kept, not acted on (no RX modelled). */
-const CONFIG_ONLY = [0x200, 0x300, 0x304, 0x308, 0x480, 0x508, 0x50c, 0x510, 0x514, 0x524, 0x534, 0x538, 0x56c];
+const INTEN = 0x300;
+const INTENSET = 0x304;
+const INTENCLR = 0x308;
+const INTEN_TXDRDY = 1 << 7;
+const INTEN_ENDTX = 1 << 8;
+const INTEN_TXSTARTED = 1 << 20;
+const INTEN_TXSTOPPED = 1 << 22;
+/** SHORTS, ERRORSRC, PSEL.*, BAUDRATE, RXD.PTR/MAXCNT, CONFIG: kept, not acted on (no RX modelled). */
+const CONFIG_ONLY = [0x200, 0x480, 0x508, 0x50c, 0x510, 0x514, 0x524, 0x534, 0x538, 0x56c];
 const ENABLE_UART = 4;
 const ENABLE_UARTE = 8;
 
 type UarteState = {
+  inten: number;
   enable: number;
   txStarted: number;
   txdrdy: number;
@@ -36,7 +45,7 @@ type UarteState = {
 
 export class NrfUarte extends Peripheral<UarteState> {
   protected initialState(_cause: ResetCause): UarteState {
-    return { enable: 0, txStarted: 0, txdrdy: 0, endtx: 0, txstarted: 0, txstopped: 0, txdPtr: 0, txdMaxcnt: 0, txdAmount: 0 };
+    return { inten: 0, enable: 0, txStarted: 0, txdrdy: 0, endtx: 0, txstarted: 0, txstopped: 0, txdPtr: 0, txdMaxcnt: 0, txdAmount: 0 };
   }
 
   read(offset: number): number {
@@ -50,6 +59,10 @@ export class NrfUarte extends Peripheral<UarteState> {
         return s.txstarted;
       case EVENTS_TXSTOPPED:
         return s.txstopped;
+      case INTEN:
+      case INTENSET:
+      case INTENCLR:
+        return s.inten >>> 0;
       case ENABLE:
         return s.enable;
       case TXD_PTR:
@@ -72,7 +85,10 @@ export class NrfUarte extends Peripheral<UarteState> {
       case TASKS_STOPTX:
         if (value & 1) {
           s.txStarted = 0;
-          if (s.enable === ENABLE_UARTE) s.txstopped = 1;
+          if (s.enable === ENABLE_UARTE) {
+            s.txstopped = 1;
+            raiseIfEnabled(this.context, this.base, this.state.inten, INTEN_TXSTOPPED);
+          }
         }
         return;
       case EVENTS_TXDRDY:
@@ -86,6 +102,15 @@ export class NrfUarte extends Peripheral<UarteState> {
         return;
       case EVENTS_TXSTOPPED:
         s.txstopped = value & 1;
+        return;
+      case INTEN:
+        s.inten = value >>> 0;
+        return;
+      case INTENSET:
+        s.inten = (s.inten | value) >>> 0;
+        return;
+      case INTENCLR:
+        s.inten = (s.inten & ~value) >>> 0;
         return;
       case ENABLE:
         s.enable = value & 0xf;
@@ -116,6 +141,7 @@ export class NrfUarte extends Peripheral<UarteState> {
       return;
     }
     s.txstarted = 1;
+    raiseIfEnabled(this.context, this.base, this.state.inten, INTEN_TXSTARTED);
     const bytes = this.context.readRam(s.txdPtr, s.txdMaxcnt);
     if (bytes === undefined) {
       this.context.warnOnce(
@@ -128,6 +154,7 @@ export class NrfUarte extends Peripheral<UarteState> {
       s.txdAmount = bytes.length;
     }
     s.endtx = 1;
+    raiseIfEnabled(this.context, this.base, this.state.inten, INTEN_ENDTX);
   }
 
   private transmitLegacy(byte: number): void {
@@ -138,5 +165,7 @@ export class NrfUarte extends Peripheral<UarteState> {
     }
     this.context.uartOutput(Uint8Array.of(byte));
     s.txdrdy = 1;
+    raiseIfEnabled(this.context, this.base, this.state.inten, INTEN_TXDRDY);
   }
+
 }

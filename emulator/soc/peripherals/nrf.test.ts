@@ -3,6 +3,7 @@ import { loadBoard } from '../../../boards/index.ts';
 import { TEST_RAM_BASE, testContext } from '../test/peripheral-context.ts';
 import { NrfClockPower } from './nrf-clock-power.ts';
 import { NrfNvmc } from './nrf-nvmc.ts';
+import { NrfRtc } from './nrf-rtc.ts';
 import { NrfUarte } from './nrf-uarte.ts';
 import { NrfWdt } from './nrf-wdt.ts';
 
@@ -151,5 +152,55 @@ describe('nRF52 CLOCK/POWER', () => {
     expect(power.read(0x400)).toBe(0b100);
     power.reset('power-on');
     expect([power.read(0x400), power.read(0x51c)]).toEqual([0, 0]);
+  });
+});
+
+describe('nRF52 RTC', () => {
+  const TICK_US = 1e6 / 32768;
+  function rtc() {
+    const t = testContext(board);
+    const counter = new NrfRtc('RTC1', 0x40011000, 0x1000, t.context);
+    counter.reset('power-on');
+    return { ...t, counter };
+  }
+
+  it('counts LFCLK ticks divided by PRESCALER + 1 from START; STOP freezes, CLEAR zeroes, PRESCALER is frozen while running', () => {
+    const { counter, clock } = rtc();
+    counter.write(0x508, 1);
+    counter.write(0x000, 1);
+    counter.write(0x508, 7);
+    clock.nowUs = 100 * TICK_US + 0.5;
+    expect(counter.read(0x504)).toBe(50);
+    counter.write(0x004, 1);
+    clock.nowUs += 1000;
+    expect(counter.read(0x504)).toBe(50);
+    counter.write(0x008, 1);
+    expect(counter.read(0x504)).toBe(0);
+    expect(counter.read(0x508)).toBe(1);
+  });
+
+  it('raises COMPARE[n] when COUNTER reaches CC[n], and interrupt 17 only when INTEN enables it', () => {
+    const { counter, clock, interrupts } = rtc();
+    counter.write(0x540, 10);
+    counter.write(0x544, 20);
+    counter.write(0x304, 1 << 17);
+    counter.write(0x000, 1);
+    expect(counter.nextEventAtUs()).toBeCloseTo(20 * TICK_US, 3);
+    clock.nowUs = 15 * TICK_US + 0.5;
+    counter.advanceTo(clock.nowUs);
+    expect([counter.read(0x140), counter.read(0x144), interrupts]).toEqual([1, 0, []]);
+    clock.nowUs = counter.nextEventAtUs()!;
+    counter.advanceTo(clock.nowUs);
+    expect([counter.read(0x144), interrupts]).toEqual([1, [17]]);
+  });
+
+  it('raises OVRFLW when the 24-bit counter wraps (TRIGOVRFLW sets it to 0xFFFFF0)', () => {
+    const { counter, clock, interrupts } = rtc();
+    counter.write(0x304, 2);
+    counter.write(0x000, 1);
+    counter.write(0x00c, 1);
+    clock.nowUs = 16 * TICK_US + 0.5;
+    expect([counter.read(0x504), counter.read(0x104)]).toEqual([0, 1]);
+    expect(interrupts).toEqual([17]);
   });
 });

@@ -13,6 +13,7 @@ export function testContext(board: Board) {
   const reports: string[] = [];
   const output: number[] = [];
   const clock = { nowUs: 0 };
+  const interrupts: number[] = [];
   const context: PeripheralContext = {
     nowUs: () => clock.nowUs,
     uartOutput: (bytes) => output.push(...bytes),
@@ -23,6 +24,7 @@ export function testContext(board: Board) {
     flash: port,
     unknownRegister: (peripheral, offset, access) => reports.push(`${access} ${peripheral.name}+0x${offset.toString(16)}`),
     warnOnce: (_key, message) => reports.push(message),
+    raiseInterrupt: (irq) => interrupts.push(irq),
   };
-  return { flash, port, ram, reports, output, clock, context };
+  return { flash, port, ram, reports, output, clock, interrupts, context };
 }
