@@ -44,7 +44,7 @@ export function boardsFor(strategy: UpdateStrategy): string[] {
 /** Where test slots are carved on each board: a run of sectors of one size, and how many each slot gets. */
 const CARVING: Record<string, { starts: number[]; slotSectors: number; payload: number }> = {
   nrf52840dk: { starts: [0xc000, 0x40000], slotSectors: 5, payload: 6000 },
-  // 128 KiB sectors: bank 1 for image 0, bank 2's 128 KiB sectors for image 1.
+  // 128 KiB sectors: bank 1 for image 0, bank 2's 128 KiB sectors for image 1 (swap-scratch: see carveBoard).
   stm32f429zi: { starts: [0x20000, 0x120000], slotSectors: 2, payload: 5000 },
   nucleo_l552ze_q: { starts: [0x14000, 0x40000], slotSectors: 7, payload: 5000 },
   b_u585i_iot02a: { starts: [0x10000, 0x80000], slotSectors: 3, payload: 10000 },
@@ -67,6 +67,12 @@ export function carveBoard(name: string, strategy: UpdateStrategy, imageCount = 
   const images: ImageSlots[] = [];
   let scratch: FlashRegion | undefined;
   for (let image = 0; image < imageCount; image++) {
+    if (name === 'stm32f429zi' && strategy === 'swap-scratch' && image === 0) {
+      // Non-uniform sectors (16 + 16 + 64 KiB in each slot) with a 128 KiB scratch: the tiling swap-scratch allows.
+      images.push({ primary: { offset: 0x8000, size: 0x18000 }, secondary: { offset: 0x108000, size: 0x18000 } });
+      scratch = { offset: 0x20000, size: 0x20000 };
+      continue;
+    }
     let at = carving.starts[image];
     const n = carving.slotSectors;
     const [primary, afterPrimary] = take(at, n + (strategy === 'swap-move' ? 1 : 0));
