@@ -51,6 +51,25 @@ export type Features = Omit<DecodeContext, 'inIt' | 'lastInIt'>;
 /** ITSTATE after one instruction of an IT block (ARMv7-M ITAdvance()). */
 const advanceIt = (it: number): number => ((it & 7) === 0 ? 0 : (it & 0xe0) | ((it << 1) & 0x1f));
 
+/**
+ * Compiled block functions by source text, shared by every core in the process: a new machine running the same
+ * firmware (a sweep forks many) reuses functions V8 has already optimised instead of compiling them again. The
+ * source holds everything the code depends on (addresses, memory layout, features); state lives in the
+ * arguments. Cleared when it grows past a bound, so it cannot grow without limit.
+ */
+const compiled = new Map<string, BlockFunction>();
+const COMPILED_LIMIT = 50_000;
+
+function compile(source: string): BlockFunction {
+  let run = compiled.get(source);
+  if (run === undefined) {
+    if (compiled.size >= COMPILED_LIMIT) compiled.clear();
+    run = new Function('r', 'cpu', 'dv', 'cp', 'h', 'fv', 'budget', source) as BlockFunction;
+    compiled.set(source, run);
+  }
+  return run;
+}
+
 const isThirtyTwoBit = (halfword: number): boolean => halfword >>> 11 >= 0x1d;
 
 function decodeAt(fetch: Fetch, pc: number, it: number, features: Features): Decoded {
@@ -114,7 +133,7 @@ export function translate(memory: Fetch, start: number, startIt: number, feature
   const source = selfLoop
     ? `${SCRATCH}let n=0;do{cpu.loopIterations=n;${body}${fallThrough}n+=${count};}while(r[15]===${start}&&n+${count}<=budget&&!cpu.needsAttention);return n;`
     : `${SCRATCH}const n=0;${body}${fallThrough}${itExit}return ${count};`;
-  const run = new Function('r', 'cpu', 'dv', 'cp', 'h', 'fv', 'budget', source) as BlockFunction;
+  const run = compile(source);
   return {
     start,
     end: pc,
