@@ -61,6 +61,8 @@ export interface MachineSnapshot {
 
 /** Instructions per slice between checks of the watchdogs and of stop requests. */
 const SLICE = 100_000;
+/** Console characters kept for `consoleText`: a long sweep on one machine must not grow without bound. */
+const CONSOLE_KEPT = 1 << 20;
 /** Timer events in a row that did not wake the core (its interrupt disabled in the NVIC): then it sleeps for good. */
 const MAX_IDLE_WAKES = 64;
 
@@ -131,7 +133,7 @@ export class Machine {
     return this.cpu.cycles / this.family.cpuMHz + this.idleUs + this.flash.nowUs;
   }
 
-  /** Everything the firmware wrote to its UART since this machine was created, as latin1 text. */
+  /** What the firmware wrote to its UART since this machine was created (the last MiB of it), as latin1 text. */
   get consoleText(): string {
     return this.console;
   }
@@ -276,6 +278,7 @@ export class Machine {
       nowUs: () => this.nowUs,
       uartOutput: (bytes) => {
         this.console += Buffer.from(bytes).toString('latin1');
+        if (this.console.length > 2 * CONSOLE_KEPT) this.console = this.console.slice(-CONSOLE_KEPT);
         this.options.onUartOutput?.(bytes);
       },
       readRam: (address, length) => this.bus.ramBytes(address, length),
