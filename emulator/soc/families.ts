@@ -16,6 +16,7 @@ import { NrfRtc } from './peripherals/nrf-rtc.ts';
 import { NrfUarte } from './peripherals/nrf-uarte.ts';
 import { NrfWdt } from './peripherals/nrf-wdt.ts';
 import { Stm32Iwdg } from './peripherals/stm32-iwdg.ts';
+import { STM32F4_PWR, STM32L4_L5_PWR, Stm32Pwr } from './peripherals/stm32-pwr.ts';
 import { STM32F4_RCC, STM32L4_L5_RCC, Stm32Rcc } from './peripherals/stm32-rcc.ts';
 import { STM32F4_USART, STM32L4_L5_USART, Stm32Usart } from './peripherals/stm32-usart.ts';
 import { Stm32f4Flash } from './peripherals/stm32f4-flash.ts';
@@ -42,6 +43,7 @@ const usarts = (map: typeof STM32F4_USART, instances: Record<string, number>): B
 /** RM0351 / RM0438 memory maps: the same USART, LPUART, IWDG and RCC addresses on L4 and L5 (non-secure). */
 const stm32LCommon = (flash: typeof STM32L4_FLASH): Build[] => [
   (context) => new Stm32Rcc('RCC', 0x40021000, context, STM32L4_L5_RCC),
+  (context) => new Stm32Pwr('PWR', 0x40007000, context, STM32L4_L5_PWR),
   (context) => new Stm32Iwdg('IWDG', 0x40003000, 0x400, context),
   (context) => new StmLFlash('FLASH', 0x40022000, context, flash),
   ...usarts(STM32L4_L5_USART, { USART1: 0x40013800, USART2: 0x40004400, USART3: 0x40004800, LPUART1: 0x40008000 }),
@@ -76,6 +78,7 @@ const FAMILIES: Partial<Record<FlashControllerKind, SocFamily>> = {
     lockupResets: false,
     peripherals: [
       (context) => new Stm32Rcc('RCC', 0x40023800, context, STM32F4_RCC),
+      (context) => new Stm32Pwr('PWR', 0x40007000, context, STM32F4_PWR),
       (context) => new Stm32Iwdg('IWDG', 0x40003000, 0x400, context),
       (context) => new Stm32f4Flash('FLASH', 0x40023c00, 0x400, context),
       ...usarts(STM32F4_USART, { USART1: 0x40011000, USART2: 0x40004400, USART3: 0x40004800, USART6: 0x40011400 }),

@@ -3,6 +3,7 @@ import { loadBoard } from '../../../boards/index.ts';
 import { BusError } from '../../cpu/index.ts';
 import { testContext } from '../test/peripheral-context.ts';
 import { Stm32Iwdg } from './stm32-iwdg.ts';
+import { STM32F4_PWR, Stm32Pwr } from './stm32-pwr.ts';
 import { STM32F4_RCC, Stm32Rcc } from './stm32-rcc.ts';
 import { STM32F4_USART, Stm32Usart } from './stm32-usart.ts';
 import { Stm32f4Flash } from './stm32f4-flash.ts';
@@ -154,6 +155,17 @@ describe('STM32F4 RCC, USART and IWDG', () => {
     rcc.write(0x74, 1 << 24);
     rcc.reset('watchdog');
     expect(rcc.read(0x74) >>> 0).toBe(0x24000000);
+  });
+
+  it('PWR: VOSRDY reads 1 and the over-drive ready flags follow their enables', () => {
+    const t = testContext(loadBoard('stm32f429zi'));
+    const pwr = new Stm32Pwr('PWR', 0x40007000, t.context, STM32F4_PWR);
+    pwr.reset('power-on');
+    expect(pwr.read(0x04)).toBe(1 << 14);
+    pwr.write(0x00, 1 << 16);
+    expect(pwr.read(0x04)).toBe((1 << 14) | (1 << 16));
+    pwr.write(0x00, (1 << 16) | (1 << 17));
+    expect(pwr.read(0x04)).toBe((1 << 14) | (1 << 16) | (1 << 17));
   });
 
   it('sends a byte written to DR only with UE and TE set; SR always shows TXE and TC', () => {
