@@ -51,6 +51,19 @@ const CARVING: Record<string, { starts: number[]; slotSectors: number; payload: 
 };
 
 /**
+ * STM32F4's 16 KiB sectors (two free after the bootloader in bank 1, four at the start of bank 2) keep the moving
+ * strategies' sweeps short; swap-scratch gets non-uniform slots (16 + 16 + 64 KiB) that its tiling rule allows.
+ */
+const STM32F4_SMALL_SECTORS: Partial<Record<UpdateStrategy, { slots: ImageSlots; scratch?: FlashRegion }>> = {
+  'swap-scratch': {
+    slots: { primary: { offset: 0x8000, size: 0x18000 }, secondary: { offset: 0x108000, size: 0x18000 } },
+    scratch: { offset: 0x20000, size: 0x20000 },
+  },
+  'swap-move': { slots: { primary: { offset: 0x100000, size: 0xc000 }, secondary: { offset: 0x8000, size: 0x8000 } } },
+  'swap-offset': { slots: { primary: { offset: 0x8000, size: 0x8000 }, secondary: { offset: 0x100000, size: 0xc000 } } },
+};
+
+/**
  * Slots of a few sectors each, in consecutive sectors from the board's carving start: swap-move gets one spare
  * sector in the primary, swap-offset one in the secondary, swap-scratch a one-sector scratch after image 0.
  */
@@ -67,10 +80,10 @@ export function carveBoard(name: string, strategy: UpdateStrategy, imageCount = 
   const images: ImageSlots[] = [];
   let scratch: FlashRegion | undefined;
   for (let image = 0; image < imageCount; image++) {
-    if (name === 'stm32f429zi' && strategy === 'swap-scratch' && image === 0) {
-      // Non-uniform sectors (16 + 16 + 64 KiB in each slot) with a 128 KiB scratch: the tiling swap-scratch allows.
-      images.push({ primary: { offset: 0x8000, size: 0x18000 }, secondary: { offset: 0x108000, size: 0x18000 } });
-      scratch = { offset: 0x20000, size: 0x20000 };
+    const special = name === 'stm32f429zi' && image === 0 ? STM32F4_SMALL_SECTORS[strategy] : undefined;
+    if (special !== undefined) {
+      images.push(special.slots);
+      scratch = special.scratch;
       continue;
     }
     let at = carving.starts[image];
