@@ -58,6 +58,8 @@ export class CortexM implements SystemControlHost {
   eventRegister = false;
   lockedUp = false;
   exclusiveAddress = -1;
+  /** The value the last exclusive load read (see the exclusive store in decode32-memory.ts). */
+  exclusiveValue = 0;
   cycles = 0;
   /** ARMv8-M stack limits: kept so firmware reads back what it wrote; the limit check itself is not modelled. */
   msplim = 0;
@@ -245,7 +247,7 @@ export class CortexM implements SystemControlHost {
     const ex = this.exceptions;
     return {
       r: Array.from(this.r),
-      words: [this.otherSp, this.control, this.primask, this.faultmask, this.basepri, this.ipsr, this.itState, this.exclusiveAddress, this.cycles, this.msplim, this.psplim],
+      words: [this.otherSp, this.control, this.primask, this.faultmask, this.basepri, this.ipsr, this.itState, this.exclusiveAddress, this.cycles, this.msplim, this.psplim, this.exclusiveValue],
       flags: [this.thumb, this.sleeping, this.eventRegister, this.lockedUp],
       exceptions: [Array.from(ex.pending), Array.from(ex.active), Array.from(ex.enabled), Array.from(ex.priority)],
       prigroup: ex.prigroup,
@@ -257,7 +259,7 @@ export class CortexM implements SystemControlHost {
   /** Puts a snapshot back; memory may have changed with it, so all translated code is dropped. */
   restore(s: CpuSnapshot): void {
     this.r.set(s.r);
-    [this.otherSp, this.control, this.primask, this.faultmask, this.basepri, this.ipsr, this.itState, this.exclusiveAddress, this.cycles, this.msplim, this.psplim] = s.words;
+    [this.otherSp, this.control, this.primask, this.faultmask, this.basepri, this.ipsr, this.itState, this.exclusiveAddress, this.cycles, this.msplim, this.psplim, this.exclusiveValue] = s.words;
     [this.thumb, this.sleeping, this.eventRegister, this.lockedUp] = s.flags;
     const ex = this.exceptions;
     [ex.pending, ex.active, ex.enabled, ex.priority].forEach((array, i) => {
@@ -837,7 +839,7 @@ export class CortexM implements SystemControlHost {
 
 export interface CpuSnapshot {
   r: number[];
-  words: [number, number, number, number, number, number, number, number, number, number, number];
+  words: [number, number, number, number, number, number, number, number, number, number, number, number];
   flags: [boolean, boolean, boolean, boolean];
   exceptions: [number[], number[], number[], number[]];
   prigroup: number;

@@ -129,12 +129,18 @@ function dualExclusiveTable(h1: number, h2: number, pc: number, c: DecodeContext
 
 /** An expression for an exclusive load at `x` (sets the local monitor). */
 const exclusiveLoad = (c: DecodeContext, size: AccessSize, pc: number): string =>
-  `(y=${load(c, size, 'x', pc, { mustAlign: true })},cpu.exclusiveAddress=x,y)`;
+  `(y=${load(c, size, 'x', pc, { mustAlign: true })},cpu.exclusiveAddress=x,cpu.exclusiveValue=y,y)`;
 
-/** STREX*: stores at the address only when the monitor is set; Rd = 0 on success, 1 on failure. */
+/**
+ * STREX*: stores only when the monitor holds this address; Rd = 0 on success, 1 on failure. Whether an
+ * ordinary store to the address clears the monitor is IMPLEMENTATION DEFINED; like QEMU (and so unicorn), the
+ * exclusive store also fails when memory no longer holds the value LDREX read.
+ */
 function exclusiveStore(c: DecodeContext, size: AccessSize, address: string, t: number, d: number, pc: number): Decoded {
+  const alignment = size === 8 ? '' : `if(x&${size / 8 - 1})cpu.unaligned(${pc});`;
+  const held = `cpu.exclusiveAddress===x&&${load(c, size, 'x', pc)}===cpu.exclusiveValue`;
   return next4(
-    `x=${address}|0;${size === 8 ? '' : `if(x&${size / 8 - 1})cpu.unaligned(${pc});`}if(cpu.exclusiveAddress===x){${store(c, size, 'x', `r[${t}]`, pc)}cpu.exclusiveAddress=-1;r[${d}]=0;}else{cpu.exclusiveAddress=-1;r[${d}]=1;}`,
+    `x=${address}|0;${alignment}if(${held}){${store(c, size, 'x', `r[${t}]`, pc)}cpu.exclusiveAddress=-1;r[${d}]=0;}else{cpu.exclusiveAddress=-1;r[${d}]=1;}`,
   );
 }
 

@@ -10,6 +10,8 @@ import { findUnicornPython, runOnUnicorn } from './unicorn.ts';
 
 export interface RecordedCase extends ConformanceCase {
   expected: ConformanceResult;
+  /** For a regression: the bug it caught. */
+  note?: string;
 }
 
 export const CORPUS_FILES: Record<Profile, URL> = {
