@@ -5,6 +5,7 @@
  * Every case starts from the factory state. Scenarios a real board cannot play (a clock or trust-store change, bit
  * rot, factory counters, another bootloader build than the board's) are reported as skipped, with the reason.
  */
+import { UsageError } from '../../emulator/common/errors.ts';
 import { Prng } from '../../emulator/common/prng.ts';
 import { buildRunContext, type RunContext } from '../context.ts';
 import type { Violation } from '../invariants.ts';
@@ -38,15 +39,59 @@ export async function runOnLab(options: RunOptions, target: LabTarget, reporters
 }
 
 interface Planned {
+  readonly arg: string;
+  readonly suite: Suite;
   readonly id: string;
   readonly title: string;
   readonly demonstrates?: Scenario['demonstrates'];
-  readonly run: () => Promise<{ violations: Violation[]; outcome?: LabOutcome; note?: string }>;
 }
 
+interface Judged {
+  readonly violations: Violation[];
+  /** Undefined for a skipped case. */
+  readonly outcome?: LabOutcome;
+  readonly note?: string;
+  readonly durationMs: number;
+}
+
+interface CutCase extends Planned {
+  readonly run: () => Promise<Judged>;
+}
+
+/**
+ * Runs every scenario fault-free first — each is a case, and it plans that scenario's cut cases — so the number of
+ * cases is known before the cuts run. `--only` and `--shard` select among all of them, as on an emulated board.
+ */
 export async function runLabSuites(ctx: RunContext, device: LabDevice, entry: LabEntry, reporters: readonly Reporter[]): Promise<RunReport> {
   const started = performance.now();
   const { options } = ctx;
+  const wanted = options.only && options.only.length > 0 ? new Set(options.only) : undefined;
+  const needed = (scenario: Scenario) => !wanted || [...wanted].some((id) => id.startsWith(`${scenario.id}/`));
+  const cleanCases: { planned: Planned; judged: Judged }[] = [];
+  const cutCases: CutCase[] = [];
+  for (const { arg, suite } of ctx.suites) {
+    const suiteSkip = suite.skip?.(ctx.suiteContext);
+    if (suiteSkip) {
+      cleanCases.push({ planned: { arg, suite, id: 'skipped', title: suite.title }, judged: skipped(suiteSkip) });
+      continue;
+    }
+    for (const scenario of suite.scenarios(ctx.suiteContext).filter(needed)) {
+      const planned = { arg, suite, id: `${scenario.id}/clean`, title: scenario.title, demonstrates: scenario.demonstrates };
+      const skip = scenario.skip ?? labSkip(scenario, entry.settings, ctx);
+      if (skip) {
+        cleanCases.push({ planned, judged: skipped(skip) });
+        continue;
+      }
+      const cleanStarted = performance.now();
+      const clean = await new LabScenarioRun(scenario, device).run();
+      const violations = [...clean.violations, ...checkClean(scenario, clean)];
+      cleanCases.push({ planned, judged: { violations, outcome: clean, durationMs: performance.now() - cleanStarted } });
+      for (const cut of planCuts(scenario, clean.actions, pointCount(ctx, entry.settings))) {
+        cutCases.push({ ...planned, id: `${scenario.id}/${cut.id}`, title: `${scenario.title}: ${cut.title}`, run: () => runCut(device, scenario, clean, cut) });
+      }
+    }
+  }
+  const selected = new Set(selectIds([...cleanCases.map((c) => c.planned.id), ...cutCases.map((c) => c.id)], options));
   const info: RunInfo = {
     board: `${entry.id} (${ctx.board.name}) on ${entry.settings.port}`,
     strategy: ctx.config.strategy,
@@ -54,67 +99,51 @@ export async function runLabSuites(ctx: RunContext, device: LabDevice, entry: La
     suites: ctx.suites.map(({ suite }) => suite.name),
     seed: options.seed,
     points: `lab: ${pointCount(ctx, entry.settings)} per action`,
+    shard: options.shard,
   };
-  for (const r of reporters) r.onRunStart?.(info, ctx.suites.length);
+  const chosenClean = cleanCases.filter((c) => selected.has(c.planned.id));
+  const chosenCuts = cutCases.filter((c) => selected.has(c.id));
+  for (const r of reporters) r.onRunStart?.(info, chosenClean.length + chosenCuts.length);
   const results: CaseResult[] = [];
-  const wanted = options.only && options.only.length > 0 ? new Set(options.only) : undefined;
-  for (const { arg, suite } of ctx.suites) {
-    for await (const planned of planSuite(ctx, device, entry, suite)) {
-      if (wanted && !wanted.has(planned.id)) continue;
-      const result = await runCase(ctx, entry, arg, suite, planned);
-      results.push(result);
-      for (const r of reporters) r.onCase?.(result);
-    }
-  }
-  const report: RunReport = { format: 'bootproof-report/1', info, cases: results, durationMs: performance.now() - started };
-  for (const r of reporters) await r.onRunEnd(report);
-  return report;
+  const report = (result: CaseResult) => {
+    results.push(result);
+    for (const r of reporters) r.onCase?.(result);
+  };
+  for (const { planned, judged } of chosenClean) report(caseResult(ctx, entry, planned, judged));
+  for (const cut of chosenCuts) report(caseResult(ctx, entry, cut, await cut.run()));
+  const runReport: RunReport = { format: 'bootproof-report/1', info, cases: results, durationMs: performance.now() - started };
+  for (const r of reporters) await r.onRunEnd(runReport);
+  return runReport;
 }
 
-/** The cases of one suite; a scenario's cut cases are planned from its fault-free run, which runs first. */
-async function* planSuite(ctx: RunContext, device: LabDevice, entry: LabEntry, suite: Suite): AsyncGenerator<Planned> {
-  const suiteSkip = suite.skip?.(ctx.suiteContext);
-  if (suiteSkip) {
-    yield { id: 'skipped', title: suite.title, run: async () => ({ violations: [], note: suiteSkip }) };
-    return;
+function skipped(note: string): Judged {
+  return { violations: [], note, durationMs: 0 };
+}
+
+/** `--only` by id, then `--shard i/n` keeps every n-th case from the i-th (the emulated runner's rule). */
+function selectIds(ids: readonly string[], options: Pick<RunOptions, 'only' | 'shard'>): string[] {
+  let selected = options.only && options.only.length > 0 ? ids.filter((id) => options.only!.includes(id)) : [...ids];
+  if (options.only && options.only.length > 0 && selected.length === 0) {
+    throw new UsageError(`--only ${options.only.join(', ')}: no case of this lab run has this id`);
   }
-  for (const scenario of suite.scenarios(ctx.suiteContext)) {
-    const skip = scenario.skip ?? labSkip(scenario, entry.settings, ctx);
-    if (skip) {
-      yield { id: `${scenario.id}/clean`, title: scenario.title, run: async () => ({ violations: [], note: skip }) };
-      continue;
-    }
-    let clean: LabOutcome | undefined;
-    yield {
-      id: `${scenario.id}/clean`,
-      title: scenario.title,
-      demonstrates: scenario.demonstrates,
-      run: async () => {
-        clean = await new LabScenarioRun(scenario, device).run();
-        return { violations: [...clean.violations, ...checkClean(scenario, clean)], outcome: clean };
-      },
-    };
-    if (!scenario.cuts || !clean) continue;
-    const recorded: LabOutcome = clean;
-    for (const cut of planCuts(scenario, recorded.actions, pointCount(ctx, entry.settings))) {
-      yield {
-        id: `${scenario.id}/${cut.id}`,
-        title: `${scenario.title}: ${cut.title}`,
-        demonstrates: scenario.demonstrates,
-        run: async () => {
-          const outcome = await new LabScenarioRun(scenario, device).run(cut.cut);
-          const action = recorded.actions[cut.cut.action];
-          const violations = [...outcome.violations, ...checkAfterCut(scenario, action, recorded, outcome)];
-          const note = !outcome.cutLanded
-            ? `the cut came after the ${action.kind} had ended: nothing was cut`
-            : outcome.cutAfterHandoff
-              ? 'the power switch was slower than the boot: the power went after the hand-off, before the confirm'
-              : undefined;
-          return { violations, outcome, note };
-        },
-      };
-    }
+  if (options.shard) {
+    const { index, count } = options.shard;
+    selected = selected.filter((_, i) => i % count === index - 1);
   }
+  return selected;
+}
+
+async function runCut(device: LabDevice, scenario: Scenario, clean: LabOutcome, cut: CutPoint): Promise<Judged> {
+  const started = performance.now();
+  const outcome = await new LabScenarioRun(scenario, device).run(cut.cut);
+  const action = clean.actions[cut.cut.action];
+  const violations = [...outcome.violations, ...checkAfterCut(scenario, action, clean, outcome)];
+  const note = !outcome.cutLanded
+    ? `the cut came after the ${action.kind} had ended: nothing was cut`
+    : outcome.cutAfterHandoff
+      ? 'the power switch was slower than the boot: the power went after the hand-off, before the confirm'
+      : undefined;
+  return { violations, outcome, note, durationMs: performance.now() - started };
 }
 
 interface CutPoint {
@@ -211,23 +240,12 @@ function checkAfterCut(scenario: Scenario, action: LabAction, clean: LabOutcome,
   ];
 }
 
-async function runCase(ctx: RunContext, entry: LabEntry, arg: string, suite: Suite, planned: Planned): Promise<CaseResult> {
-  const started = performance.now();
+function caseResult(ctx: RunContext, entry: LabEntry, planned: Planned, judged: Judged): CaseResult {
   const { options } = ctx;
-  const replay = [
-    'npx bootproof run',
-    arg,
-    '--lab',
-    entry.file,
-    '--board-id',
-    entry.id,
-    '--only',
-    `'${planned.id}'`,
-    '--seed',
-    String(options.seed),
-  ].join(' ');
-  const base = { suite: suite.name, id: planned.id, title: planned.title, seed: new Prng(`${options.seed}|${suite.name}|${planned.id}`).nextU32(), replay, journal: [] };
-  const { violations, outcome, note } = await planned.run();
+  const replay = ['npx bootproof run', planned.arg, '--lab', entry.file, '--board-id', entry.id, '--only', `'${planned.id}'`, '--seed', String(options.seed)].join(' ');
+  const seed = new Prng(`${options.seed}|${planned.suite.name}|${planned.id}`).nextU32();
+  const base = { suite: planned.suite.name, id: planned.id, title: planned.title, seed, replay, journal: [] };
+  const { violations, outcome, note } = judged;
   if (!outcome) return { ...base, status: 'skip', violations: [], bootLog: [], note, boots: 0, durationMs: 0 };
   let status: CaseResult['status'] = violations.length > 0 ? 'fail' : 'pass';
   let shown = violations;
@@ -236,7 +254,9 @@ async function runCase(ctx: RunContext, entry: LabEntry, arg: string, suite: Sui
   if (demonstrates) {
     const hit = violations.find((v) => v.invariant === demonstrates.invariant);
     status = hit ? 'pass' : 'fail';
-    shown = hit ? [] : [...violations, { invariant: demonstrates.invariant, message: `expected this configuration to show '${demonstrates.what}', but the board ended on '${outcome.terminal}'` }];
+    shown = hit
+      ? []
+      : [...violations, { invariant: demonstrates.invariant, message: `expected this configuration to show '${demonstrates.what}', but the board ended on '${outcome.terminal}'` }];
     if (hit) shownNote = `demonstrated: ${demonstrates.what} — ${hit.message}`;
   }
   return {
@@ -246,7 +266,7 @@ async function runCase(ctx: RunContext, entry: LabEntry, arg: string, suite: Sui
     bootLog: status === 'fail' ? outcome.bootLog : [],
     note: shownNote,
     boots: outcome.boots,
-    durationMs: performance.now() - started,
+    durationMs: judged.durationMs,
   };
 }
 

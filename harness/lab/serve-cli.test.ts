@@ -2,7 +2,7 @@
  * The commands as a lab uses them: `bootproof serve` in its own process, `bootproof serve-ctl` on its control socket,
  * and `bootproof run power-loss --lab <file> --board-id <id>` against the board it serves.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,6 +85,15 @@ describe.skipIf(missing !== undefined)(`bootproof serve, serve-ctl and run --lab
     expect(result.stdout).toMatch(/PASS|passed/);
   }, 120_000);
 
+  it('run --lab --only runs just the named case and --json writes the report', async () => {
+    const json = join(dir, 'report.json');
+    const result = await cli('run', 'power-loss', '--lab', labFile, '--board-id', 'served', '--only', 'permanent/clean', '--json', json);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { cases: { id: string; status: string; replay: string }[] };
+    expect(report.cases.map((c) => [c.id, c.status])).toEqual([['permanent/clean', 'pass']]);
+    expect(report.cases[0].replay).toBe(`npx bootproof run power-loss --lab ${labFile} --board-id served --only 'permanent/clean' --seed 1`);
+  });
+
   it('run --lab refuses bad input with exit code 2', async () => {
     const noId = await cli('run', 'power-loss', '--lab', labFile);
     expect(noId).toMatchObject({ code: 2 });
@@ -92,6 +101,9 @@ describe.skipIf(missing !== undefined)(`bootproof serve, serve-ctl and run --lab
     const unknown = await cli('run', 'power-loss', '--lab', labFile, '--board-id', 'dk9');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/lab file .*lab\.json: no board 'dk9'; it has served/);
+    const withBootloader = await cli('run', 'power-loss', '--lab', labFile, '--board-id', 'served', '--bootloader', 'x.ts');
+    expect(withBootloader.code).toBe(2);
+    expect(withBootloader.stderr).toMatch(/a lab board runs its own bootloader/);
     const neither = await cli('run', 'power-loss');
     expect(neither.code).toBe(2);
     expect(neither.stderr).toMatch(/give --board <name\|file>, or --lab <file> --board-id <id>/);

@@ -102,6 +102,21 @@ describe('ServedBoard', () => {
     expect(() => served.program(served.flash.size - 2, Uint8Array.of(1, 2, 3))).toThrow(/lies outside the 1048576-byte flash/);
   });
 
+  it('stops a bootloader that loops on flash operations, as a fault, instead of freezing the board', () => {
+    const runaway = new ServedBoard({
+      board,
+      config,
+      bootloader: { name: 'runaway', boot: (ctx) => { for (;;) ctx.flash.erase(slots.secondary.offset); } },
+      trust: fixtures.trust(),
+      send: (bytes) => printed.push(Buffer.from(bytes).toString().trim()),
+      now: () => now,
+    });
+    runaway.powerOn();
+    vi.runAllTimers();
+    expect(runaway.state).toBe('fault');
+    expect(printed.at(-1)).toMatch(/^bootproof-boot fault: BootBudgetExceeded: the bootloader performed more than \d+ flash operations in one boot/);
+  });
+
   it('serves serial recovery instead of booting while the recovery button is held', () => {
     served.recoveryButton = true;
     served.powerOn();

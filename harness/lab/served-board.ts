@@ -18,6 +18,7 @@ import { Prng } from '../../emulator/common/prng.ts';
 import { type FlashSnapshot, NorFlash } from '../../emulator/flash/index.ts';
 import type { CutOutcome, FlashOp } from '../../emulator/flash/types.ts';
 import { formatVersion } from '../../images/index.ts';
+import { BootBudgetExceeded, budgetedFlash } from '../flash-budget.ts';
 import { SmpServer } from '../serial/index.ts';
 
 export type PowerState = 'off' | 'booting' | 'app' | 'recovery' | 'halted' | 'fault';
@@ -155,8 +156,14 @@ export class ServedBoard {
 
   private runBootloader(): BootOutcome | { kind: 'fault'; error: string } {
     const { board, config, trust } = this.options;
+    // A bootloader looping on flash operations would freeze the board's whole process: stop it as a fault.
+    const limit = board.flash.sectors.length * 16 + 1000;
+    const budget = budgetedFlash(this.flash, limit);
     try {
-      return this.options.bootloader.boot({ flash: this.flash, board, config, trust, clock: this.clock });
+      const outcome = this.options.bootloader.boot({ flash: budget.flash, board, config, trust, clock: this.clock });
+      // It caught the overrun and carried on: still a runaway.
+      if (budget.exceeded()) return { kind: 'fault', error: new BootBudgetExceeded(limit).message };
+      return outcome;
     } catch (error) {
       return { kind: 'fault', error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
     }
