@@ -11,7 +11,7 @@ import { securityCounterId } from '../clock.ts';
 import { ReferenceBootloader } from '../reference.ts';
 import type { UpdateStrategy } from '../types.ts';
 import { bootUntilSettled, carveBoard, configFor, makeDevice, makeImage } from './fixtures.ts';
-import { failures, sweepCuts, sweepDoubleCuts, upgradeSweep } from './sweep.ts';
+import { failures, revertSweep, sweepCuts, sweepDoubleCuts, upgradeSweep } from './sweep.ts';
 
 describe.each<[string, UpdateStrategy]>([
   ['nucleo_l552ze_q', 'swap-move'],
@@ -95,5 +95,20 @@ describe.each<UpdateStrategy>(['swap-move', 'swap-offset'])('two power cuts in a
     const results = sweepDoubleCuts(upgradeSweep('nrf52840dk', strategy));
     expect(results.length).toBeGreaterThan(1000);
     expect(failures(results)).toEqual([]);
+  });
+});
+
+// Images that reach the slot's last sector group: swap-scratch then keeps that region's status in the scratch
+// trailer while it rebuilds the primary's (on nucleo_l552ze_q the trailer spans two 2 KiB sectors, #413).
+describe.each<[string, number]>([
+  ['nrf52840dk', 18_000],
+  ['nucleo_l552ze_q', 10_000],
+])('swap-scratch with an image reaching the trailer sector, %s', (boardName, payload) => {
+  it('survives a cut at every operation of the upgrade and of the revert', () => {
+    const upgrade = upgradeSweep(boardName, 'swap-scratch', { payload });
+    const log = new ReferenceBootloader().boot(upgrade.device.ctx);
+    expect(log.kind === 'handoff' && log.version.major).toBe(2);
+    expect(failures(sweepCuts(upgradeSweep(boardName, 'swap-scratch', { payload })))).toEqual([]);
+    expect(failures(sweepCuts(revertSweep(boardName, 'swap-scratch', { payload })))).toEqual([]);
   });
 });

@@ -41,6 +41,8 @@ export interface SweepOptions {
   readonly overrides?: Partial<ImageConfig>;
   /** SEC_CNT of the old and the new image. */
   readonly securityCounters?: readonly [number, number];
+  /** Payload bytes of both images (default: the board's small test size). */
+  readonly payload?: number;
 }
 
 /** The device just before the boot that installs an upgrade (version 1.0.0 → 2.0.0), a test one by default. */
@@ -48,9 +50,10 @@ export function upgradeSweep(boardName: string, strategy: UpdateStrategy, option
   const board = carveBoard(boardName, strategy);
   const config = configFor(board, strategy, options.overrides);
   const [oldCounter, newCounter] = options.securityCounters ?? [undefined, undefined];
-  const oldImage = makeImage(board, config, { version: '1.0.0', securityCounter: oldCounter });
-  const newImage = makeImage(board, config, { version: '2.0.0', securityCounter: newCounter });
-  const factory = factoryImage(board, config, { version: '1.0.0', securityCounter: oldCounter });
+  const { payload } = options;
+  const oldImage = makeImage(board, config, { version: '1.0.0', securityCounter: oldCounter, payload });
+  const newImage = makeImage(board, config, { version: '2.0.0', securityCounter: newCounter, payload });
+  const factory = factoryImage(board, config, { version: '1.0.0', securityCounter: oldCounter, payload });
   const device = makeDevice(board, config, [factory]);
   bootUntilSettled(device);
   writeUpdate(device.ctx, 0, newImage);
@@ -59,8 +62,8 @@ export function upgradeSweep(boardName: string, strategy: UpdateStrategy, option
 }
 
 /** The device just before the boot that reverts an unconfirmed test upgrade. */
-export function revertSweep(boardName: string, strategy: UpdateStrategy): Sweep {
-  const sweep = upgradeSweep(boardName, strategy);
+export function revertSweep(boardName: string, strategy: UpdateStrategy, options: SweepOptions = {}): Sweep {
+  const sweep = upgradeSweep(boardName, strategy, options);
   const outcome = new ReferenceBootloader().boot(sweep.device.ctx);
   expect(outcome.kind === 'handoff' && outcome.version.major).toBe(2);
   return { ...sweep, confirm: false, converges: 'old' };
