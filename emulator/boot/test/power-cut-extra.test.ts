@@ -112,3 +112,11 @@ describe.each<[string, number]>([
     expect(failures(sweepCuts(revertSweep(boardName, 'swap-scratch', { payload })))).toEqual([]);
   });
 });
+
+describe.each<UpdateStrategy>(['swap-move', 'swap-offset'])('%s with an image close to its maximum size, nrf52840dk', (strategy) => {
+  it('survives a cut at every operation of the upgrade and of the revert', () => {
+    const payload = 15_000; // image end ≈ 15.5 KiB of the 16 KiB these slots allow
+    expect(failures(sweepCuts(upgradeSweep('nrf52840dk', strategy, { payload })))).toEqual([]);
+    expect(failures(sweepCuts(revertSweep('nrf52840dk', strategy, { payload })))).toEqual([]);
+  });
+});
