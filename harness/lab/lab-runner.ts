@@ -86,7 +86,8 @@ export async function runLabSuites(ctx: RunContext, device: LabDevice, entry: La
       const clean = await new LabScenarioRun(scenario, device).run();
       const violations = [...clean.violations, ...checkClean(scenario, clean)];
       cleanCases.push({ planned, judged: { violations, outcome: clean, durationMs: performance.now() - cleanStarted } });
-      for (const cut of planCuts(scenario, clean.actions, pointCount(ctx, entry.settings))) {
+      const cuts = scenario.cuts ? planCuts(scenario, clean.actions, pointCount(ctx, entry.settings)) : [];
+      for (const cut of cuts) {
         cutCases.push({ ...planned, id: `${scenario.id}/${cut.id}`, title: `${scenario.title}: ${cut.title}`, run: () => runCut(device, scenario, clean, cut) });
       }
     }
