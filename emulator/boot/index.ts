@@ -25,7 +25,7 @@
  * boot with `FlashWriteRefused` (what PROGERR does to MCUboot); any other illegal flash use throws the flash's
  * `FlashRuleViolation` out of `boot()`, for the harness to report.
  * A strategy's steps are protected methods of its class (`SwapScratch.toScratch`, `.primaryToSecondary`,
- * `.scratchToPrimary`, `SwapMove.startSwap`, `.moveUp`, `OverwriteOnly.retireSecondary`, `DirectXip.select` …):
+ * `.scratchToPrimary`, `.retireScratch`, `.eraseTrailerSectors`, `SwapMove.startSwap`, `.moveUp`, `OverwriteOnly.retireSecondary`, `DirectXip.select` …):
  * subclass the strategy, and return it from an overridden `strategyFor(run)` (or `directXip()`).
  */
 export { readSwapState, runningSlot, setConfirmed, setPending, UpdateRequestError, writeUpdate } from './app.ts';

@@ -143,7 +143,7 @@ export class ReferenceBootloader implements Bootloader {
     }
     if (!isUpdate(type)) return;
     if (type !== 'revert') {
-      if (!this.downgradeAllowed(run, strategy, image)) {
+      if (!this.downgradeAllowed(run, strategy, image, type)) {
         run.log.note(`image ${image}: downgrade refused, secondary erased`);
         this.scrambleSlot(run, run.images[image].secondary);
         return;
@@ -281,11 +281,11 @@ export class ReferenceBootloader implements Bootloader {
     advanceTimeFloor(run.ctx);
   }
 
-  /** MCUboot `check_downgrade_prevention`: TEST and PERM only, so a revert can always go back. */
-  downgradeAllowed(run: BootRun, strategy: UpdateStrategy, image: number): boolean {
+  /** MCUboot `check_downgrade_prevention`, for TEST and PERM alike (#1708); never for a revert, which must go back. */
+  downgradeAllowed(run: BootRun, strategy: UpdateStrategy, image: number, type: 'test' | 'perm'): boolean {
     const mode = run.ctx.config.downgradePrevention;
     if (mode === 'none') return true;
-    const candidate = this.validateSlot(run, image, 'secondary', strategy.secondaryBase(run, image, 'test'), 'install');
+    const candidate = this.validateSlot(run, image, 'secondary', strategy.secondaryBase(run, image, type), 'install');
     if (mode === 'version') {
       const primaryHeader = readHeader(run.ctx.flash, run.images[image].primary, 0);
       if (primaryHeader === undefined || candidate.version === undefined) return true;

@@ -219,8 +219,16 @@ export class SwapScratch implements UpdateStrategy {
       writeSwapTrailer(this.loader, run, primary, image, kept.swapType, kept.swapSize, kept.imageOk === 'set');
     }
     this.writeRecord(run, image, region, index, 3);
-    // Backwards, so a cut mid-erase never leaves a half-erased scratch whose trailer still reads GOOD (PR #2275).
-    if (region.useScratch) for (let s = scratch.sectors.length - 1; s >= 0; s--) this.loader.eraseSector(run, scratch, s);
+    if (region.useScratch) this.retireScratch(run);
+  }
+
+  /**
+   * The scratch's status copy is dead once the primary trailer is rebuilt: erased so the next boot cannot resume a
+   * finished swap (PR #1645), backwards so a cut mid-erase never leaves a trailer that still reads GOOD (PR #2275).
+   */
+  protected retireScratch(run: BootRun): void {
+    const scratch = this.scratch(run);
+    for (let s = scratch.sectors.length - 1; s >= 0; s--) this.loader.eraseSector(run, scratch, s);
   }
 
   protected trailerSectors(run: BootRun, area: FlashArea): number[] {
