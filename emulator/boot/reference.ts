@@ -282,7 +282,7 @@ export class ReferenceBootloader implements Bootloader {
   }
 
   /** MCUboot `check_downgrade_prevention`, for TEST and PERM alike (#1708); never for a revert, which must go back. */
-  downgradeAllowed(run: BootRun, strategy: UpdateStrategy, image: number, type: 'test' | 'perm'): boolean {
+  downgradeAllowed(run: BootRun, strategy: UpdateStrategy, image: number, type: 'test' | 'perm' = 'test'): boolean {
     const mode = run.ctx.config.downgradePrevention;
     if (mode === 'none') return true;
     const candidate = this.validateSlot(run, image, 'secondary', strategy.secondaryBase(run, image, type), 'install');
