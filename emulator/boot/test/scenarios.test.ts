@@ -183,3 +183,17 @@ describe.each(builtinBoardNames())(
     });
   },
 );
+
+describe('validation of the primary at boot (MCUBOOT_VALIDATE_PRIMARY_SLOT)', () => {
+  it('refuses a primary whose payload rotted when configured, checks only the header magic otherwise', () => {
+    for (const validatePrimaryAtBoot of [true, false]) {
+      const { board, device } = setup('nrf52840dk', 'swap-scratch', { validatePrimaryAtBoot });
+      const slot = board.partitions.images[0].primary;
+      const unit = device.flash.peek(slot.offset + 0x400, 4).map((b) => b ^ 0x10);
+      device.flash.load(slot.offset + 0x400, unit);
+      const outcome = loader.boot(device.ctx);
+      if (validatePrimaryAtBoot) expect(outcome.kind === 'halt' && outcome.reason).toMatch(/hash/);
+      else expect(running(outcome)).toBe('1.0.0');
+    }
+  });
+});
