@@ -186,8 +186,10 @@ export class SerialDevice implements Device {
   async factoryReset(primary: Uint8Array): Promise<void> {
     const factory = this.settings.factory;
     if (factory.method === 'probe') {
-      await this.cutPower();
+      // A probe needs the target powered; the power is cut afterwards so the next power-on is a clean boot.
+      await this.power.on();
       await programByProbe(factory, this.board, primary);
+      await this.powerOff();
       return;
     }
     await restoreByRecovery(factory, this.board, primary, this.recoveryHooks());
@@ -206,6 +208,7 @@ export class SerialDevice implements Device {
         await this.cutPower();
         this.console.mark();
         const seen = banner ? this.waitFor(new Map([['banner', banner]]), timeoutMs) : undefined;
+        seen?.catch(() => undefined); // awaited below, once the switch is done
         await this.power.on();
         return seen === undefined || (await seen) !== undefined;
       },
