@@ -11,8 +11,7 @@ import { BootproofError, UsageError } from '../../emulator/common/errors.ts';
 import { loadPublicKey } from '../../images/index.ts';
 import { boardConfig, loadBootloader } from '../context.ts';
 import { Fixtures } from '../fixtures.ts';
-import { CONTROL_COMMANDS, sendControl } from '../lab/control.ts';
-import { startServe } from '../lab/serve-session.ts';
+import { CONTROL_COMMANDS, sendControl, startServe } from '../lab/index.ts';
 import { parseSeed, parseStrategy } from '../run-options.ts';
 import { DEFAULT_SEED } from './run.ts';
 
