@@ -47,6 +47,7 @@ export function factoryHex(board: Board, primary: Uint8Array): string {
 }
 
 export async function programByProbe(
+  id: string,
   settings: Extract<FactorySettings, { method: 'probe' }>,
   board: Board,
   primary: Uint8Array,
@@ -56,7 +57,7 @@ export async function programByProbe(
   try {
     writeFileSync(hex, factoryHex(board, primary));
     const result = await runShell(settings.command.replaceAll('{hex}', `'${hex}'`), settings.timeoutMs);
-    if (!result.ok) throw new FactoryResetError(board.name, result.why);
+    if (!result.ok) throw new FactoryResetError(id, result.why);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -8,8 +8,7 @@ import type { ActionResult, BootObservation, Device, PowerCutRequest } from '../
 import type { Phase } from '../fault-points.ts';
 import type { Violation } from '../invariants.ts';
 import type { Scenario, ScenarioStep } from '../scenario.ts';
-import type { ImageSlotState } from '../serial/index.ts';
-import { FactoryResetError } from './factory.ts';
+import { type ImageSlotState, SmpProtocolError, SmpTimeoutError } from '../serial/index.ts';
 import { LabOracle } from './lab-oracle.ts';
 
 /** What the lab runner needs of a board beyond the Device interface (SerialDevice has both). */
@@ -86,13 +85,18 @@ export class LabScenarioRun {
     const first = await this.device.powerOn();
     if (first.kind !== 'handoff') {
       const why = first.kind === 'halt' ? first.reason : first.kind;
-      throw new FactoryResetError(this.scenario.id, `the board does not boot its factory image: ${why}`);
+      this.violations.push({ invariant: 'no-brick', message: `the board does not boot its factory image: ${why}` });
+      return this.outcome(HALT, cut);
     }
     for (const step of this.scenario.steps) {
       if (!(await this.runStep(step))) break;
     }
     let terminal = this.settleResults.at(-1) ?? this.lastSettled;
     if (this.cutLanded) terminal = await this.settle('recovery');
+    return this.outcome(terminal, cut);
+  }
+
+  private outcome(terminal: string, cut: LabCut | undefined): LabOutcome {
     return {
       violations: this.violations,
       terminal,
@@ -180,7 +184,11 @@ export class LabScenarioRun {
         continue;
       }
       if (obs.kind !== 'handoff') continue;
-      const list = await this.device.imageList();
+      const list = await this.listOrUndefined(bootName);
+      if (list === undefined) {
+        previous = undefined;
+        continue;
+      }
       const verdict = this.oracle.checkHandoff(obs.images, list, bootName);
       this.violations.push(...verdict.violations);
       const terminal = verdict.names.map((name) => name ?? '?').join('+');
@@ -202,6 +210,17 @@ export class LabScenarioRun {
       message: `the board did not settle within ${maxBoots} boots (boot loop or endless recovery)`,
     });
     return UNSETTLED;
+  }
+
+  /** The image list; undefined (and a violation) when the application that handed off does not answer mcumgr. */
+  private async listOrUndefined(bootName: string): Promise<readonly ImageSlotState[] | undefined> {
+    try {
+      return await this.device.imageList();
+    } catch (error) {
+      if (!(error instanceof SmpTimeoutError || error instanceof SmpProtocolError)) throw error;
+      this.violations.push({ invariant: 'no-brick', message: `${bootName}: the application does not answer mcumgr: ${error.message}` });
+      return undefined;
+    }
   }
 
   private settled(terminal: string): string {

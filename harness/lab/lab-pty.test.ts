@@ -142,6 +142,17 @@ describe.skipIf(missing !== undefined)(`suites over a real pty${missing ? ` (ski
     expectSameVerdicts(report, await emulated(['revert'], 'test/mutants/never-reverts.ts'));
   });
 
+  it('reports a board that boots nothing as bricked, case by case, and runs on', async () => {
+    const lab = await serve({ bootloader: { name: 'bricked', boot: () => ({ kind: 'halt', reason: 'bricked', log: [] }) } });
+    const report = await onLab(lab, ['power-loss']);
+    expect(report.cases.map((c) => [c.id, c.status])).toEqual([
+      ['upgrade/clean', 'fail'],
+      ['permanent/clean', 'fail'],
+      ['revert/clean', 'fail'],
+    ]);
+    expect(report.cases[0].violations).toContainEqual({ invariant: 'no-brick', message: 'the board does not boot its factory image: bricked' });
+  });
+
   describe('a board unplugged mid-run', () => {
     let lab: ServedLab;
     let device: SerialDevice;

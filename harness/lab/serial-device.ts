@@ -188,7 +188,7 @@ export class SerialDevice implements Device {
     if (factory.method === 'probe') {
       // A probe needs the target powered; the power is cut afterwards so the next power-on is a clean boot.
       await this.power.on();
-      await programByProbe(factory, this.board, primary);
+      await programByProbe(this.id, factory, this.board, primary);
       await this.powerOff();
       return;
     }
