@@ -8,9 +8,12 @@ import { type PowerControl, PowerControlError } from './power-control.ts';
 
 type UhubctlSettings = Extract<PowerSettings, { driver: 'uhubctl' }>;
 
-/** The argument list for one action (`-e` makes uhubctl exit non-zero when the hub refuses, instead of guessing). */
+/**
+ * The argument list for one action. No `-e` (exact location): on a USB3 hub uhubctl then switches the port of the
+ * USB2 and the USB3 half together, and only that really removes VBUS.
+ */
 export function uhubctlArgs(settings: Pick<UhubctlSettings, 'location' | 'port'>, action: 'on' | 'off' | 'cycle'): string[] {
-  return ['-l', settings.location, '-p', String(settings.port), '-a', action, '-e'];
+  return ['-l', settings.location, '-p', String(settings.port), '-a', action];
 }
 
 export class UhubctlPower implements PowerControl {

@@ -46,17 +46,17 @@ describe('command power driver', () => {
 
 describe('uhubctl power driver', () => {
   it('switches the hub port with uhubctl -l <hub> -p <port> -a <action>', async () => {
-    expect(uhubctlArgs({ location: '1-1.4', port: 2 }, 'cycle')).toEqual(['-l', '1-1.4', '-p', '2', '-a', 'cycle', '-e']);
+    expect(uhubctlArgs({ location: '1-1.4', port: 2 }, 'cycle')).toEqual(['-l', '1-1.4', '-p', '2', '-a', 'cycle']);
     writeFileSync(log, '');
     const power = makePowerControl({ driver: 'uhubctl', location: '2-1', port: 4, command: fakeCommand('uhubctl'), timeoutMs: 5000 }, deps);
     await power.off();
     await power.cycle();
-    expect(readFileSync(log, 'utf8')).toBe('-l 2-1 -p 4 -a off -e\n-l 2-1 -p 4 -a cycle -e\n');
+    expect(readFileSync(log, 'utf8')).toBe('-l 2-1 -p 4 -a off\n-l 2-1 -p 4 -a cycle\n');
   });
 
   it('reports a hub that refuses', async () => {
     const power = makePowerControl({ driver: 'uhubctl', location: '2-1', port: 4, command: fakeCommand('nohub', 1), timeoutMs: 5000 }, deps);
-    await expect(power.on()).rejects.toThrow(/power \(uhubctl hub 2-1 port 4\): `.*nohub -l 2-1 -p 4 -a on -e` failed \(exit 1\)/);
+    await expect(power.on()).rejects.toThrow(/power \(uhubctl hub 2-1 port 4\): `.*nohub -l 2-1 -p 4 -a on` failed \(exit 1\)/);
   });
 });
 
