@@ -129,6 +129,8 @@ export class SwapMove implements UpdateStrategy {
   /**
    * Before the first move: (a revert) the secondary trailer that makes an interrupted start look like a permanent
    * upgrade of the old image (`fixup_revert`), then the primary's status trailer, then the secondary's is scrambled.
+   * Known MCUboot weakness, kept for fidelity: with downgrade prevention on, that "permanent upgrade" to the older
+   * image is refused and erased, so a cut in this window loses the revert (the unconfirmed image stays).
    */
   protected startSwap(run: BootRun, image: number, progress: SwapProgress): void {
     const { primary, secondary } = run.images[image];
