@@ -95,11 +95,11 @@ export class EmulatedDevice implements Device {
   boot(): BootObservation {
     const opsBefore = this.flash.opCount;
     const armed = this.flash.armedCut !== undefined;
-    const flash = budgetedFlash(this.flash, this.opsPerBoot);
+    const budget = budgetedFlash(this.flash, this.opsPerBoot);
     let outcome: BootOutcome;
     try {
       outcome = this.bootloader.boot({
-        flash,
+        flash: budget.flash,
         board: this.board,
         config: this.config,
         trust: this.trust,
@@ -109,6 +109,10 @@ export class EmulatedDevice implements Device {
       this.runningNow = undefined;
       if (error instanceof PowerCut) return this.cutHappened(error);
       return crashOf(error);
+    }
+    if (budget.exceeded()) {
+      this.runningNow = undefined;
+      return { kind: 'crash', error: new BootBudgetExceeded(this.opsPerBoot).message };
     }
     if (armed && this.flash.armedCut === undefined) {
       // The cut fired but the bootloader caught it and carried on, as if it had power after a brown-out.

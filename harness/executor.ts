@@ -365,6 +365,7 @@ export class ScenarioExecutor {
       });
       this.boots++;
       if (!booted) {
+        this.bootLog.push(`boot ${this.boots}${label ? ' after the cut' : ''}: power cut at operation ${this.device.flash.opCount - 1}`);
         previous = undefined;
         continue;
       }

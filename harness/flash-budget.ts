@@ -2,24 +2,36 @@
  * A per-boot operation budget: a bootloader stuck in a loop of flash operations is stopped and reported, not
  * left to spin. (A loop without flash operations is stopped by the runner's per-point time budget.)
  */
-import { BootproofError } from '../emulator/common/errors.ts';
 import type { Flash } from '../emulator/flash/types.ts';
 
-export class BootBudgetExceeded extends BootproofError {
-  constructor(limit: number) {
-    super(`the bootloader performed more than ${limit} flash operations in one boot (a runaway loop)`, {
-      exitCode: 1,
-    });
+/**
+ * Deliberately not a BootproofError: a bootloader that turns typed errors into a halt must not turn this one
+ * into an orderly stop. The device also remembers the overrun, whatever the bootloader does with the throw.
+ */
+export class BootBudgetExceeded extends Error {
+  constructor(readonly limit: number) {
+    super(`the bootloader performed more than ${limit} flash operations in one boot (a runaway loop)`);
+    this.name = 'BootBudgetExceeded';
   }
 }
 
+export interface BudgetedFlash {
+  readonly flash: Flash;
+  /** True once the budget ran out (every later operation throws too). */
+  exceeded(): boolean;
+}
+
 /** `flash`, seen through a counter that throws BootBudgetExceeded once `limit` operations were performed. */
-export function budgetedFlash(flash: Flash, limit: number): Flash {
+export function budgetedFlash(flash: Flash, limit: number): BudgetedFlash {
   const start = flash.opCount;
+  let over = false;
   const check = () => {
-    if (flash.opCount - start >= limit) throw new BootBudgetExceeded(limit);
+    if (flash.opCount - start >= limit) {
+      over = true;
+      throw new BootBudgetExceeded(limit);
+    }
   };
-  return {
+  const budgeted: Flash = {
     get geometry() {
       return flash.geometry;
     },
@@ -48,4 +60,5 @@ export function budgetedFlash(flash: Flash, limit: number): Flash {
       flash.advanceCounter(id, value);
     },
   };
+  return { flash: budgeted, exceeded: () => over };
 }

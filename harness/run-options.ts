@@ -51,6 +51,11 @@ export function parseJobs(text: string): number {
   return Number(text);
 }
 
+export function parseTimeout(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 100) throw new UsageError(`--case-timeout '${text}': expected milliseconds, at least 100`);
+  return Number(text);
+}
+
 const STRATEGIES: readonly UpdateStrategy[] = ['overwrite-only', 'swap-scratch', 'swap-move', 'swap-offset', 'direct-xip'];
 
 export function parseStrategy(text: string): UpdateStrategy {

@@ -10,7 +10,7 @@ import type { Reporter } from './reporters/reporter.ts';
 import type { CaseResult, RunInfo, RunReport } from './results.ts';
 import type { RunOptions } from './run-options.ts';
 import { type PlannedCase, Session } from './session.ts';
-import { WorkerPool } from './worker-pool.ts';
+import { DEFAULT_CASE_TIMEOUT_MS, type Job, WorkerPool } from './worker-pool.ts';
 
 export function defaultJobs(): number {
   return availableParallelism();
@@ -20,7 +20,6 @@ export async function runSuites(options: RunOptions, reporters: readonly Reporte
   const started = performance.now();
   const ctx = await buildRunContext(options);
   const session = new Session(ctx);
-  const cases = selectCases(session.plan(), options);
   const info: RunInfo = {
     board: ctx.board.name,
     strategy: ctx.config.strategy,
@@ -30,25 +29,79 @@ export async function runSuites(options: RunOptions, reporters: readonly Reporte
     points: ctx.suiteContext.points ? formatPoints(ctx.suiteContext.points) : 'per suite',
     shard: options.shard,
   };
-  for (const r of reporters) r.onRunStart?.(info, cases.length);
   const onResult = (result: CaseResult) => {
     for (const r of reporters) r.onCase?.(result);
   };
-  const results =
-    options.jobs === 0 || cases.length === 0
-      ? cases.map((c) => {
-          const result = session.runCase(c);
-          onResult(result);
-          return result;
-        })
-      : await new WorkerPool(
-          options,
-          Math.min(options.jobs, cases.length),
-          ctx.suites.map(({ arg, suite }) => ({ name: suite.name, arg })),
-        ).run(cases, onResult);
+  let results: CaseResult[];
+  if (options.jobs === 0) {
+    const cases = selectCases(session.plan(), options);
+    for (const r of reporters) r.onRunStart?.(info, cases.length);
+    results = cases.map((c) => {
+      const result = session.runCase(c);
+      onResult(result);
+      return result;
+    });
+  } else {
+    const pool = new WorkerPool(options, options.jobs);
+    try {
+      const cases = selectCases(await planOnWorkers(session, pool, options), options);
+      for (const r of reporters) r.onRunStart?.(info, cases.length);
+      results = await runOnWorkers(session, pool, cases, onResult, options);
+    } finally {
+      await pool.close();
+    }
+  }
   const report: RunReport = { format: 'bootproof-report/1', info, cases: results, durationMs: performance.now() - started };
   for (const r of reporters) await r.onRunEnd(report);
   return report;
+}
+
+/** Planning runs each scenario fault-free, i.e. runs the bootloader: on the workers, under the time budget. */
+async function planOnWorkers(session: Session, pool: WorkerPool, options: RunOptions): Promise<PlannedCase[]> {
+  const units = session.units();
+  const jobs: Job[] = units.flatMap((u) => (u.kind === 'scenario' ? [{ type: 'plan' as const, suite: u.suite, scenario: u.scenario }] : []));
+  const timeout = options.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
+  const planned = await pool.execute(
+    jobs,
+    () => {},
+    (job) => ({ type: 'plan', cases: job.type === 'plan' ? [session.hungScenario(job.suite, job.scenario, timeout)] : [] }),
+  );
+  let next = 0;
+  return units.flatMap((u) => {
+    if (u.kind === 'cases') return [...u.cases];
+    const result = planned[next++];
+    return result.type === 'plan' ? result.cases : [];
+  });
+}
+
+async function runOnWorkers(
+  session: Session,
+  pool: WorkerPool,
+  cases: readonly PlannedCase[],
+  onResult: (result: CaseResult) => void,
+  options: RunOptions,
+): Promise<CaseResult[]> {
+  const results: CaseResult[] = new Array(cases.length);
+  const remote: number[] = [];
+  cases.forEach((c, i) => {
+    // Skipped and hung cases need no bootloader: they are answered here.
+    if (c.spec.kind === 'skip' || c.spec.kind === 'hung') {
+      results[i] = session.runCase(c);
+      onResult(results[i]);
+    } else remote.push(i);
+  });
+  const timeout = options.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
+  const done = await pool.execute(
+    remote.map((i) => ({ type: 'run' as const, planned: cases[i] })),
+    (_, result) => {
+      if (result.type === 'run') onResult(result.result);
+    },
+    (job) => ({ type: 'run', result: session.hungCase(job.type === 'run' ? job.planned : cases[0], timeout) }),
+  );
+  done.forEach((result, k) => {
+    if (result.type === 'run') results[remote[k]] = result.result;
+  });
+  return results;
 }
 
 /** `--only` picks cases by id; `--shard i/n` keeps every n-th case from the i-th, so shards are disjoint and complete. */

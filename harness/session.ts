@@ -17,6 +17,8 @@ import { trailerRegions } from './trailer-regions.ts';
 
 export type CaseSpec =
   | { readonly kind: 'skip'; readonly note: string }
+  /** The fault-free run of the scenario never finished: the bootloader hung (found while planning). */
+  | { readonly kind: 'hung'; readonly note: string }
   | { readonly kind: 'clean' }
   | { readonly kind: 'cut'; readonly action: number; readonly atOp: number; readonly outcome: CutOutcome }
   | {
@@ -27,6 +29,10 @@ export type CaseSpec =
       readonly sample: number;
       readonly secondOutcome: CutOutcome;
     };
+
+export type PlanUnit =
+  | { readonly kind: 'cases'; readonly cases: readonly PlannedCase[] }
+  | { readonly kind: 'scenario'; readonly suite: number; readonly scenario: number };
 
 export interface PlannedCase {
   readonly suite: number;
@@ -57,30 +63,49 @@ export class Session {
     this.scenarios = ctx.suites.map(({ suite }, i) => (this.skips[i] ? [] : suite.scenarios(ctx.suiteContext)));
   }
 
-  /** Every case of the run, in a deterministic order (the order shards split and reports list). */
-  plan(): PlannedCase[] {
-    const cases: PlannedCase[] = [];
+  /**
+   * What there is to plan, in order: ready-made cases (a skipped suite or scenario), and scenarios whose cases come
+   * from their fault-free run — which executes the bootloader, so the runner does it on a worker thread.
+   */
+  units(): PlanUnit[] {
+    const units: PlanUnit[] = [];
     this.ctx.suites.forEach(({ suite }, s) => {
       const skip = this.skips[s];
       if (skip) {
-        cases.push({ suite: s, scenario: -1, id: 'skipped', title: suite.title, spec: { kind: 'skip', note: skip } });
+        units.push({ kind: 'cases', cases: [{ suite: s, scenario: -1, id: 'skipped', title: suite.title, spec: { kind: 'skip', note: skip } }] });
         return;
       }
       this.scenarios[s].forEach((scenario, n) => {
-        cases.push(...this.planScenario(s, n, scenario));
+        if (scenario.skip) {
+          const spec: CaseSpec = { kind: 'skip', note: scenario.skip };
+          units.push({ kind: 'cases', cases: [{ suite: s, scenario: n, id: `${scenario.id}/clean`, title: scenario.title, spec }] });
+        } else units.push({ kind: 'scenario', suite: s, scenario: n });
       });
     });
-    return cases;
+    return units;
   }
 
-  private planScenario(s: number, n: number, scenario: Scenario): PlannedCase[] {
-    if (scenario.skip) {
-      return [{ suite: s, scenario: n, id: `${scenario.id}/clean`, title: scenario.title, spec: { kind: 'skip', note: scenario.skip } }];
-    }
+  /** Every case of the run, planned in this thread, in a deterministic order (the order shards split). */
+  plan(): PlannedCase[] {
+    return this.units().flatMap((unit) => (unit.kind === 'cases' ? unit.cases : this.planScenario(unit.suite, unit.scenario)));
+  }
+
+  /** The case standing for a scenario whose fault-free run did not finish within the time budget. */
+  hungScenario(s: number, n: number, timeoutMs: number): PlannedCase {
+    const scenario = this.scenarios[s][n];
+    const note = `the fault-free run did not finish within ${timeoutMs} ms: the bootloader hangs (the worker was stopped)`;
+    return { suite: s, scenario: n, id: `${scenario.id}/clean`, title: scenario.title, spec: { kind: 'hung', note } };
+  }
+
+  /** The cases of one scenario: its fault-free run, and a case per fault point of that run. */
+  planScenario(s: number, n: number): PlannedCase[] {
+    const scenario = this.scenarios[s][n];
     const cases: PlannedCase[] = [{ suite: s, scenario: n, id: `${scenario.id}/clean`, title: scenario.title, spec: { kind: 'clean' } }];
     const cuts = scenario.cuts;
     if (!cuts) return cases;
     const rec = this.record(s, n);
+    // A bootloader that failed the fault-free run outright has nothing to sweep: the clean case reports it.
+    if (rec.clean.terminal === CRASH) return cases;
     const phased = ScenarioExecutor.phasedOps(rec.actions, rec.journal).filter(
       ({ phase }) => !cuts.phases || cuts.phases.includes(phase),
     );
@@ -151,20 +176,34 @@ export class Session {
     return rec;
   }
 
-  /** Runs one case and judges it. Never throws for anything the bootloader does. */
-  runCase(planned: PlannedCase): CaseResult {
-    const started = performance.now();
+  /** The result of a case whose worker stopped answering: the bootloader hung at this point. */
+  hungCase(planned: PlannedCase, timeoutMs: number): CaseResult {
+    const note = `the case did not finish within ${timeoutMs} ms: the bootloader hangs (the worker was stopped)`;
+    return this.runCase({ ...planned, spec: { kind: 'hung', note } });
+  }
+
+  private caseBase(planned: PlannedCase) {
     const { arg, suite } = this.ctx.suites[planned.suite];
-    const seed = new Prng(`${this.ctx.options.seed}|${suite.name}|${planned.id}`).nextU32();
-    const base = {
+    return {
       suite: suite.name,
       id: planned.id,
       title: planned.title,
-      seed,
+      seed: new Prng(`${this.ctx.options.seed}|${suite.name}|${planned.id}`).nextU32(),
       replay: replayCommand(this.ctx.options, arg, planned.id),
     };
+  }
+
+  /** Runs one case and judges it. Never throws for anything the bootloader does. */
+  runCase(planned: PlannedCase): CaseResult {
+    const started = performance.now();
+    const base = this.caseBase(planned);
+    const { seed } = base;
     if (planned.spec.kind === 'skip') {
       return { ...base, status: 'skip', violations: [], journal: [], bootLog: [], note: planned.spec.note, boots: 0, durationMs: 0 };
+    }
+    if (planned.spec.kind === 'hung') {
+      const violations: Violation[] = [{ invariant: 'no-brick', message: planned.spec.note }];
+      return { ...base, status: 'fail', violations, journal: [], bootLog: [], boots: 0, durationMs: 0 };
     }
     const scenario = this.scenarios[planned.suite][planned.scenario];
     let executed: ReturnType<Session['execute']>;
@@ -220,7 +259,7 @@ export class Session {
   }
 
   private execute(
-    spec: Exclude<CaseSpec, { kind: 'skip' }>,
+    spec: Exclude<CaseSpec, { kind: 'skip' | 'hung' }>,
     scenario: Scenario,
     rec: Recorded,
     seed: number,

@@ -1,13 +1,13 @@
 /**
- * Runs cases on worker threads, one per core by default. Cases go out in small batches from one queue, so fast
- * and slow cases balance out. A worker that stops answering for longer than the per-case budget is presumed
- * hung inside the bootloader: it is terminated, the case it was on is reported as that bootloader's failure, and
- * a fresh worker takes over the rest. Nothing a bootloader does can stop the run.
+ * Runs jobs (planning a scenario, running a case) on worker threads, one per core by default, so no bootloader
+ * code under test ever runs in the main thread. Jobs go out in small batches from one queue, so fast and slow
+ * ones balance out. A worker that stops answering for longer than the per-job budget is presumed hung inside the
+ * bootloader: it is terminated, the job it was on is answered by `onHung`, and a fresh worker takes over.
  */
 import { Worker } from 'node:worker_threads';
 import { BootproofError } from '../emulator/common/errors.ts';
 import type { CaseResult } from './results.ts';
-import { type RunOptions, replayCommand } from './run-options.ts';
+import type { RunOptions } from './run-options.ts';
 import type { PlannedCase } from './session.ts';
 import type { FromWorker, ToWorker } from './worker.ts';
 
@@ -18,129 +18,136 @@ const WORKER_URL = new URL('./worker.ts', import.meta.url);
  */
 const WORKER_BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
   .then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
-const DEFAULT_CASE_TIMEOUT_MS = 20_000;
+export const DEFAULT_CASE_TIMEOUT_MS = 20_000;
+
+export type Job =
+  | { readonly type: 'plan'; readonly suite: number; readonly scenario: number }
+  | { readonly type: 'run'; readonly planned: PlannedCase };
+export type JobResult = { readonly type: 'plan'; readonly cases: PlannedCase[] } | { readonly type: 'run'; readonly result: CaseResult };
 
 interface Slot {
-  worker: Worker;
+  readonly worker: Worker;
   pending: number[];
   timer: NodeJS.Timeout | undefined;
+  ready: boolean;
 }
 
 export class WorkerPool {
+  private readonly slots = new Set<Slot>();
+  private readonly timeoutMs: number;
+  private current:
+    | {
+        jobs: readonly Job[];
+        queue: number[];
+        results: JobResult[];
+        done: number;
+        onResult: (position: number, result: JobResult) => void;
+        onHung: (job: Job) => JobResult;
+        resolve: (results: JobResult[]) => void;
+        reject: (error: Error) => void;
+      }
+    | undefined;
+
   constructor(
     private readonly options: RunOptions,
     private readonly size: number,
-    /** Per planned suite index: the suite's name and the argument that named it. */
-    private readonly suites: readonly { readonly name: string; readonly arg: string }[],
-  ) {}
+  ) {
+    this.timeoutMs = options.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
+  }
 
-  run(cases: readonly PlannedCase[], onResult: (result: CaseResult) => void): Promise<CaseResult[]> {
-    const results: CaseResult[] = new Array(cases.length);
-    const queue = cases.map((_, i) => i);
-    let done = 0;
-    const timeoutMs = this.options.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
-    const slots = new Set<Slot>();
-
+  /** Runs `jobs`; results come back in job order. */
+  execute(
+    jobs: readonly Job[],
+    onResult: (position: number, result: JobResult) => void,
+    onHung: (job: Job) => JobResult,
+  ): Promise<JobResult[]> {
     return new Promise((resolve, reject) => {
-      let failed = false;
-      const finish = (error?: Error) => {
-        if (failed) return;
-        for (const slot of slots) {
-          clearTimeout(slot.timer);
-          void slot.worker.terminate();
-        }
-        slots.clear();
-        if (error) {
-          failed = true;
-          reject(error);
-        } else resolve(results);
-      };
-
-      const record = (position: number, result: CaseResult) => {
-        if (results[position]) return;
-        results[position] = result;
-        done++;
-        onResult(result);
-        if (done === cases.length) finish();
-      };
-
-      const feed = (slot: Slot) => {
-        if (queue.length === 0) {
-          if (slot.pending.length === 0) {
-            clearTimeout(slot.timer);
-            slots.delete(slot);
-            void slot.worker.terminate();
-          }
-          return;
-        }
-        const batch = Math.max(1, Math.min(16, Math.ceil(queue.length / (this.size * 4))));
-        const positions = queue.splice(0, batch);
-        slot.pending.push(...positions);
-        arm(slot);
-        const message: ToWorker = { type: 'run', cases: positions.map((p) => ({ position: p, planned: cases[p] })) };
-        slot.worker.postMessage(message);
-      };
-
-      const arm = (slot: Slot) => {
-        clearTimeout(slot.timer);
-        slot.timer = setTimeout(() => hung(slot), timeoutMs);
-      };
-
-      const hung = (slot: Slot) => {
-        const [stuck, ...rest] = slot.pending;
-        slots.delete(slot);
-        void slot.worker.terminate();
-        queue.unshift(...rest);
-        if (stuck !== undefined) record(stuck, hangResult(cases[stuck], this.options, this.suites, timeoutMs));
-        if (done < cases.length) spawn();
-      };
-
-      const spawn = () => {
-        const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: { options: this.options } });
-        const slot: Slot = { worker, pending: [], timer: undefined };
-        slots.add(slot);
-        worker.on('message', (message: FromWorker) => {
-          if (message.type === 'ready') feed(slot);
-          else if (message.type === 'result') {
-            slot.pending = slot.pending.filter((p) => p !== message.position);
-            arm(slot);
-            record(message.position, message.result);
-            if (slot.pending.length === 0) feed(slot);
-          } else if (message.type === 'fatal') {
-            finish(new BootproofError(message.message, { exitCode: message.exitCode }));
-          }
-        });
-        worker.on('error', (error) => finish(error));
-      };
-
-      for (let i = 0; i < this.size; i++) spawn();
+      if (jobs.length === 0) {
+        resolve([]);
+        return;
+      }
+      this.current = { jobs, queue: jobs.map((_, i) => i), results: new Array(jobs.length), done: 0, onResult, onHung, resolve, reject };
+      while (this.slots.size < this.size) this.spawn();
+      for (const slot of this.slots) if (slot.ready) this.feed(slot);
     });
   }
-}
 
-function hangResult(
-  planned: PlannedCase,
-  options: RunOptions,
-  suites: readonly { readonly name: string; readonly arg: string }[],
-  timeoutMs: number,
-): CaseResult {
-  const { name, arg } = suites[planned.suite];
-  return {
-    suite: name,
-    id: planned.id,
-    title: planned.title,
-    status: 'fail',
-    violations: [
-      {
-        invariant: 'no-brick',
-        message: `the case did not finish within ${timeoutMs} ms: the bootloader hangs (the worker was stopped)`,
-      },
-    ],
-    seed: options.seed,
-    journal: [],
-    bootLog: [],
-    replay: replayCommand(options, arg, planned.id),
-    boots: 0,
-    durationMs: timeoutMs,
-  };
+  async close(): Promise<void> {
+    const workers = [...this.slots].map((s) => {
+      clearTimeout(s.timer);
+      return s.worker.terminate();
+    });
+    this.slots.clear();
+    await Promise.all(workers);
+  }
+
+  private spawn(): void {
+    const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: { options: this.options } });
+    const slot: Slot = { worker, pending: [], timer: undefined, ready: false };
+    this.slots.add(slot);
+    worker.on('message', (message: FromWorker) => {
+      if (message.type === 'ready') {
+        slot.ready = true;
+        this.feed(slot);
+      } else if (message.type === 'done') {
+        slot.pending = slot.pending.filter((p) => p !== message.position);
+        this.arm(slot);
+        this.record(message.position, message.result);
+        if (slot.pending.length === 0) this.feed(slot);
+      } else {
+        this.fail(new BootproofError(message.message, { exitCode: message.exitCode }));
+      }
+    });
+    worker.on('error', (error) => this.fail(error));
+  }
+
+  private feed(slot: Slot): void {
+    const run = this.current;
+    if (!run || run.queue.length === 0) {
+      clearTimeout(slot.timer);
+      return;
+    }
+    const batch = Math.max(1, Math.min(16, Math.ceil(run.queue.length / (this.size * 4))));
+    const positions = run.queue.splice(0, batch);
+    slot.pending.push(...positions);
+    this.arm(slot);
+    const message: ToWorker = { type: 'jobs', jobs: positions.map((position) => ({ position, job: run.jobs[position] })) };
+    slot.worker.postMessage(message);
+  }
+
+  private arm(slot: Slot): void {
+    clearTimeout(slot.timer);
+    slot.timer = setTimeout(() => this.hung(slot), this.timeoutMs);
+  }
+
+  private hung(slot: Slot): void {
+    const run = this.current;
+    const [stuck, ...rest] = slot.pending;
+    this.slots.delete(slot);
+    void slot.worker.terminate();
+    if (!run) return;
+    run.queue.unshift(...rest);
+    if (stuck !== undefined) this.record(stuck, run.onHung(run.jobs[stuck]));
+    if (run.done < run.jobs.length) this.spawn();
+  }
+
+  private record(position: number, result: JobResult): void {
+    const run = this.current;
+    if (!run || run.results[position]) return;
+    run.results[position] = result;
+    run.done++;
+    run.onResult(position, result);
+    if (run.done === run.jobs.length) {
+      this.current = undefined;
+      for (const slot of this.slots) clearTimeout(slot.timer);
+      run.resolve(run.results);
+    }
+  }
+
+  private fail(error: Error): void {
+    const run = this.current;
+    this.current = undefined;
+    void this.close();
+    run?.reject(error);
+  }
 }

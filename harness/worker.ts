@@ -1,18 +1,18 @@
 /**
  * A worker thread of the runner: builds the run's context from the same options as the main thread (so the same
- * scenarios and recordings), then runs the cases it is sent and posts each result back.
+ * scenarios and recordings), then plans scenarios and runs cases as it is asked, posting each result back.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { BootproofError } from '../emulator/common/errors.ts';
 import { buildRunContext } from './context.ts';
-import type { CaseResult } from './results.ts';
 import type { RunOptions } from './run-options.ts';
-import { type PlannedCase, Session } from './session.ts';
+import { Session } from './session.ts';
+import type { Job, JobResult } from './worker-pool.ts';
 
-export type ToWorker = { type: 'run'; cases: { position: number; planned: PlannedCase }[] };
+export type ToWorker = { type: 'jobs'; jobs: { position: number; job: Job }[] };
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'result'; position: number; result: CaseResult }
+  | { type: 'done'; position: number; result: JobResult }
   | { type: 'fatal'; message: string; exitCode: 1 | 2 };
 
 if (parentPort) {
@@ -21,7 +21,13 @@ if (parentPort) {
   try {
     const session = new Session(await buildRunContext((workerData as { options: RunOptions }).options));
     port.on('message', (message: ToWorker) => {
-      for (const { position, planned } of message.cases) post({ type: 'result', position, result: session.runCase(planned) });
+      for (const { position, job } of message.jobs) {
+        const result: JobResult =
+          job.type === 'plan'
+            ? { type: 'plan', cases: session.planScenario(job.suite, job.scenario) }
+            : { type: 'run', result: session.runCase(job.planned) };
+        post({ type: 'done', position, result });
+      }
     });
     post({ type: 'ready' });
   } catch (error) {

@@ -26,6 +26,15 @@ export default defineSuite({
         expect: OLD,
       }),
       updateScenario(ctx, {
+        id: 'lower-version-permanent',
+        title: 'permanent update to a lower version (the check must not be for test upgrades only)',
+        from: to,
+        to: from,
+        mode: 'permanent',
+        config: { downgradePrevention: 'version' },
+        expect: OLD,
+      }),
+      updateScenario(ctx, {
         id: 'lower-security-counter',
         title: 'update whose security counter is below the hardware counter',
         from: to,

@@ -8,7 +8,7 @@ import { addLabOptions, labTargetFrom } from '../lab/lab-cli.ts';
 import { runOnLab } from '../lab/lab-runner.ts';
 import { type ReportFiles, reportersFor } from '../reporters/index.ts';
 import { exitCodeOf } from '../results.ts';
-import { parseJobs, parseSeed, parseShard, parseStrategy, type RunOptions } from '../run-options.ts';
+import { parseJobs, parseSeed, parseShard, parseStrategy, parseTimeout, type RunOptions } from '../run-options.ts';
 import { defaultJobs, runSuites } from '../runner.ts';
 
 export const DEFAULT_SEED = 1;
@@ -25,6 +25,7 @@ interface RunFlags extends ReportFiles {
   jobs?: string;
   shard?: string;
   only?: string[];
+  caseTimeout?: string;
 }
 
 export function registerRunCommand(program: Command): void {
@@ -58,6 +59,7 @@ export function addRunOptions(command: Command): Command {
     .option('--seed <n>', `seed of every random choice (default ${DEFAULT_SEED})`)
     .option('--jobs <n>', 'worker threads (default: one per core; 0 runs in this thread)')
     .option('--shard <i/n>', 'run the i-th of n disjoint shares of the cases (merge the --json files with `bootproof merge`)')
+    .option('--case-timeout <ms>', 'time one case may take before its bootloader counts as hung (default 20000)')
     .option('--junit <file>', 'write JUnit XML')
     .option('--tap <file>', 'write TAP')
     .option('--json <file>', 'write the JSON report (also the shard file `bootproof merge` reads)');
@@ -78,5 +80,6 @@ export function runOptionsFrom(suites: readonly string[], flags: RunFlags): RunO
     jobs: flags.jobs === undefined ? defaultJobs() : parseJobs(flags.jobs),
     shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
     only: flags.only,
+    caseTimeoutMs: flags.caseTimeout === undefined ? undefined : parseTimeout(flags.caseTimeout),
   };
 }
