@@ -26,6 +26,8 @@ export interface RunContext {
   /** Each suite with the argument that named it (for the replay command). */
   readonly suites: readonly { readonly arg: string; readonly suite: Suite }[];
   readonly suiteContext: SuiteContext;
+  /** The test images and keys (also `suiteContext.fixtures`). */
+  readonly fixtures: Fixtures;
 }
 
 export async function buildRunContext(options: RunOptions): Promise<RunContext> {
@@ -35,7 +37,8 @@ export async function buildRunContext(options: RunOptions): Promise<RunContext> 
   const suites = await loadSuites(options.suites);
   const points = options.points === undefined ? undefined : parsePoints(options.points);
   const fixtures = new Fixtures(board, config, options.seed, loadUserPair(options));
-  return { options, board, config, bootloader, suites, suiteContext: { board, config, seed: options.seed, points, fixtures } };
+  const suiteContext = { board, config, seed: options.seed, points, fixtures };
+  return { options, board, config, bootloader, suites, suiteContext, fixtures };
 }
 
 /** The board's bootloader defaults as an ImageConfig, with `--strategy` applied; suites vary it from here. */
