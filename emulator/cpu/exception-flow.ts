@@ -1,7 +1,7 @@
 /**
  * Exception entry and return (ARMv7-M B1.5.6–B1.5.8): the eight-word frame, the 8-byte stack alignment that
- * xPSR bit 9 records, EXC_RETURN, the switch to Handler mode on MSP, and the faults derived from a failed
- * stacking, unstacking or vector fetch.
+ * xPSR bit 9 records, EXC_RETURN, the switch to Handler mode on MSP, tail-chaining, and the faults derived from
+ * a failed stacking, unstacking or vector fetch.
  */
 import type { CortexM } from './cortex-m.ts';
 import { EXCEPTION } from './nvic.ts';
@@ -32,20 +32,47 @@ export function enterException(core: CortexM, exception: number, returnAddress: 
   core.exceptions.pending[exception] = 0;
   core.exceptions.active[exception] = 1;
 
-  const vector = core.readWordQuietly(core.scs.vtor + exception * 4);
   const critical = exception === EXCEPTION.hardFault || exception === EXCEPTION.nmi;
-  if (vector === undefined) {
-    core.scs.hfsr |= HFSR.vecttbl;
+  if (!jumpToHandler(core, exception)) {
     if (critical) core.lockedUp = true;
     else enterException(core, EXCEPTION.hardFault, returnAddress);
     return;
   }
-  r[15] = vector & ~1;
-  core.thumb = (vector & 1) === 1;
   if (!stacked) {
     if (critical) core.lockedUp = true;
     else core.pendFault(EXCEPTION.busFault, CFSR.stkerr);
   }
+}
+
+/** PC from the vector table; false (HFSR.VECTTBL set) when the vector cannot be read. */
+function jumpToHandler(core: CortexM, exception: number): boolean {
+  const vector = core.readWordQuietly(core.scs.vtor + exception * 4);
+  if (vector === undefined) {
+    core.scs.hfsr |= HFSR.vecttbl;
+    return false;
+  }
+  core.r[15] = vector & ~1;
+  core.thumb = (vector & 1) === 1;
+  return true;
+}
+
+/**
+ * Tail-chaining: when a pending exception would preempt what the return goes back to, it is taken at once on
+ * the frame already stacked, with the same EXC_RETURN (r0–r3 and r12 keep the values the handler left).
+ */
+function tailChain(core: CortexM, excReturn: number): boolean {
+  const ex = core.exceptions;
+  const pending = ex.highestPending();
+  if (pending === 0 || ex.groupPriority(pending) >= core.executionPriority()) return false;
+  ex.pending[pending] = 0;
+  ex.active[pending] = 1;
+  core.ipsr = pending;
+  core.r[14] = excReturn | 0;
+  if (!jumpToHandler(core, pending)) {
+    ex.active[pending] = 0;
+    enterException(core, EXCEPTION.hardFault, core.r[15]);
+  }
+  return true;
 }
 
 const VALID_RETURNS = new Set([0xfffffff1, 0xfffffff9, 0xfffffffd]);
@@ -59,6 +86,8 @@ export function exceptionReturn(core: CortexM, excReturn: number): void {
   }
   core.exceptions.active[returning] = 0;
   if (returning !== EXCEPTION.nmi) core.faultmask = 0;
+  core.exclusiveAddress = -1;
+  if (tailChain(core, excReturn)) return;
   const toThread = (excReturn & 8) !== 0;
   const toPsp = (excReturn & 4) !== 0;
   if (toThread && toPsp) {

@@ -84,6 +84,23 @@ describe('exception entry and return', () => {
     expect(m.reg(4)).toBe(2);
   });
 
+  it('tail-chains into a pending PendSV on the frame already stacked, r0-r3 as the SVC handler left them', () => {
+    const m = testMachine();
+    withHandlers(m, {
+      [SVCALL]: [a.mov32(1, 0xe000ed04), a.mov32(2, 1 << 28), a.str(2, 1, 0), a.movs(0, 0x77), a.bx(14)],
+      [PENDSV]: [a.mov(6, 0), a.mov(7, 13), a.bx(14)],
+    });
+    writeWord(m, 0xe000ed20, 0xff << 16);
+    m.load([a.movs(0, 5), a.svc(0), a.nop()]);
+    m.step(9);
+    expect(m.cpu.ipsr).toBe(PENDSV);
+    expect(m.reg(14)).toBe(0xfffffff9);
+    m.step(3);
+    expect(m.reg(6)).toBe(0x77);
+    expect(m.reg(7)).toBe(STACK_TOP - 32);
+    expect([m.cpu.ipsr, m.reg(0), m.reg(13), m.cpu.pc]).toEqual([0, 5, STACK_TOP, CODE + 4]);
+  });
+
   it('moves the vector table with VTOR', () => {
     const m = testMachine();
     withHandlers(m);
