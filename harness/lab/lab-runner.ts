@@ -200,6 +200,14 @@ export function labSkip(scenario: Scenario, settings: LabBoard, ctx: RunContext)
       `the board's MCUboot is built with '${built.downgradePrevention}'${built.hardwareRollback ? ' with a hardware counter' : ''}`
     );
   }
+  const { trust } = scenario;
+  if (trust.enforce !== 'install' || trust.keys.some((k) => k.revoked || k.notBefore !== undefined || k.notAfter !== undefined)) {
+    return 'needs a trust policy with key validity windows or revocation, which a board has built in, not set per case';
+  }
+  const boardKey = ctx.suiteContext.fixtures.pair.trustKey;
+  if (trust.keys.length !== 1 || !trust.keys[0].key.equals(boardKey)) {
+    return `needs the board to trust the key(s) ${trust.keys.map((k) => k.name).join(', ')} instead of the update's key`;
+  }
   if (scenario.factory.counters && scenario.factory.counters.size > 0) {
     return 'needs hardware counters set at the factory (a real board cannot have its OTP reset between cases)';
   }
