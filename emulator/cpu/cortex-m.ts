@@ -9,6 +9,7 @@ import { FLAG, REGISTER_FILE_SIZE } from './emit.ts';
 import { enterException, exceptionReturn } from './exception-flow.ts';
 import { EXCEPTION, ExceptionState } from './nvic.ts';
 import { SEMIHOSTING_BKPT, semihostingCall } from './semihosting.ts';
+import { readSpecialRegister, writeSpecialRegister } from './special-registers.ts';
 import { CCR, CFSR, HFSR, SCS_BASE, SystemControl, type SystemControlHost, type SystemControlSnapshot } from './system-control.ts';
 import { type Block, ExecuteNever, type Features, translate } from './translate.ts';
 
@@ -44,6 +45,9 @@ export class CortexM implements SystemControlHost {
   readonly exceptions: ExceptionState;
   readonly scs: SystemControl;
   readonly v6: boolean;
+  readonly dsp: boolean;
+  /** ARMv8-M mainline (Cortex-M33). */
+  readonly v8: boolean;
   /** Banked stack pointer of the inactive stack (MSP or PSP). */
   otherSp = 0;
   control = 0;
@@ -91,14 +95,16 @@ export class CortexM implements SystemControlHost {
     options: CortexMOptions,
   ) {
     this.v6 = options.core === 'cortex-m0' || options.core === 'cortex-m0plus';
+    this.dsp = options.core === 'cortex-m4' || options.core === 'cortex-m33';
+    this.v8 = options.core === 'cortex-m33';
     this.exceptions = new ExceptionState(options.interruptCount ?? (this.v6 ? 32 : 240), options.priorityBits ?? (this.v6 ? 2 : 3));
     this.scs = new SystemControl(this, CPUID[options.core], options.resetVtor ?? 0, this.v6);
     this.onOutput = options.onSemihostOutput ?? (() => {});
     this.translateBlocks = options.translate ?? true;
     this.features = {
       thumb2: !this.v6,
-      dsp: options.core === 'cortex-m4' || options.core === 'cortex-m33',
-      v8: options.core === 'cortex-m33',
+      dsp: this.dsp,
+      v8: this.v8,
       ramBase: 0,
       ramSize: 0,
       romBase: 0,
@@ -416,7 +422,7 @@ export class CortexM implements SystemControlHost {
     enterException(this, target, this.r[15]);
   }
 
-  private usingPsp(): boolean {
+  usingPsp(): boolean {
     return this.ipsr === 0 && (this.control & 2) !== 0;
   }
 
@@ -722,7 +728,8 @@ export class CortexM implements SystemControlHost {
     }
   }
 
-  private privileged(): boolean {
+  /** Handler mode, or Thread mode with CONTROL.nPRIV clear. */
+  privileged(): boolean {
     return this.ipsr !== 0 || (this.control & 1) === 0;
   }
 
@@ -734,84 +741,12 @@ export class CortexM implements SystemControlHost {
   }
 
   moveFromSpecial(sysm: number): number {
-    switch (sysm) {
-      case 8:
-        return this.msp | 0;
-      case 9:
-        return this.psp | 0;
-      case 10:
-        return this.features.v8 ? this.msplim : 0;
-      case 11:
-        return this.features.v8 ? this.psplim : 0;
-      case 16:
-        return this.primask;
-      case 17:
-      case 18:
-        return this.basepri;
-      case 19:
-        return this.faultmask;
-      case 20:
-        return this.control;
-      default: {
-        if (sysm > 7) return 0;
-        const apsr = this.features.dsp ? this.apsr : this.apsr & 0xf8000000;
-        return ((sysm & 4 ? 0 : apsr) | (sysm & 1 ? this.ipsr : 0)) | 0;
-      }
-    }
+    return readSpecialRegister(this, sysm);
   }
 
   moveToSpecial(sysm: number, mask: number, value: number): void {
     this.needsAttention = true;
-    if (sysm <= 3) {
-      const r = this.r;
-      if (mask & 2) {
-        r[FLAG.N] = (value >>> 31) & 1;
-        r[FLAG.Z] = (value >>> 30) & 1;
-        r[FLAG.C] = (value >>> 29) & 1;
-        r[FLAG.V] = (value >>> 28) & 1;
-        r[FLAG.Q] = (value >>> 27) & 1;
-      }
-      if (mask & 1 && this.features.dsp) r[FLAG.GE] = (value >>> 16) & 15;
-      return;
-    }
-    if (!this.privileged()) return;
-    switch (sysm) {
-      case 8:
-        if (this.usingPsp()) this.otherSp = value & ~3;
-        else this.r[13] = value & ~3;
-        return;
-      case 9:
-        if (this.usingPsp()) this.r[13] = value & ~3;
-        else this.otherSp = value & ~3;
-        return;
-      case 10:
-        if (this.features.v8) this.msplim = value & ~7;
-        return;
-      case 11:
-        if (this.features.v8) this.psplim = value & ~7;
-        return;
-      case 16:
-        this.primask = value & 1;
-        return;
-      case 17:
-        this.basepri = value & 0xff;
-        return;
-      case 18:
-        if ((value & 0xff) !== 0 && ((value & 0xff) < this.basepri || this.basepri === 0)) this.basepri = value & 0xff;
-        return;
-      case 19:
-        if (this.executionPriority() > -1 || (value & 1) === 0) this.faultmask = value & 1;
-        return;
-      case 20: {
-        const spsel = this.ipsr === 0 ? value & 2 : this.control & 2;
-        const npriv = this.v6 ? 0 : value & 1;
-        this.selectStack(spsel !== 0 && this.ipsr === 0);
-        this.control = spsel | npriv;
-        return;
-      }
-      default:
-        return;
-    }
+    writeSpecialRegister(this, sysm, mask, value);
   }
 
   waitForInterrupt(): void {
