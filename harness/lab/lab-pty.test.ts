@@ -67,7 +67,8 @@ describe.skipIf(missing !== undefined)(`suites over a real pty${missing ? ` (ski
   });
 
   it('power-loss: cuts at upload offsets and part-way through swaps, all recovered as on the emulated device', { timeout: 120_000 }, async () => {
-    const lab = await serve();
+    // Slower flash than elsewhere here, so a cut half-way into a swap lands inside it even on a loaded machine.
+    const lab = await serve({ speedup: 10 });
     const report = await onLab(lab, ['power-loss']);
     expect(failures(report)).toEqual([]);
     const ids = report.cases.map((c) => c.id);
