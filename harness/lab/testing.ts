@@ -39,6 +39,8 @@ export interface ServedLabOptions {
   readonly seed?: number;
   readonly speedup?: number;
   readonly points?: number;
+  /** The lab file's boot timeout (default 3 s). */
+  readonly bootMs?: number;
 }
 
 export async function serveLab(options: ServedLabOptions = {}): Promise<ServedLab> {
@@ -63,7 +65,7 @@ export async function serveLab(options: ServedLabOptions = {}): Promise<ServedLa
         power: { driver: 'command', on: controlCommand(socket, 'on'), off: controlCommand(socket, 'off') },
         factory: { method: 'probe', command: controlCommand(socket, 'program {hex}') },
         bootloader: { downgradePrevention },
-        timeouts: { bootMs: 3000, smpMs: 1000, offMs: 0 },
+        timeouts: { bootMs: options.bootMs ?? 3000, smpMs: 1000, offMs: 0 },
         sweep: { points: options.points ?? 1 },
       },
     },
