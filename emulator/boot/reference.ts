@@ -400,9 +400,12 @@ export class ReferenceBootloader implements Bootloader {
     }
   }
 
-  /** Erases a whole slot, last sector first, so the trailer (and with it any pending request) goes first. */
+  /**
+   * Erases a whole slot, header first: a cut part-way leaves no image to boot, never a valid image whose trailer
+   * is gone (which direct-xip would take for an installed, confirmed image).
+   */
   scrambleSlot(run: BootRun, area: FlashArea): void {
-    for (let index = area.sectors.length - 1; index >= 0; index--) this.eraseSector(run, area, index);
+    for (let index = 0; index < area.sectors.length; index++) this.eraseSector(run, area, index);
   }
 
   /** Erases the sectors of `area` that hold bytes in [from, to). */
