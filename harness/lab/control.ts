@@ -4,12 +4,12 @@
  * `command` power driver can cut and restore power exactly as a relay would (`bootproof serve-ctl`, or any client:
  * `echo off | socat - UNIX-CONNECT:<socket>`).
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { BootproofError } from '../../emulator/common/errors.ts';
+import { BootproofError, UsageError } from '../../emulator/common/errors.ts';
 import { fromIntelHex } from '../../images/index.ts';
 import type { ServedBoard } from './served-board.ts';
 
@@ -21,8 +21,12 @@ export class ServeControlError extends BootproofError {
   }
 }
 
+let served = 0;
+
+/** A socket path of its own for each board this process serves. */
 export function defaultControlPath(): string {
-  return join(tmpdir(), `bootproof-serve-${process.pid}.sock`);
+  served++;
+  return join(tmpdir(), `bootproof-serve-${process.pid}-${served}.sock`);
 }
 
 /** Runs one command on the board; the answer's first word is `ok` or `error`. */
@@ -68,7 +72,14 @@ export function controlCommand(board: ServedBoard, line: string, log: (text: str
 }
 
 export async function listenControl(path: string, board: ServedBoard, log?: (text: string) => void): Promise<Server> {
-  rmSync(path, { force: true });
+  if (existsSync(path)) {
+    const live = await sendControl(path, 'status', 1000).then(
+      () => true,
+      () => false,
+    );
+    if (live) throw new UsageError(`control socket ${path}: another \`bootproof serve\` answers on it: pick another --control path`);
+    rmSync(path, { force: true }); // left behind by a serve that did not end cleanly
+  }
   const server = createServer((socket) => {
     socket.on('error', () => undefined);
     const lines = createInterface({ input: socket });

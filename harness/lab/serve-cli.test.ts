@@ -77,6 +77,12 @@ describe.skipIf(missing !== undefined)(`bootproof serve, serve-ctl and run --lab
     expect(absent.stderr).toMatch(/cannot connect: .* \(is `bootproof serve` running\?\)/);
   });
 
+  it('a second serve on the same control socket is refused', async () => {
+    const second = await cli('serve', '--board', 'nrf52840dk', '--control', socket);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/control socket .*: another `bootproof serve` answers on it/);
+  });
+
   it('run power-loss --lab passes end to end on the served board', async () => {
     const result = await cli('run', 'power-loss', '--lab', labFile, '--board-id', 'served');
     expect(result.stderr).toBe('');

@@ -59,6 +59,7 @@ export async function startServe(options: ServeOptions): Promise<ServeSession> {
   } catch (error) {
     await transport.close();
     await pty.close();
+    if (error instanceof BootproofError) throw error;
     throw new BootproofError(`serve: cannot listen on control socket ${controlPath}: ${(error as Error).message}`);
   }
   board.powerOn();
