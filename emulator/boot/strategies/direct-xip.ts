@@ -54,16 +54,17 @@ export class DirectXip {
       if (slot === undefined) return undefined;
       const area = run.images[image][slot];
       const trailer = this.loader.readTrailer(run, area);
-      // A copy_done that is anything but erased means "booted once" (a torn write must not be written again). A
-      // slot without any trailer is an image programmed as it is (factory, debugger): not a trial, so it is not
-      // erased, unlike MCUboot before the fix of mcu-tools/mcuboot #2430 (FORMATS §6 bug 20).
-      if (trailer.magic === 'bad' || (trailer.magic === 'good' && trailer.copyDone !== 'unset' && trailer.imageOk !== 'set')) {
-        run.log.note(`image ${image}: ${slot} is not confirmed after its trial boot (or its trailer is torn): erased`);
+      // Without a GOOD magic nobody requested this image (a download cut before `setPending`), so it never runs:
+      // every direct-xip image needs a trailer, the factory one a confirmed trailer (`imgtool --confirm`), as in
+      // MCUboot (FORMATS §3.13; §6 bug 20 is what happens to a factory image without one). A copy_done that is
+      // anything but erased means "booted once": a torn write must not be written again.
+      if (trailer.magic !== 'good' || (trailer.copyDone !== 'unset' && trailer.imageOk !== 'set')) {
+        run.log.note(`image ${image}: ${slot} was never requested, or not confirmed after its trial boot: erased`);
         this.loader.scrambleSlot(run, area);
         unavailable.add(slot);
         continue;
       }
-      const firstBoot = trailer.magic === 'good' && trailer.copyDone === 'unset';
+      const firstBoot = trailer.copyDone === 'unset';
       if (firstBoot) this.loader.writeFlag(run, area, 'copyDone');
       const info = this.loader.validateSlot(run, image, slot, 0, firstBoot ? 'install' : 'boot');
       if (!info.valid) {

@@ -198,16 +198,16 @@ describe('validation of the primary at boot (MCUBOOT_VALIDATE_PRIMARY_SLOT)', ()
   });
 });
 
-describe('direct-xip with an image programmed without a trailer', () => {
-  it('boots it as installed (not a trial), and keeps it when a download into the other slot is cut short', () => {
+describe('direct-xip and requests', () => {
+  it('never runs a download that was not requested (no trailer magic): it is erased, the confirmed image runs', () => {
     const board = carveBoard('nucleo_l552ze_q', 'direct-xip');
     const config = configFor(board, 'direct-xip');
-    const device = makeDevice(board, config, [makeImage(board, config, { version: '1.0.0' })]);
-    const update = makeImage(board, config, { version: '2.0.0' });
-    writeUpdate(device.ctx, 0, update.subarray(0, 0x800));
-    for (let boot = 0; boot < 3; boot++) expect(running(loader.boot(device.ctx))).toBe('1.0.0');
-    requestUpdate(device, update, false);
-    expect(running(loader.boot(device.ctx))).toBe('2.0.0');
-    expect(running(loader.boot(device.ctx))).toBe('1.0.0');
+    const device = makeDevice(board, config, [factoryImage(board, config, { version: '1.0.0' })]);
+    writeUpdate(device.ctx, 0, makeImage(board, config, { version: '2.0.0' }));
+    const outcome = loader.boot(device.ctx);
+    expect(running(outcome)).toBe('1.0.0');
+    expect(outcome.log.join('\n')).toMatch(/never requested/);
+    const secondary = board.partitions.images[0].secondary;
+    expect(device.flash.peek(secondary.offset, 4)).toEqual(new Uint8Array(4).fill(0xff));
   });
 });
