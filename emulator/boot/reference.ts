@@ -166,14 +166,23 @@ export class ReferenceBootloader implements Bootloader {
   }
 
   /**
-   * The secondary failed validation. A swap already initialised becomes FAIL; otherwise the slot is erased so the
-   * refusal is not repeated at every boot, and a revert with nothing valid to go back to confirms what runs.
+   * The secondary failed validation. A swap already initialised becomes FAIL; otherwise the slot is erased (once:
+   * a blank slot costs no operation, so the device settles). A revert with nothing valid to go back to leaves the
+   * running image unconfirmed: only the application may confirm it, and only then may its counter move.
    */
-  refuseSecondary(run: BootRun, image: number, type: SwapType, recorded: boolean): SwapType {
+  refuseSecondary(run: BootRun, image: number, _type: SwapType, recorded: boolean): SwapType {
     if (recorded) return 'fail';
-    this.scrambleSlot(run, run.images[image].secondary);
-    if (type === 'revert') this.confirmPrimary(run, image);
+    const secondary = run.images[image].secondary;
+    if (!this.isBlank(run, secondary)) this.scrambleSlot(run, secondary);
     return 'none';
+  }
+
+  /** Whether every byte of `area` reads erased. */
+  protected isBlank(run: BootRun, area: FlashArea): boolean {
+    const erased = run.ctx.flash.geometry.erasedValue;
+    return area.sectors.every((sector) =>
+      readArea(run.ctx.flash, area, sector.offset, sector.size).every((b) => b === erased),
+    );
   }
 
   /** A swap already initialised (`recorded`) has started rewriting the slot: only a fresh request is screened. */
@@ -285,6 +294,9 @@ export class ReferenceBootloader implements Bootloader {
   downgradeAllowed(run: BootRun, strategy: UpdateStrategy, image: number, type: 'test' | 'perm' = 'test'): boolean {
     const mode = run.ctx.config.downgradePrevention;
     if (mode === 'none') return true;
+    // swap-move's fixup marks the secondary it turns into a "permanent upgrade" with swap_info REVERT: it is the old
+    // image coming back, which a revert may always do. The application API (`setPending`) never writes REVERT.
+    if (this.readTrailer(run, run.images[image].secondary).swapType === 'revert') return true;
     const candidate = this.validateSlot(run, image, 'secondary', strategy.secondaryBase(run, image, type), 'install');
     if (mode === 'version') {
       const primaryHeader = readHeader(run.ctx.flash, run.images[image].primary, 0);

@@ -129,14 +129,16 @@ export class SwapMove implements UpdateStrategy {
   /**
    * Before the first move: (a revert) the secondary trailer that makes an interrupted start look like a permanent
    * upgrade of the old image (`fixup_revert`), then the primary's status trailer, then the secondary's is scrambled.
-   * Known MCUboot weakness, kept for fidelity: with downgrade prevention on, that "permanent upgrade" to the older
-   * image is refused and erased, so a cut in this window loses the revert (the unconfirmed image stays).
+   * Unlike MCUboot, the fixup also records swap_info REVERT there: with downgrade prevention on, that "permanent
+   * upgrade" to the older image was refused and erased, so a cut in this window lost the revert (found by the
+   * harness's rollback suite; `downgradeAllowed` honours the mark).
    */
   protected startSwap(run: BootRun, image: number, progress: SwapProgress): void {
     const { primary, secondary } = run.images[image];
     let secondaryTrailer = this.loader.readTrailer(run, secondary);
     if (progress.swapType === 'revert' && secondaryTrailer.magic === 'unset') {
       this.eraseTrailerSectors(run, secondary);
+      this.loader.writeSwapInfo(run, secondary, 'revert', image);
       this.loader.writeFlag(run, secondary, 'imageOk');
       this.loader.writeSwapSize(run, secondary, progress.swapSize);
       this.loader.writeMagic(run, secondary);
