@@ -107,3 +107,10 @@ export function writeSwapTrailer(
 export function plausibleSwapSize(size: number, slotSize: number): boolean {
   return size > 0 && size <= slotSize;
 }
+
+/** Whether sector `index` of `area` reads fully erased (so erasing it again would change nothing). */
+export function sectorIsBlank(run: BootRun, area: FlashArea, index: number): boolean {
+  const sector = area.sectors[index];
+  const erased = run.ctx.flash.geometry.erasedValue;
+  return readArea(run.ctx.flash, area, sector.offset, sector.size).every((b) => b === erased);
+}

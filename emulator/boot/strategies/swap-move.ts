@@ -72,7 +72,8 @@ export class SwapMove implements UpdateStrategy {
     const { primary: primaryArea, secondary: secondaryArea } = run.images[image];
     const primary = this.loader.readTrailer(run, primaryArea);
     const secondary = this.loader.readTrailer(run, secondaryArea);
-    const isSource = primary.magic === 'good' && primary.copyDone === 'unset' && secondary.magic !== 'good';
+    // copy_done torn (BAD) counts as not set: the swap it would close is still the one the status describes.
+    const isSource = primary.magic === 'good' && primary.copyDone !== 'set' && secondary.magic !== 'good';
     if (!isSource) return NO_PROGRESS;
     const geometry = this.geometry(run);
     const count = geometry.maxSectors * 3;

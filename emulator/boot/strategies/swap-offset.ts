@@ -16,6 +16,7 @@ import {
   readRecords,
   recordOffset,
   type StatusGeometry,
+  sectorIsBlank,
   sectorsIn,
   slotTrailerSize,
   statusGeometry,
@@ -69,7 +70,8 @@ export class SwapOffset implements UpdateStrategy {
     const { primary: primaryArea, secondary: secondaryArea } = run.images[image];
     const primary = this.loader.readTrailer(run, primaryArea);
     const secondary = this.loader.readTrailer(run, secondaryArea);
-    if (!(primary.magic === 'good' && primary.copyDone === 'unset' && secondary.magic !== 'good')) return NO_PROGRESS;
+    // copy_done torn (BAD) counts as not set: the swap it would close is still the one the status describes.
+    if (!(primary.magic === 'good' && primary.copyDone !== 'set' && secondary.magic !== 'good')) return NO_PROGRESS;
     const geometry = this.geometry(run);
     const count = geometry.maxSectors * 2;
     const start = recordOffset(geometry, primaryArea, 1, 1);
@@ -179,11 +181,16 @@ export class SwapOffset implements UpdateStrategy {
     this.writeRecord(run, image, step, state);
   }
 
-  /** After a revert: the stale copy in the spare sector and the secondary trailer go (idempotent on resume). */
+  /**
+   * After a revert: the stale copy in the spare sector and the secondary trailer go. Skipped when already blank,
+   * since it runs again on every resume (a completed revert whose copy_done write was torn resumes at each boot).
+   */
   protected retireRevertSource(run: BootRun, image: number): void {
     const secondary = run.images[image].secondary;
-    this.eraseTrailerSectors(run, secondary);
-    this.loader.eraseSector(run, secondary, 0);
+    const trailer = sectorsIn(secondary, secondary.size - slotTrailerSize(this.geometry(run)), secondary.size);
+    for (const s of [...trailer.reverse(), 0]) {
+      if (!sectorIsBlank(run, secondary, s)) this.loader.eraseSector(run, secondary, s);
+    }
   }
 
   protected writeRecord(run: BootRun, image: number, step: number, state: number): void {

@@ -120,7 +120,8 @@ export class SwapScratch implements UpdateStrategy {
     const inScratch = this.loader.readTrailer(run, scratch);
     let source: SwapProgress['source'] = 'none';
     if (primary.magic === 'good' && primary.copyDone === 'set' && inScratch.magic !== 'good') source = 'none';
-    else if (primary.magic === 'good' && primary.copyDone === 'unset' && inScratch.magic !== 'good') source = 'primary';
+    // copy_done torn (BAD) counts as not set: the swap it would close is still the one the status describes.
+    else if (primary.magic === 'good' && primary.copyDone !== 'set' && inScratch.magic !== 'good') source = 'primary';
     else if (inScratch.magic === 'good') source = inScratch.swapImage === image ? 'scratch' : 'none';
     else if (primary.magic === 'unset' && primary.copyDone === 'unset') source = 'primary';
     if (source === 'none') return NO_PROGRESS;
