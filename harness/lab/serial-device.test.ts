@@ -71,6 +71,26 @@ describe('SerialDevice', () => {
     expect(device.lastCutLanded).toBe(true);
   });
 
+  it('a cut that fires while the power-on command still runs switches off after it, never before', async () => {
+    const transport = new MemoryTransport(() => undefined);
+    const switched: string[] = [];
+    const slowOn: PowerControl = {
+      description: 'slow relay',
+      on: async () => {
+        switched.push('on started');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        switched.push('on done');
+      },
+      off: async () => void switched.push('off'),
+      cycle: async () => undefined,
+      close: async () => undefined,
+    };
+    const device = new SerialDevice({ id: 'dk', settings, board, transport, power: slowOn });
+    await device.armPowerCut({ kind: 'time', afterUs: 10_000 });
+    expect(await device.powerOn()).toEqual({ kind: 'power-cut' });
+    expect(switched).toEqual(['on started', 'on done', 'off']);
+  });
+
   it('refuses what a real board cannot do, saying why', async () => {
     const { device } = deviceThatPrints([]);
     await expect(device.armPowerCut({ kind: 'op', atOp: 3, outcome: 'torn', seed: 1 })).rejects.toThrow(

@@ -74,6 +74,7 @@ export class SerialDevice implements Device {
   private lease!: ClientLease;
   private client!: SmpClient;
   private armed: PowerCutRequest | undefined;
+  private switching: Promise<void> = Promise.resolve();
   private runningNow: readonly RunningImage[] | undefined;
   private portGone: PortClosedError | undefined;
   private readonly goneListeners = new Set<(error: PortClosedError) => void>();
@@ -109,7 +110,7 @@ export class SerialDevice implements Device {
   async powerOn(): Promise<BootObservation> {
     let observation: BootObservation = { kind: 'power-cut' };
     const result = await this.cuttable(async () => {
-      observation = await this.boot(() => this.power.on());
+      observation = await this.boot(() => this.switchPower('on'));
       return 'done';
     });
     if (result === 'power-cut') {
@@ -187,7 +188,7 @@ export class SerialDevice implements Device {
     const factory = this.settings.factory;
     if (factory.method === 'probe') {
       // A probe needs the target powered; the power is cut afterwards so the next power-on is a clean boot.
-      await this.power.on();
+      await this.switchPower('on');
       await programByProbe(this.id, factory, this.board, primary);
       await this.powerOff();
       return;
@@ -209,7 +210,7 @@ export class SerialDevice implements Device {
         this.console.mark();
         const seen = banner ? this.waitFor(new Map([['banner', banner]]), timeoutMs) : undefined;
         seen?.catch(() => undefined); // awaited below, once the switch is done
-        await this.power.on();
+        await this.switchPower('on');
         return seen === undefined || (await seen) !== undefined;
       },
       off: () => this.cutPower(),
@@ -309,7 +310,17 @@ export class SerialDevice implements Device {
     this.runningNow = undefined;
     this.console.cancelAll();
     this.renewClient();
-    await this.power.off();
+    await this.switchPower('off');
+  }
+
+  /**
+   * Switches one at a time, in the order asked: a cut that fires while the power-on command is still running
+   * must not overtake it and leave the board on.
+   */
+  private switchPower(to: 'on' | 'off'): Promise<void> {
+    const next = this.switching.then(() => (to === 'on' ? this.power.on() : this.power.off()));
+    this.switching = next.catch(() => undefined);
+    return next;
   }
 
   private renewClient(): void {
