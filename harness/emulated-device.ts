@@ -26,7 +26,7 @@ import type {
   SlotName,
   UpgradeMode,
 } from './device.ts';
-import { BootBudgetExceeded, budgetedFlash } from './flash-budget.ts';
+import { BootBudgetExceeded, budgetedFlash, issueOp, type PendingOp } from './flash-budget.ts';
 
 /** The device's clock as data, so it can be snapshotted and set again. */
 export interface ClockSpec {
@@ -62,6 +62,8 @@ export class EmulatedDevice implements Device {
   readonly description: string;
   trust: TrustPolicy;
   clock: DeviceClock;
+  /** Shown every flash operation (bootloader's and application's) before it is issued; the recorder sets it. */
+  beforeOp: ((op: PendingOp) => void) | undefined;
   /** The bootloader's outcome of the last boot that ended (handoff or halt), with its log. */
   lastOutcome: BootOutcome | undefined;
   private bootloader: Bootloader;
@@ -95,7 +97,7 @@ export class EmulatedDevice implements Device {
   boot(): BootObservation {
     const opsBefore = this.flash.opCount;
     const armed = this.flash.armedCut !== undefined;
-    const budget = budgetedFlash(this.flash, this.opsPerBoot);
+    const budget = budgetedFlash(this.flash, this.opsPerBoot, this.beforeOp);
     let outcome: BootOutcome;
     try {
       outcome = this.bootloader.boot({
@@ -171,7 +173,24 @@ export class EmulatedDevice implements Device {
   }
 
   appContext() {
-    return { flash: this.flash as Flash, board: this.board, config: this.config };
+    const flash = this.beforeOp ? budgetedFlash(this.flash, Number.POSITIVE_INFINITY, this.beforeOp).flash : this.flash;
+    return { flash: flash as Flash, board: this.board, config: this.config };
+  }
+
+  /**
+   * Issues one recorded operation with a power cut armed on it, on a state restored from just before it: the
+   * same end as running the whole action up to that operation. Returns false if the cut did not land.
+   */
+  cutDuring(op: PendingOp): boolean {
+    try {
+      issueOp(this.flash, op);
+    } catch (error) {
+      if (!(error instanceof PowerCut)) throw error;
+      this.runningNow = undefined;
+      this.clock.powerLoss();
+      return true;
+    }
+    return false;
   }
 
   async running(): Promise<readonly RunningImage[] | undefined> {

@@ -7,9 +7,11 @@ import type { Board } from '../boards/types.ts';
 import type { Bootloader, TrustedKey } from '../emulator/boot/index.ts';
 import { setConfirmed, setPending, writeUpdate } from '../emulator/boot/index.ts';
 import { Prng } from '../emulator/common/prng.ts';
+import type { FlashSnapshot } from '../emulator/flash/index.ts';
 import type { CutOutcome, FlashOp } from '../emulator/flash/types.ts';
 import type { BootObservation } from './device.ts';
 import { EmulatedDevice, type EmulatedSnapshot } from './emulated-device.ts';
+import type { PendingOp } from './flash-budget.ts';
 import type { Phase, PhasedOp } from './fault-points.ts';
 import type { Violation } from './invariants.ts';
 import { factoryFiller, Oracle, untouchableRegions } from './oracle.ts';
@@ -63,6 +65,7 @@ export interface ExecutorOptions {
   readonly clockChecks?: boolean;
 }
 
+const MAX_FORK_SECTOR = 16 * 1024;
 const OTHER_CLOCKS = [0, 946_684_800, 4_102_444_800]; // epoch, 2000-01-01, 2100-01-01
 
 export class ScenarioExecutor {
@@ -81,6 +84,15 @@ export class ScenarioExecutor {
   /** Per settle of the recording: every end state a boot handed off to. */
   private settleSeen: Terminal[][] = [];
   private readonly factory: EmulatedSnapshot;
+  /** Per operation of the recording: the flash just before it, and the operation (to issue again under a cut). */
+  private readonly opForks = new Map<number, { op: PendingOp; flash: FlashSnapshot }>();
+  /**
+   * Whether to keep a flash snapshot before every operation. Snapshots are copy-on-write per sector, so each one
+   * costs a sector copy at the next write: cheap for small sectors, too much memory for 128 KiB ones.
+   */
+  private readonly forkEveryOp: boolean;
+  /** The current case's seed (undefined for the recording, which checks every other clock). */
+  private clockSeed: number | undefined;
   private readonly factoryState: HarnessState;
 
   constructor(scenario: Scenario, options: ExecutorOptions) {
@@ -94,6 +106,7 @@ export class ScenarioExecutor {
       clock: scenario.clock,
     });
     this.oracle = new Oracle(scenario, options.board);
+    this.forkEveryOp = Math.max(...options.board.flash.sectors) <= MAX_FORK_SECTOR;
     this.programFactory();
     this.factory = this.device.snapshot();
     this.factoryState = {
@@ -113,7 +126,15 @@ export class ScenarioExecutor {
   } {
     this.reset();
     this.recording = [];
-    this.runSteps();
+    this.opForks.clear();
+    if (this.forkEveryOp) {
+      this.device.beforeOp = (op) => this.opForks.set(this.device.flash.opCount, { op, flash: this.device.flash.snapshot() });
+    }
+    try {
+      this.runSteps();
+    } finally {
+      this.device.beforeOp = undefined;
+    }
     const actions = this.recording;
     this.recording = undefined;
     return { outcome: this.outcome([]), actions, settleResults: [...this.settleResults], settleSeen: this.settleSeen };
@@ -132,9 +153,7 @@ export class ScenarioExecutor {
 
   /** Forks from the action's snapshot, cuts power at `atOp`, lets the device recover, and judges it. */
   runCut(action: RecordedAction, atOp: number, outcome: CutOutcome, seed: number): CaseOutcome {
-    this.startFork(action);
-    this.device.armCut({ kind: 'op', atOp, outcome, seed });
-    this.performExpectingCut(action, atOp);
+    this.forkAt(action, atOp, outcome, seed);
     this.whileOff();
     return this.afterCut();
   }
@@ -149,12 +168,34 @@ export class ScenarioExecutor {
     second: { atOp: number; outcome: CutOutcome },
     seed: number,
   ): CaseOutcome {
-    this.startFork(action);
-    this.device.armCut({ kind: 'op', ...first, seed });
-    this.performExpectingCut(action, first.atOp);
+    this.forkAt(action, first.atOp, first.outcome, seed);
     this.whileOff();
     this.device.armCut({ kind: 'op', ...second, seed: seed ^ 0x5bd1e995 });
     return this.afterCut();
+  }
+
+  /**
+   * Puts the device where a cut at `atOp` leaves it. With a snapshot from just before that operation, only the
+   * operation itself is issued again (under the cut); otherwise the action is replayed from its start.
+   */
+  private forkAt(action: RecordedAction, atOp: number, outcome: CutOutcome, seed: number): void {
+    this.startFork(action, seed);
+    const fork = this.opForks.get(atOp);
+    if (fork) this.device.flash.restore(fork.flash);
+    this.device.armCut({ kind: 'op', atOp, outcome, seed });
+    if (!fork) {
+      this.performExpectingCut(action, atOp);
+      return;
+    }
+    if (!this.device.cutDuring(fork.op)) this.cutMissed(atOp);
+  }
+
+  private cutMissed(atOp: number): void {
+    this.device.flash.disarmPowerCut();
+    this.violations.push({
+      invariant: 'convergence',
+      message: `the cut at operation ${atOp} never landed: the bootloader did not repeat the recorded run (non-deterministic)`,
+    });
   }
 
   private whileOff(): void {
@@ -168,14 +209,11 @@ export class ScenarioExecutor {
       if (error instanceof CutSignal) return;
       throw error;
     }
-    this.device.flash.disarmPowerCut();
-    this.violations.push({
-      invariant: 'convergence',
-      message: `the cut at operation ${atOp} never landed: the bootloader did not repeat the recorded run (non-deterministic)`,
-    });
+    this.cutMissed(atOp);
   }
 
-  private startFork(action: RecordedAction): void {
+  private startFork(action: RecordedAction, seed: number): void {
+    this.clockSeed = seed;
     this.device.restore(action.before);
     this.state = cloneState(action.state);
     this.violations = [];
@@ -217,6 +255,7 @@ export class ScenarioExecutor {
   }
 
   private reset(): void {
+    this.clockSeed = undefined;
     this.device.restore(this.factory);
     this.state = cloneState(this.factoryState);
     this.violations = [];
@@ -354,7 +393,6 @@ export class ScenarioExecutor {
   private settle(label: 'recovery' | undefined): Terminal {
     const maxBoots = this.scenario.maxBoots ?? 8;
     const factoryNames = this.scenario.factory.primaries;
-    let previous: Terminal | undefined;
     let newImageRan = false;
     for (let n = 0; n < maxBoots; n++) {
       const phase: Phase = label ?? (newImageRan ? 'revert' : 'install');
@@ -366,7 +404,6 @@ export class ScenarioExecutor {
       this.boots++;
       if (!booted) {
         this.bootLog.push(`boot ${this.boots}${label ? ' after the cut' : ''}: power cut at operation ${this.device.flash.opCount - 1}`);
-        previous = undefined;
         continue;
       }
       const obs = observation as BootObservation;
@@ -379,8 +416,7 @@ export class ScenarioExecutor {
       this.bootLog.push(describeBoot(bootName, obs, verdict.names));
       if (obs.kind === 'crash') return CRASH;
       if (obs.kind === 'halt') {
-        if (previous === HALT && obs.flashOps === 0) return this.settled(HALT);
-        previous = obs.flashOps === 0 ? HALT : undefined;
+        if (obs.flashOps === 0) return this.settled(HALT);
         continue;
       }
       if (obs.kind !== 'handoff') continue;
@@ -388,13 +424,11 @@ export class ScenarioExecutor {
       if (this.recording) this.noteSeen(terminal);
       if (verdict.names.some((name, i) => name !== factoryNames[i])) newImageRan = true;
       const appWrote = this.runApp(verdict.names, label);
-      if (appWrote === undefined) {
-        previous = undefined;
-        continue;
-      }
+      if (appWrote === undefined) continue;
       const crashed = this.appCrashed(verdict.names[0]);
-      if (!crashed && !appWrote && obs.flashOps === 0 && previous === terminal) return this.settled(terminal);
-      previous = crashed || appWrote ? undefined : terminal;
+      // Nothing was written by the boot or the application: the next boot starts from the same state, and a
+      // bootloader is a function of that state (and of the clock, which I-7 varies): the device has settled.
+      if (!crashed && !appWrote && obs.flashOps === 0) return this.settled(terminal);
     }
     this.violations.push({
       invariant: 'no-brick',
@@ -447,7 +481,9 @@ export class ScenarioExecutor {
     const device = this.device;
     if (device.clock.kind === 'none') return;
     const snapshot = device.snapshot();
-    for (const seconds of OTHER_CLOCKS) {
+    // One other clock per case, picked by its seed: a sweep covers all of them at a third of the boots.
+    const others = this.clockSeed === undefined ? OTHER_CLOCKS : [OTHER_CLOCKS[this.clockSeed % OTHER_CLOCKS.length]];
+    for (const seconds of others) {
       device.setClockSeconds(seconds);
       const obs = device.boot();
       const verdict = obs.kind === 'handoff' ? this.oracle.checkBoot(device.view(), obs, this.state, 'clock check') : undefined;

@@ -21,8 +21,24 @@ export interface BudgetedFlash {
   exceeded(): boolean;
 }
 
-/** `flash`, seen through a counter that throws BootBudgetExceeded once `limit` operations were performed. */
-export function budgetedFlash(flash: Flash, limit: number): BudgetedFlash {
+/** A flash operation about to be issued, with what it writes (so it can be issued again on a forked state). */
+export type PendingOp =
+  | { readonly kind: 'program'; readonly offset: number; readonly data: Uint8Array }
+  | { readonly kind: 'erase'; readonly offset: number }
+  | { readonly kind: 'counter'; readonly id: number; readonly value: number };
+
+/** Issues `op` on `flash`. */
+export function issueOp(flash: Flash, op: PendingOp): void {
+  if (op.kind === 'program') flash.program(op.offset, op.data);
+  else if (op.kind === 'erase') flash.erase(op.offset);
+  else flash.advanceCounter(op.id, op.value);
+}
+
+/**
+ * `flash`, seen through a counter that throws BootBudgetExceeded once `limit` operations were performed, and that
+ * shows every operation to `beforeOp` before issuing it.
+ */
+export function budgetedFlash(flash: Flash, limit: number, beforeOp?: (op: PendingOp) => void): BudgetedFlash {
   const start = flash.opCount;
   let over = false;
   const check = () => {
@@ -49,14 +65,17 @@ export function budgetedFlash(flash: Flash, limit: number): BudgetedFlash {
     readCounter: (id) => flash.readCounter(id),
     program(offset, data) {
       check();
+      beforeOp?.({ kind: 'program', offset, data: data.slice() });
       flash.program(offset, data);
     },
     erase(offset) {
       check();
+      beforeOp?.({ kind: 'erase', offset });
       flash.erase(offset);
     },
     advanceCounter(id, value) {
       check();
+      beforeOp?.({ kind: 'counter', id, value });
       flash.advanceCounter(id, value);
     },
   };

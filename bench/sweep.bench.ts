@@ -1,0 +1,36 @@
+/**
+ * The headline sweep: every flash operation of a full-slot swap-scratch upgrade on nrf52840dk, each cut
+ * not-started and torn, with the oracle after every boot. Measured inline (the baseline: no worker start-up,
+ * one core), then on 1 and 2 worker threads. Goal: the whole sweep in 10 s or less.
+ */
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { runSuites } from '../harness/runner.ts';
+
+export const title = 'all-points single-cut sweep of a full-slot swap-scratch upgrade on nrf52840dk (not-started + torn)';
+
+const SUITE = fileURLToPath(new URL('./sweep-suite.ts', import.meta.url));
+
+async function sweep(jobs: number): Promise<{ seconds: number; points: number; failed: number }> {
+  const started = performance.now();
+  const report = await runSuites({ suites: [SUITE], board: 'nrf52840dk', strategy: 'swap-scratch', seed: 1, jobs });
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds, points: report.cases.length, failed: report.cases.filter((c) => c.status === 'fail').length };
+}
+
+export async function run(): Promise<void> {
+  console.log(`cores: ${availableParallelism()}`);
+  const baseline = await sweep(0);
+  console.log(
+    `inline (baseline): ${baseline.points} points in ${baseline.seconds.toFixed(2)} s = ` +
+      `${(baseline.points / baseline.seconds).toFixed(0)} points/s, ${baseline.failed} failed`,
+  );
+  for (const jobs of [1, 2]) {
+    const r = await sweep(jobs);
+    console.log(
+      `${jobs} worker(s): ${r.points} points in ${r.seconds.toFixed(2)} s = ${(r.points / r.seconds).toFixed(0)} points/s ` +
+        `(${(baseline.seconds / r.seconds).toFixed(2)}x the inline baseline), ${r.failed} failed; ` +
+        `goal ≤ 10 s: ${r.seconds <= 10 ? 'met' : 'missed'}`,
+    );
+  }
+}
