@@ -194,7 +194,10 @@ export class ReferenceBootloader implements Bootloader {
     recorded: boolean,
   ): SlotImage {
     const base = strategy.secondaryBase(run, image, type);
-    const purpose: ValidationPurpose = type === 'revert' ? 'boot' : 'install';
+    // An install that already started (overwrite-only erases the primary first, and keeps no progress record) is
+    // finished whatever the clock says now: it was accepted, and refusing it would leave nothing to boot.
+    const started = type !== 'revert' && !this.validateSlot(run, image, 'primary', 0, 'boot').valid;
+    const purpose: ValidationPurpose = type === 'revert' || started ? 'boot' : 'install';
     const candidate = this.validateSlot(run, image, 'secondary', base, purpose);
     const fresh = type !== 'revert' && !recorded;
     const refusal = candidate.valid && fresh ? strategy.candidateProblem?.(run, image) : undefined;

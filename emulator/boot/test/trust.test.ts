@@ -4,6 +4,7 @@
  * when its clock is reset or jumps (the time bomb the harness demonstrates).
  */
 import { describe, expect, it } from 'vitest';
+import { PowerCut } from '../../flash/errors.ts';
 import { setPending, writeUpdate } from '../app.ts';
 import { NoClock, RtcClock, TIME_FLOOR_COUNTER, TrustedClock } from '../clock.ts';
 import { ReferenceBootloader } from '../reference.ts';
@@ -108,5 +109,26 @@ describe('trust policy: enforce at every boot (the time bomb)', () => {
     expect(major(loader.boot(d.ctx))).toBe(1);
     clock.powerLoss();
     expect(major(loader.boot(d.ctx))).toMatch(/not valid before/);
+  });
+});
+
+describe('an install that already started', () => {
+  it('is finished after a power cut even if the key expired meanwhile (overwrite-only keeps no progress record)', () => {
+    const board = carveBoard('nucleo_l552ze_q', 'overwrite-only');
+    const config = configFor(board, 'overwrite-only');
+    const clock = new TrustedClock(T0);
+    const dev = makeDevice(board, config, [factoryImage(board, config, { version: '1.0.0' })], {
+      trust: { keys: [windowed], enforce: 'install' },
+      clock,
+    });
+    writeUpdate(dev.ctx, 0, makeImage(board, config, { version: '2.0.0' }));
+    setPending(dev.ctx, 0, true);
+    const start = dev.flash.opCount;
+    // Cut at the second erase of the primary: the old image is gone, the new one not yet copied.
+    dev.flash.armPowerCut({ atOp: start + 2, outcome: 'not-started', seed: 1 });
+    expect(() => loader.boot(dev.ctx)).toThrow(PowerCut);
+    dev.flash.disarmPowerCut();
+    clock.set(T0 + 2 * YEAR);
+    expect(major(loader.boot(dev.ctx))).toBe(2);
   });
 });
