@@ -2,6 +2,7 @@
 export * from './emulator/boot/index.ts';
 export { BootproofError, UsageError } from './emulator/common/errors.ts';
 export { Prng } from './emulator/common/prng.ts';
+export * from './harness/index.ts';
 export {
   Machine,
   type MachineOptions,

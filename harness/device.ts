@@ -7,9 +7,10 @@
  * counted: a power cut is requested as a `PowerCutRequest`, which a real board serves by time offset or by
  * upload offset and an emulated one by operation index.
  */
+import type { SlotName } from '../emulator/boot/index.ts';
 import type { CutOutcome } from '../emulator/flash/types.ts';
 
-export type SlotName = 'primary' | 'secondary';
+export type { SlotName } from '../emulator/boot/index.ts';
 
 /** How an upgrade is requested (MCUboot `boot_set_pending`): a trial that must be confirmed, or permanent. */
 export type UpgradeMode = 'test' | 'permanent';
