@@ -3,7 +3,7 @@
  * not-started and torn, with the oracle after every boot. Measured inline (the baseline: no worker start-up,
  * one core), then on 1 and 2 worker threads. Goal: the whole sweep in 10 s or less.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runSuites } from '../harness/runner.ts';
 
@@ -19,7 +19,8 @@ async function sweep(jobs: number): Promise<{ seconds: number; points: number; f
 }
 
 export async function run(): Promise<void> {
-  console.log(`cores: ${availableParallelism()}`);
+  // The machine is shared: the load says how much of it this run had.
+  console.log(`cores: ${availableParallelism()}, load average before: ${loadavg()[0].toFixed(1)}`);
   const baseline = await sweep(0);
   console.log(
     `inline (baseline): ${baseline.points} points in ${baseline.seconds.toFixed(2)} s = ` +
