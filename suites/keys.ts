@@ -65,7 +65,7 @@ export default defineSuite({
       }),
       updateScenario(ctx, {
         id: 'expires-during-swap',
-        title: 'the key expires while the power is off in the middle of the install',
+        title: 'the key expires (trusted time) while the power is off in the middle of the install',
         to: signedBySecond(ctx),
         trust: fixtures.trust(keys(ctx, { notAfter: T0 + DAY })),
         clock: trusted,
@@ -76,6 +76,21 @@ export default defineSuite({
           outcomes: ['torn'],
           phases: ['install'],
           whileOff: [{ kind: 'clock', set: T0 + 2 * DAY }],
+        },
+      }),
+      updateScenario(ctx, {
+        id: 'revoked-during-swap',
+        title: 'the key is revoked while the power is off in the middle of the install',
+        to: signedBySecond(ctx),
+        trust: fixtures.trust(keys(ctx)),
+        // Revocation governs installing: refusing a swap that has not recorded progress yet is right, and so is
+        // finishing one that has (the image was valid when it was accepted).
+        alsoAcceptable: [[OLD]],
+        cuts: {
+          points: { kind: 'interesting' },
+          outcomes: ['torn'],
+          phases: ['install'],
+          whileOff: [{ kind: 'trust', key: 'second', revoked: true }],
         },
       }),
       updateScenario(ctx, {
