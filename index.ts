@@ -2,7 +2,6 @@
 export * from './emulator/boot/index.ts';
 export { BootproofError, UsageError } from './emulator/common/errors.ts';
 export { Prng } from './emulator/common/prng.ts';
-export * from './harness/index.ts';
 export {
   Machine,
   type MachineOptions,
@@ -11,3 +10,4 @@ export {
   machineWithFirmware,
   readFirmware,
 } from './emulator/soc/index.ts';
+export * from './harness/index.ts';
