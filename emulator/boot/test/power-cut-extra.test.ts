@@ -124,3 +124,15 @@ describe.each<UpdateStrategy>(['swap-move', 'swap-offset'])('%s with an image cl
     expect(failures(sweepCuts(revertSweep('nrf52840dk', strategy, { payload })))).toEqual([]);
   });
 });
+
+describe.each<UpdateStrategy>(['swap-move', 'swap-offset', 'swap-scratch'])(
+  'a revert with version downgrade prevention on, %s on nucleo_l552ze_q',
+  (strategy) => {
+    // Regression: swap-move's fixup turns an interrupted revert into a "permanent upgrade" to the older image,
+    // which downgrade prevention refused and erased, so the unconfirmed image stayed (and got confirmed).
+    it('still goes back to the old image after a cut at any operation', () => {
+      const sweep = revertSweep('nucleo_l552ze_q', strategy, { overrides: { downgradePrevention: 'version' } });
+      expect(failures(sweepCuts(sweep))).toEqual([]);
+    });
+  },
+);
