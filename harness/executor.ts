@@ -54,6 +54,8 @@ export interface CaseOutcome {
   readonly recoveryOps: readonly FlashOp[];
   /** The last operation of each boot after the cut that performed any (where a cut equals a reset in a trial). */
   readonly bootEnds: readonly number[];
+  /** Operations the application performed after the cut (its confirm: a cut there may leave it unconfirmed). */
+  readonly appOps: readonly number[];
   readonly journal: readonly FlashOp[];
 }
 
@@ -79,6 +81,7 @@ export class ScenarioExecutor {
   private bootLog: string[] = [];
   private boots = 0;
   private bootEnds: number[] = [];
+  private appOps: number[] = [];
   private settleIndex = 0;
   private settleResults: Terminal[] = [];
   /** Per settle of the recording: every end state a boot handed off to. */
@@ -219,6 +222,8 @@ export class ScenarioExecutor {
     this.violations = [];
     this.bootLog = [];
     this.boots = 0;
+    this.bootEnds = [];
+    this.appOps = [];
   }
 
   private afterCut(): CaseOutcome {
@@ -264,6 +269,8 @@ export class ScenarioExecutor {
     this.settleIndex = 0;
     this.settleResults = [];
     this.settleSeen = [];
+    this.bootEnds = [];
+    this.appOps = [];
   }
 
   private outcome(recoveryOps: readonly FlashOp[], terminal?: Terminal): CaseOutcome {
@@ -274,6 +281,7 @@ export class ScenarioExecutor {
       bootLog: this.bootLog,
       recoveryOps,
       bootEnds: this.bootEnds,
+      appOps: this.appOps,
       journal: this.device.flash.journal,
     };
   }
@@ -462,6 +470,7 @@ export class ScenarioExecutor {
     const ok = this.act('confirm', label ?? 'confirm', () => {
       for (const image of confirming) setConfirmed(this.device.appContext(), image);
     });
+    for (let op = before; op < this.device.flash.opCount; op++) this.appOps.push(op);
     if (!ok) return undefined;
     const wrote = this.device.flash.opCount > before;
     if (wrote) {

@@ -294,10 +294,10 @@ export class Session {
     const second = candidates[new Prng(`second|${seed}|${spec.sample}`).below(candidates.length)];
     const double = executor.runDoubleCut(action, { atOp: spec.atOp, outcome: spec.outcome }, { atOp: second.index, outcome: spec.secondOutcome }, seed);
     const violations = [...double.violations];
-    // A second cut on the last operation of a recovery boot is a reset after that boot's work: a trial it
-    // completed may then be reverted, as after a single cut there.
+    // A second cut on the last operation of a recovery boot is a reset after that boot's work, and one in the
+    // application's confirm leaves the trial unconfirmed: either may then be reverted, as after a single cut there.
     const accepted = new Set([single.terminal]);
-    if (single.bootEnds.includes(second.index)) {
+    if (single.bootEnds.includes(second.index) || single.appOps.includes(second.index)) {
       for (const t of ScenarioExecutor.allowedAfterCut(action, action.opEnd - 1, rec.settleResults, rec.settleSeen)) accepted.add(t);
     }
     if (!accepted.has(double.terminal) && double.terminal !== CRASH) {

@@ -82,9 +82,9 @@ describe('the reference bootloader passes every suite', () => {
     expect(report.cases.filter((c) => c.status === 'pass').length).toBeGreaterThan(100);
   });
 
-  it.each(MATRIX.filter((m) => m.board !== undefined))('$suite on $board', async ({ suite, board }) => {
-    const report = await run(suite, board!);
+  it.each(['b_u585i_iot02a', 'nucleo_l552ze_q'])('all suites on %s (the mutants\' ECC and two-image boards)', async (board) => {
+    const report = await run('all', board, undefined, 'random:25');
     expect(report.cases.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual([]);
-    expect(report.cases.some((c) => c.status === 'pass')).toBe(true);
+    expect(report.cases.filter((c) => c.status === 'pass').length).toBeGreaterThan(100);
   });
 });
