@@ -15,6 +15,7 @@ import {
 import { Prng } from '../emulator/common/prng.ts';
 import type { FlashSnapshot } from '../emulator/flash/index.ts';
 import type { CutOutcome, FlashOp } from '../emulator/flash/types.ts';
+import { encodeImgtoolTrailer } from '../images/index.ts';
 import type { BootObservation } from './device.ts';
 import { EmulatedDevice, type EmulatedSnapshot } from './emulated-device.ts';
 import type { Phase, PhasedOp } from './fault-points.ts';
@@ -306,7 +307,30 @@ export class ScenarioExecutor {
     });
     for (const region of untouchableRegions(board)) this.device.factoryLoad(region.offset, factoryFiller(region, seed));
     for (const [id, value] of factory.counters ?? []) this.device.flash.advanceCounter(id, value);
+    if (this.scenario.config.strategy === 'direct-xip') this.confirmFactoryImages();
     this.oracle.captureFactory(this.device.view());
+  }
+
+  /**
+   * direct-xip boots only a slot that was requested and confirmed (MCUboot erases one without a GOOD magic), and
+   * the application finds the slot it runs by the mark the bootloader leaves: the factory image carries imgtool's
+   * `--confirm` trailer, and the device has booted it once before the story starts.
+   */
+  private confirmFactoryImages(): void {
+    const { board } = this.options;
+    const { config } = this.scenario;
+    const trailer = encodeImgtoolTrailer({
+      maxAlign: config.maxAlign,
+      align: board.flash.writeUnit,
+      maxSectors: config.maxImageSectors,
+      erasedValue: board.flash.erasedValue,
+      confirm: true,
+    });
+    this.scenario.factory.primaries.forEach((_, image) => {
+      const slot = board.partitions.images[image].primary;
+      this.device.factoryLoad(slot.offset + slot.size - trailer.length, trailer);
+    });
+    this.device.boot();
   }
 
   /** Factory programming writes whole write units: the image's tail is padded with the erased value. */
@@ -533,14 +557,17 @@ export class ScenarioExecutor {
   private rot(step: Extract<ScenarioStep, { kind: 'bit-rot' }>): void {
     const slots = this.options.board.partitions.images[step.image];
     const slot = step.slot === 'primary' ? slots.primary : slots.secondary;
+    // swap-offset downloads the update one sector into the secondary (its first sector is the spare one).
+    const spare = step.slot === 'secondary' && this.scenario.config.strategy === 'swap-offset';
+    const start = slot.offset + (spare ? this.device.flash.sectorAt(slot.offset).size : 0);
     const prng = new Prng(`bit-rot|${step.seed}`);
     const unit = this.options.board.flash.writeUnit;
-    const bytes = this.device.flash.peek(slot.offset, Math.ceil(step.bytes / unit) * unit);
+    const bytes = this.device.flash.peek(start, Math.ceil(step.bytes / unit) * unit);
     for (let i = 0; i < step.flips; i++) {
       const at = prng.below(bytes.length);
       bytes[at] ^= 1 << prng.below(8);
     }
-    this.device.flash.load(slot.offset, bytes);
+    this.device.flash.load(start, bytes);
   }
 }
 
