@@ -264,11 +264,7 @@ export class NorFlash implements Flash {
     const budgetWord = this.geometry.writeBudget?.wordSize ?? 0;
     this.forEachSectorSpan(offset, count, (index, start, from, n) => {
       const sector = this.writable(index);
-      const bytes = sector.data;
-      for (let i = 0; i < n; i++) {
-        // NOR programming moves bits away from the erased state only: AND for 0xff parts, OR for 0x00 parts.
-        bytes[start + i] = erasedHigh ? bytes[start + i] & data[from + i] : bytes[start + i] | data[from + i];
-      }
+      programBits(sector.data, start, data, from, n, erasedHigh);
       if (sector.units) {
         for (let u = start / unit; u < (start + n) / unit; u++) sector.units[u] = UNIT_PROGRAMMED;
       }
@@ -430,6 +426,25 @@ export class NorFlash implements Flash {
     }
     return lo;
   }
+}
+
+/**
+ * NOR programming moves bits away from the erased state only: AND for 0xff parts, OR for 0x00 parts. This is the
+ * emulator's hottest loop (every byte a bootloader copies), so it works a 32-bit word at a time where both sides
+ * are word-aligned.
+ */
+function programBits(dst: Uint8Array, at: number, src: Uint8Array, from: number, count: number, erasedHigh: boolean): void {
+  let done = 0;
+  if (((dst.byteOffset + at) & 3) === 0 && ((src.byteOffset + from) & 3) === 0 && count >= 16) {
+    const words = count >>> 2;
+    const d32 = new Int32Array(dst.buffer, dst.byteOffset + at, words);
+    const s32 = new Int32Array(src.buffer, src.byteOffset + from, words);
+    if (erasedHigh) for (let i = 0; i < words; i++) d32[i] &= s32[i];
+    else for (let i = 0; i < words; i++) d32[i] |= s32[i];
+    done = words << 2;
+  }
+  if (erasedHigh) for (let i = done; i < count; i++) dst[at + i] &= src[from + i];
+  else for (let i = done; i < count; i++) dst[at + i] |= src[from + i];
 }
 
 function isErasedUnit(bytes: Uint8Array, start: number, length: number, erased: number): boolean {
