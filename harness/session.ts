@@ -3,6 +3,7 @@
  * count, shard and report); each worker holds its own Session over the same context, so the recordings it forks
  * from are its own, built deterministically from the same seed.
  */
+import { sectorContaining, sectorList } from '../boards/index.ts';
 import { Prng } from '../emulator/common/prng.ts';
 import { FlashRuleViolation } from '../emulator/flash/index.ts';
 import type { CutOutcome, FlashOp } from '../emulator/flash/types.ts';
@@ -138,25 +139,10 @@ export class Session {
   }
 
   private layout(scenario: Scenario): FlashLayout {
-    const { board } = this.ctx;
-    const starts: number[] = [];
-    let at = 0;
-    for (const size of board.flash.sectors) {
-      starts.push(at);
-      at += size;
-    }
+    const sectors = sectorList(this.ctx.board.flash);
     return {
-      trailers: trailerRegions(board, scenario.config),
-      sectorOf: (offset) => {
-        let lo = 0;
-        let hi = starts.length - 1;
-        while (lo < hi) {
-          const mid = (lo + hi + 1) >> 1;
-          if (starts[mid] <= offset) lo = mid;
-          else hi = mid - 1;
-        }
-        return lo;
-      },
+      trailers: trailerRegions(this.ctx.board, scenario.config),
+      sectorOf: (offset) => sectorContaining(sectors, offset)?.index ?? sectors.length - 1,
     };
   }
 

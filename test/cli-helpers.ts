@@ -4,39 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { vi } from 'vitest';
-import { main } from '../harness/cli/main.ts';
+import { type CliResult, runCli } from '../harness/cli/run-cli.ts';
 
 export const REPO = fileURLToPath(new URL('..', import.meta.url));
 
-export interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type { CliResult };
 
 /** `bootproof <args>` in this process, capturing what it prints. */
-export async function cli(...args: string[]): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  process.exitCode = undefined;
-  try {
-    const code = await main(['node', 'bootproof', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+export const cli = runCli;
 
 /** `bootproof <args>` as a real process (worker threads, a real TTY-less stdout). */
 export async function spawnCli(...args: string[]): Promise<CliResult> {

@@ -19,11 +19,14 @@ export async function runCli(...args: string[]): Promise<CliResult> {
     stderr += String(chunk);
     return true;
   });
+  // Commands report their verdict through process.exitCode; start and end each run without one.
+  process.exitCode = undefined;
   try {
     const code = await main(['node', 'bootproof', ...args]);
     return { code, stdout, stderr };
   } finally {
     out.mockRestore();
     err.mockRestore();
+    process.exitCode = undefined;
   }
 }
