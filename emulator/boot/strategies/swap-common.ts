@@ -12,7 +12,7 @@ import {
 import { type FlashArea, readArea } from '../area.ts';
 import type { ReferenceBootloader } from '../reference.ts';
 import type { BootRun } from '../run.ts';
-import type { SwapType } from '../types.ts';
+import type { SwapType, TrailerState } from '../types.ts';
 import { imageExtent } from '../validate.ts';
 
 export interface StatusGeometry {
@@ -113,4 +113,16 @@ export function sectorIsBlank(run: BootRun, area: FlashArea, index: number): boo
   const sector = area.sectors[index];
   const erased = run.ctx.flash.geometry.erasedValue;
   return readArea(run.ctx.flash, area, sector.offset, sector.size).every((b) => b === erased);
+}
+
+/**
+ * Whether a revert's start must (re)write the secondary trailer that keeps the request alive while the primary's
+ * is rebuilt (`fixup_revert` of swap-move and swap-offset). MCUboot fixes up only an erased (UNSET) secondary
+ * trailer; departure: a BAD one too. A cut tearing the fixup's magic leaves it BAD; the next boot still reverts
+ * (row IV takes any secondary magic, #1966) but, skipping the fixup, erased the primary trailer with nothing GOOD
+ * left anywhere, so a second cut there lost the revert and the unconfirmed image stayed. A secondary trailer
+ * that is not GOOD holds nothing a revert needs: its sectors lie past the largest image.
+ */
+export function needsRevertFixup(swapType: SwapType, secondary: TrailerState): boolean {
+  return swapType === 'revert' && secondary.magic !== 'good';
 }

@@ -11,6 +11,7 @@ import type { SwapType } from '../types.ts';
 import { NO_PROGRESS, type SwapProgress, type UpdateStrategy } from './strategy.ts';
 import {
   imageEnd,
+  needsRevertFixup,
   plausibleSwapSize,
   readRecords,
   recordOffset,
@@ -137,7 +138,7 @@ export class SwapMove implements UpdateStrategy {
   protected startSwap(run: BootRun, image: number, progress: SwapProgress): void {
     const { primary, secondary } = run.images[image];
     let secondaryTrailer = this.loader.readTrailer(run, secondary);
-    if (progress.swapType === 'revert' && secondaryTrailer.magic === 'unset') {
+    if (needsRevertFixup(progress.swapType, secondaryTrailer)) {
       this.eraseTrailerSectors(run, secondary);
       this.loader.writeSwapInfo(run, secondary, 'revert', image);
       this.loader.writeFlag(run, secondary, 'imageOk');

@@ -12,6 +12,7 @@ import { readHeader, unprotectedTlvSize } from '../validate.ts';
 import { NO_PROGRESS, type SwapProgress, type UpdateStrategy } from './strategy.ts';
 import {
   imageEnd,
+  needsRevertFixup,
   plausibleSwapSize,
   readRecords,
   recordOffset,
@@ -135,7 +136,7 @@ export class SwapOffset implements UpdateStrategy {
     const { primary, secondary } = run.images[image];
     const { flash } = run.ctx;
     let secondaryTrailer = this.loader.readTrailer(run, secondary);
-    if (progress.swapType === 'revert' && secondaryTrailer.magic === 'unset') {
+    if (needsRevertFixup(progress.swapType, secondaryTrailer)) {
       this.eraseTrailerSectors(run, secondary);
       this.loader.writeSwapInfo(run, secondary, 'revert', image);
       this.loader.writeSwapSize(run, secondary, progress.swapSize);

@@ -181,10 +181,11 @@ export class SwapScratch implements UpdateStrategy {
   protected toScratch(run: BootRun, image: number, region: ScratchRegion, index: number, progress: SwapProgress): void {
     const scratch = this.scratch(run);
     const { primary, secondary } = run.images[image];
-    this.eraseAll(run, scratch);
+    const kept = index === 0 && !region.useScratch && this.scratchHoldsSwap(run, image, progress);
+    if (!kept) this.eraseAll(run, scratch);
     if (index === 0) {
       const imageOk = this.loader.readTrailer(run, secondary).imageOk === 'set';
-      writeSwapTrailer(this.loader, run, scratch, image, progress.swapType, progress.swapSize, imageOk);
+      if (!kept) writeSwapTrailer(this.loader, run, scratch, image, progress.swapType, progress.swapSize, imageOk);
       if (!region.useScratch) {
         this.eraseTrailerSectors(run, primary);
         writeSwapTrailer(this.loader, run, primary, image, progress.swapType, progress.swapSize, imageOk);
@@ -193,6 +194,25 @@ export class SwapScratch implements UpdateStrategy {
     }
     this.loader.copyRegion(run, secondary, region.offset, scratch, 0, region.copy);
     this.writeRecord(run, image, region, index, 1);
+  }
+
+  /**
+   * Whether the scratch already carries the trailer of this very swap: a restart after a cut that came while the
+   * primary trailer was being rebuilt (its erase or its writes, magic last), when the scratch's trailer is the
+   * only GOOD record that the swap was ever started. A revert's own request (the primary's GOOD / unset / SET) was
+   * erased with the primary trailer, so erasing the scratch now, as MCUboot's state 1 always does first, would
+   * leave a cut of this restart with no trailer saying "revert": the unconfirmed image would stay (the #1966 class,
+   * torn trailer writes). Departure from MCUboot: the scratch trailer is kept until the primary's reads GOOD
+   * again; the scratch is still erased before any data is copied into it.
+   */
+  protected scratchHoldsSwap(run: BootRun, image: number, progress: SwapProgress): boolean {
+    const trailer = this.loader.readTrailer(run, this.scratch(run));
+    return (
+      trailer.magic === 'good' &&
+      trailer.swapImage === image &&
+      trailer.swapType === progress.swapType &&
+      trailer.swapSize === progress.swapSize
+    );
   }
 
   /** State 2: (first region) scramble the secondary trailer, erase the secondary region, copy primary → secondary. */

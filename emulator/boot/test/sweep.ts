@@ -33,6 +33,11 @@ export interface Sweep {
   readonly confirm: boolean;
   /** The image a cut that leaves the operation not started must still end on. */
   readonly converges: 'old' | 'new';
+  /**
+   * Whether a torn cut must end there too. A revert must: the old image is confirmed and the new one never will
+   * be, so no cut may lose the revert. A torn upgrade may end on either image.
+   */
+  readonly exact: boolean;
 }
 
 export interface SweepOptions {
@@ -58,7 +63,7 @@ export function upgradeSweep(boardName: string, strategy: UpdateStrategy, option
   bootUntilSettled(device);
   writeUpdate(device.ctx, 0, newImage);
   setPending(device.ctx, 0, options.permanent === true);
-  return { device, oldImage, newImage, confirm: true, converges: 'new' };
+  return { device, oldImage, newImage, confirm: true, converges: 'new', exact: false };
 }
 
 /** The device just before the boot that reverts an unconfirmed test upgrade. */
@@ -66,7 +71,7 @@ export function revertSweep(boardName: string, strategy: UpdateStrategy, options
   const sweep = upgradeSweep(boardName, strategy, options);
   const outcome = new ReferenceBootloader().boot(sweep.device.ctx);
   expect(outcome.kind === 'handoff' && outcome.version.major).toBe(2);
-  return { ...sweep, confirm: false, converges: 'old' };
+  return { ...sweep, confirm: false, converges: 'old', exact: true };
 }
 
 export interface CutResult {
@@ -159,7 +164,7 @@ function checkCut(sweep: Sweep, loader: Bootloader, outcome: CutOutcome, fromOp:
   if (which === undefined) return `booted version ${booted.version.major}`;
   const expected = which === 'old' ? sweep.oldImage : sweep.newImage;
   if (!equal(device.flash.peek(booted.offset, expected.length), expected)) return `${which} image not intact in ${booted.slot}`;
-  if (outcome === 'not-started' && which !== sweep.converges) return `ended on the ${which} image`;
+  if ((outcome === 'not-started' || sweep.exact) && which !== sweep.converges) return `ended on the ${which} image`;
   const trailers = trailerProblem(device, booted.slot);
   if (trailers !== undefined) return trailers;
   const stray = writeOutsideSlots(device, fromOp);

@@ -1,0 +1,19 @@
+/**
+ * Two power cuts in a row during a revert: the revert is cut at every operation, and the boot that recovers from
+ * it is cut again at every one of its own. The revert must never be lost: the old, confirmed image always ends up
+ * running, intact, with the primary trailer GOOD (a revert sweep is exact, sweep.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import type { UpdateStrategy } from '../types.ts';
+import { failures, revertSweep, sweepDoubleCuts } from './sweep.ts';
+
+describe.each<UpdateStrategy>(['swap-scratch', 'swap-move', 'swap-offset'])('two power cuts in a revert, %s on nrf52840dk', (strategy) => {
+  // Regression (harness power-loss-double, revert/revert/op258/torn+second0/torn): the first cut tore the primary
+  // trailer being rebuilt (swap-scratch) or the secondary's fixup magic (swap-move, swap-offset), leaving one GOOD
+  // trailer that said "revert"; the recovery erased it before writing another, and a cut there lost the revert.
+  it('always ends on the old image, whatever the two cuts', () => {
+    const results = sweepDoubleCuts(revertSweep('nrf52840dk', strategy));
+    expect(results.length).toBeGreaterThan(3000);
+    expect(failures(results)).toEqual([]);
+  });
+});
