@@ -133,7 +133,10 @@ export class SwapMove implements UpdateStrategy {
    * upgrade of the old image (`fixup_revert`), then the primary's status trailer, then the secondary's is scrambled.
    * Unlike MCUboot, the fixup also records swap_info REVERT there: with downgrade prevention on, that "permanent
    * upgrade" to the older image was refused and erased, so a cut in this window lost the revert (found by the
-   * harness's rollback suite; `downgradeAllowed` honours the mark).
+   * harness's rollback suite; `downgradeAllowed` honours the mark). The primary's status trailer carries the mark
+   * on as its swap_info (MCUboot records PERM there): a second cut after it is written, once the secondary trailer
+   * is gone, resumed a recorded "permanent upgrade" to the older image that downgrade prevention refused, and the
+   * unconfirmed image stayed, confirmed. Resumed as the revert it is, it needs no downgrade check.
    */
   protected startSwap(run: BootRun, image: number, progress: SwapProgress): void {
     const { primary, secondary } = run.images[image];
@@ -149,7 +152,8 @@ export class SwapMove implements UpdateStrategy {
     if (progress.source !== 'primary') {
       this.eraseTrailerSectors(run, primary);
       const imageOk = secondaryTrailer.imageOk === 'set';
-      writeSwapTrailer(this.loader, run, primary, image, progress.swapType, progress.swapSize, imageOk);
+      const swapType = secondaryTrailer.swapType === 'revert' ? 'revert' : progress.swapType;
+      writeSwapTrailer(this.loader, run, primary, image, swapType, progress.swapSize, imageOk);
     }
     this.eraseTrailerSectors(run, secondary);
   }

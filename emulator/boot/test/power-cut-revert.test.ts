@@ -17,3 +17,15 @@ describe.each<UpdateStrategy>(['swap-scratch', 'swap-move', 'swap-offset'])('two
     expect(failures(results)).toEqual([]);
   });
 });
+
+describe('two power cuts in a revert with version downgrade prevention on, swap-move on nucleo_l552ze_q', () => {
+  // Regression: a first cut after the fixup left the secondary saying "permanent upgrade" (to the older image); the
+  // recovery recorded PERM in the primary and was cut once the secondary trailer was gone, so the next boot resumed
+  // a PERM with nothing marking it a revert, downgrade prevention refused it, and the new image stayed, confirmed.
+  it('always ends on the old image, whatever the two cuts', () => {
+    const sweep = revertSweep('nucleo_l552ze_q', 'swap-move', { overrides: { downgradePrevention: 'version' } });
+    const results = sweepDoubleCuts(sweep);
+    expect(results.length).toBeGreaterThan(3000);
+    expect(failures(results)).toEqual([]);
+  });
+});
