@@ -15,6 +15,7 @@ import { loadPublicKey, verifyImage } from '../images/index.ts';
 import { BUILTIN_SUITES } from '../suites/index.ts';
 import { parsePoints } from './fault-points.ts';
 import { Fixtures, type UpdatePair } from './fixtures.ts';
+import { maxImageSize } from './image-fit.ts';
 import type { RunOptions } from './run-options.ts';
 import { isSuite, type Suite, type SuiteContext } from './suite.ts';
 
@@ -47,7 +48,7 @@ export function boardConfig(board: Board, options: Pick<RunOptions, 'strategy'>)
   if (strategy === 'swap-scratch' && !board.partitions.scratch) {
     throw new UsageError(`--strategy swap-scratch: board ${board.name} (${board.file}) has no scratch partition`);
   }
-  return {
+  const config: ImageConfig = {
     strategy,
     headerSize: board.bootloader.headerSize,
     maxAlign: board.bootloader.maxAlign as 8 | 16 | 32,
@@ -57,6 +58,15 @@ export function boardConfig(board: Board, options: Pick<RunOptions, 'strategy'>)
     downgradePrevention: 'none',
     hardwareRollback: false,
   };
+  // A layout that leaves the strategy no room for an image can only halt: that is bad input, not a finding.
+  const room = maxImageSize(board, config);
+  if (typeof room === 'string' || room <= config.headerSize) {
+    const why = typeof room === 'string' ? room : `the largest image it accepts is ${room} bytes`;
+    throw new UsageError(
+      `strategy ${strategy} cannot update board ${board.name} (${board.file}): ${why}; pick another --strategy`,
+    );
+  }
+  return config;
 }
 
 /** The reference model, or the default export of a user's module (an instance, or a class to instantiate). */

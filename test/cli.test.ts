@@ -96,6 +96,8 @@ describe('bootproof run', () => {
     [['run', 'power-loss', ...BOARD, '--bootloader', 'test/fixtures/not-a-bootloader.ts'], /must implement Bootloader/],
     [['run', 'power-loss', ...BOARD, '--bootloader', 'test/fixtures/missing.ts'], /cannot load the module/],
     [['run', 'power-loss', ...BOARD, '--only', 'nothing/like/this'], /no case has this id/],
+    [['run', 'power-loss', '--board', 'nucleo_l552ze_q', '--strategy', 'swap-scratch'], /has no scratch partition/],
+    [['run', 'power-loss', '--board', 'stm32f429zi', '--strategy', 'swap-move'], /swap-move cannot update board stm32f429zi.*largest image it accepts is 0 bytes/],
   ])('exits 2 on bad input: %j', async (args, message) => {
     const result = await cli(...args, '--jobs', '0');
     expect(result.code).toBe(2);
