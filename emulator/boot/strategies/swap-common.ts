@@ -3,6 +3,7 @@
  * trailer a swap writes when it starts (swap_info, image_ok, sizes, magic last).
  */
 import {
+  alignUp,
   bootTrailerSize,
   type MaxAlign,
   scratchTrailerSize,
@@ -125,4 +126,40 @@ export function sectorIsBlank(run: BootRun, area: FlashArea, index: number): boo
  */
 export function needsRevertFixup(swapType: SwapType, secondary: TrailerState): boolean {
   return swapType === 'revert' && secondary.magic !== 'good';
+}
+
+/**
+ * swap-move and swap-offset need uniform sectors and one spare sector: the primary's for swap-move (it moves the
+ * image up by one), the secondary's first for swap-offset (updates are uploaded one sector in). FORMATS §2.6, §3.10.
+ */
+export interface SpareSectorLayout {
+  readonly spareIn: 'primary' | 'secondary';
+}
+
+export function spareSectorLayoutProblem(run: BootRun, image: number, layout: SpareSectorLayout): string | undefined {
+  const { primary, secondary } = run.images[image];
+  const size = primary.sectors[0].size;
+  if (![...primary.sectors, ...secondary.sectors].every((s) => s.size === size)) return 'sectors are not uniform';
+  const np = primary.sectors.length;
+  const ns = secondary.sectors.length;
+  const [larger, smaller] = layout.spareIn === 'primary' ? [np, ns] : [ns, np];
+  if (larger !== smaller && larger !== smaller + 1) {
+    return `primary has ${np} sectors, secondary ${ns}: the ${layout.spareIn} needs as many or one more`;
+  }
+  if (larger > run.ctx.config.maxImageSectors) return `more than ${run.ctx.config.maxImageSectors} sectors`;
+  return undefined;
+}
+
+/** The trailer rounded up to whole sectors in both slots, and the spare sector left out of its slot. */
+export function spareSectorMaxImageSize(
+  run: BootRun,
+  image: number,
+  geometry: StatusGeometry,
+  layout: SpareSectorLayout,
+): number {
+  const { primary, secondary } = run.images[image];
+  const sector = primary.sectors[0].size;
+  const trailer = alignUp(slotTrailerSize(geometry), sector);
+  const spare = (slot: 'primary' | 'secondary') => (layout.spareIn === slot ? sector : 0);
+  return Math.min(primary.size - trailer - spare('primary'), secondary.size - trailer - spare('secondary'));
 }

@@ -3,7 +3,6 @@
  * sector), then swap sector by sector: secondary i → primary i, primary i+1 (the old sector i) → secondary i.
  * Step order, as counted by `SwapProgress.done`: the `last` move records, then two swap records per sector.
  */
-import { alignUp } from '../../../images/trailer.ts';
 import type { FlashArea } from '../area.ts';
 import type { ReferenceBootloader } from '../reference.ts';
 import type { BootRun } from '../run.ts';
@@ -18,6 +17,8 @@ import {
   type StatusGeometry,
   sectorsIn,
   slotTrailerSize,
+  spareSectorLayoutProblem,
+  spareSectorMaxImageSize,
   statusGeometry,
   writeSwapTrailer,
 } from './swap-common.ts';
@@ -36,22 +37,11 @@ export class SwapMove implements UpdateStrategy {
   }
 
   layoutProblem(run: BootRun, image: number): string | undefined {
-    const { primary, secondary } = run.images[image];
-    const size = primary.sectors[0].size;
-    if (![...primary.sectors, ...secondary.sectors].every((s) => s.size === size)) return 'sectors are not uniform';
-    const np = primary.sectors.length;
-    const ns = secondary.sectors.length;
-    if (np !== ns && np !== ns + 1) return `primary has ${np} sectors, secondary ${ns}: need equal or one more`;
-    if (np > run.ctx.config.maxImageSectors) return `more than ${run.ctx.config.maxImageSectors} sectors`;
-    return undefined;
+    return spareSectorLayoutProblem(run, image, { spareIn: 'primary' });
   }
 
-  /** FORMATS §2.6: one spare sector in the primary, the trailer rounded up to whole sectors. */
   maxImageSize(run: BootRun, image: number): number {
-    const { primary, secondary } = run.images[image];
-    const sector = this.sectorSize(run, image);
-    const trailer = alignUp(slotTrailerSize(this.geometry(run)), sector);
-    return Math.min(primary.size - trailer - sector, secondary.size - trailer);
+    return spareSectorMaxImageSize(run, image, this.geometry(run), { spareIn: 'primary' });
   }
 
   secondaryBase(): number {

@@ -3,7 +3,6 @@
  * swap needs no move phase: two recorded states per sector, each slot erased once per sector. The old image ends
  * at the start of the secondary, and a revert moves both back (highest sector first).
  */
-import { alignUp } from '../../../images/trailer.ts';
 import type { FlashArea } from '../area.ts';
 import type { ReferenceBootloader } from '../reference.ts';
 import type { BootRun } from '../run.ts';
@@ -20,6 +19,8 @@ import {
   sectorIsBlank,
   sectorsIn,
   slotTrailerSize,
+  spareSectorLayoutProblem,
+  spareSectorMaxImageSize,
   statusGeometry,
   writeSwapTrailer,
 } from './swap-common.ts';
@@ -38,22 +39,11 @@ export class SwapOffset implements UpdateStrategy {
   }
 
   layoutProblem(run: BootRun, image: number): string | undefined {
-    const { primary, secondary } = run.images[image];
-    const size = primary.sectors[0].size;
-    if (![...primary.sectors, ...secondary.sectors].every((s) => s.size === size)) return 'sectors are not uniform';
-    const np = primary.sectors.length;
-    const ns = secondary.sectors.length;
-    if (ns !== np && ns !== np + 1) return `primary has ${np} sectors, secondary ${ns}: need equal or one more`;
-    if (ns > run.ctx.config.maxImageSectors) return `more than ${run.ctx.config.maxImageSectors} sectors`;
-    return undefined;
+    return spareSectorLayoutProblem(run, image, { spareIn: 'secondary' });
   }
 
-  /** FORMATS §2.6: the trailer rounded up to whole sectors; the secondary's first sector is the spare. */
   maxImageSize(run: BootRun, image: number): number {
-    const { primary, secondary } = run.images[image];
-    const sector = this.sectorSize(run, image);
-    const trailer = alignUp(slotTrailerSize(this.geometry(run)), sector);
-    return Math.min(primary.size - trailer, secondary.size - trailer - sector);
+    return spareSectorMaxImageSize(run, image, this.geometry(run), { spareIn: 'secondary' });
   }
 
   /** Uploads sit one sector in; after an upgrade the old image sits at the start, which a revert restores. */
