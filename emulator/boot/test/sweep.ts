@@ -207,11 +207,13 @@ export function defineCutSuite(strategies: readonly UpdateStrategy[]): void {
       });
 
       // overwrite-only keeps no copy of the old image: there is no revert to cut.
-      it.skipIf(strategy === 'overwrite-only')('of a revert: the device always boots the old or the new image, intact', () => {
-        const results = sweepCuts(revertSweep(boardName, strategy));
-        expect(results.length).toBeGreaterThan(0);
-        expect(failures(results)).toEqual([]);
-      });
+      if (strategy !== 'overwrite-only') {
+        it('of a revert: the device always boots the old or the new image, intact', () => {
+          const results = sweepCuts(revertSweep(boardName, strategy));
+          expect(results.length).toBeGreaterThan(0);
+          expect(failures(results)).toEqual([]);
+        });
+      }
     });
   });
 }
