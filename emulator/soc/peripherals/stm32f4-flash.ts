@@ -4,8 +4,8 @@
  * operation of PSIZE bytes; CR.SER + SNB + STRT erases one sector (F42x dual bank: SNB 16..27 are sectors
  * 12..23); MER/MER1 + STRT erase a bank. Operations finish before the CPU can poll, so SR.BSY reads 0.
  */
-import { BusError } from '../../cpu/index.ts';
 import { bit, type FlashWriteHandler, Peripheral, type ResetCause } from '../peripheral.ts';
+import { FLASH_CR_LOCK, writeFlashKey } from './stm32-flash-key.ts';
 
 const ACR = 0x00;
 const KEYR = 0x04;
@@ -14,8 +14,6 @@ const SR = 0x0c;
 const CR = 0x10;
 const OPTCR = 0x14;
 const OPTCR1 = 0x18;
-const KEY1 = 0x45670123;
-const KEY2 = 0xcdef89ab;
 
 const SR_EOP = bit(0);
 const SR_WRPERR = bit(4);
@@ -29,7 +27,7 @@ const CR_MER = bit(2);
 const CR_MER1 = bit(15);
 const CR_STRT = bit(16);
 const CR_EOPIE = bit(24);
-const CR_LOCK = bit(31);
+const CR_LOCK = FLASH_CR_LOCK;
 
 type F4FlashState = { cr: number; sr: number; keyStage: number; lockedUntilReset: number; acr: number; optcr: number; optcr1: number };
 
@@ -104,16 +102,9 @@ export class Stm32f4Flash extends Peripheral<F4FlashState> implements FlashWrite
   }
 
   private key(value: number): void {
-    const s = this.state;
-    const expected = s.keyStage === 0 ? KEY1 : KEY2;
-    if (s.lockedUntilReset || (s.cr & CR_LOCK) === 0 || value !== expected) {
-      s.lockedUntilReset = 1;
-      s.cr = (s.cr | CR_LOCK) >>> 0;
-      throw new BusError(this.base + KEYR, 'FLASH_KEYR: wrong unlock sequence; FLASH_CR stays locked until reset');
-    }
-    s.keyStage = s.keyStage === 0 ? 1 : 0;
-    if (s.keyStage === 0) s.cr = (s.cr & ~CR_LOCK) >>> 0;
+    writeFlashKey(this.state, value, this.base + KEYR, 'FLASH_KEYR');
   }
+
 
   private control(value: number): void {
     const s = this.state;

@@ -5,8 +5,8 @@
  * or halfword write raises SIZERR, a misplaced word PGAERR, a double word not erased PROGERR, a write without PG
  * PGSERR. CR.PER + PNB (+ BKER) + STRT erases one page. The layouts differ only in offsets and PNB width.
  */
-import { BusError } from '../../cpu/index.ts';
 import { bit, type FlashWriteHandler, Peripheral, type PeripheralContext, type ResetCause } from '../peripheral.ts';
+import { FLASH_CR_LOCK, writeFlashKey } from './stm32-flash-key.ts';
 
 export interface StmLFlashMap {
   readonly keyr: number;
@@ -22,8 +22,6 @@ export interface StmLFlashMap {
 export const STM32L4_FLASH: StmLFlashMap = { keyr: 0x08, sr: 0x10, cr: 0x14, configOnly: [0x00, 0x20], pnbBits: 8, banks: 2 };
 export const STM32L5_FLASH: StmLFlashMap = { keyr: 0x08, sr: 0x20, cr: 0x28, configOnly: [0x00, 0x40], pnbBits: 7, banks: 2 };
 
-const KEY1 = 0x45670123;
-const KEY2 = 0xcdef89ab;
 const SR_EOP = bit(0);
 const SR_PROGERR = bit(3);
 const SR_PGAERR = bit(5);
@@ -38,7 +36,7 @@ const CR_BKER = bit(11);
 const CR_MER2 = bit(15);
 const CR_STRT = bit(16);
 const CR_EOPIE = bit(24);
-const CR_LOCK = bit(31);
+const CR_LOCK = FLASH_CR_LOCK;
 const CR_OPTLOCK = bit(30);
 const NO_PENDING_WORD = -1;
 
@@ -117,16 +115,9 @@ export class StmLFlash extends Peripheral<LFlashState> implements FlashWriteHand
   }
 
   private key(value: number): void {
-    const s = this.state;
-    const expected = s.keyStage === 0 ? KEY1 : KEY2;
-    if (s.lockedUntilReset || (s.cr & CR_LOCK) === 0 || value !== expected) {
-      s.lockedUntilReset = 1;
-      s.cr = (s.cr | CR_LOCK) >>> 0;
-      throw new BusError(this.base + this.map.keyr, `${this.name} KEYR: wrong unlock sequence; CR stays locked until reset`);
-    }
-    s.keyStage = s.keyStage === 0 ? 1 : 0;
-    if (s.keyStage === 0) s.cr = (s.cr & ~CR_LOCK) >>> 0;
+    writeFlashKey(this.state, value, this.base + this.map.keyr, `${this.name} KEYR`);
   }
+
 
   private control(value: number): void {
     const s = this.state;
