@@ -516,7 +516,7 @@ export class CortexM implements SystemControlHost {
 
   ld8(address: number, pc: number): number {
     const a = address >>> 0;
-    if (a >= 0xe0000000) return (this.readSystem(a & ~3, pc) >>> ((a & 3) * 8)) & 0xff;
+    if (a >= 0xe0000000) return (this.readSystem((a & ~3) >>> 0, pc) >>> ((a & 3) * 8)) & 0xff;
     const region = this.regionOf(a, 1);
     if (region !== undefined) return region.view.getUint8(a - region.base);
     try {
@@ -529,7 +529,7 @@ export class CortexM implements SystemControlHost {
   ld16(address: number, pc: number): number {
     const a = address >>> 0;
     if (a & 1) return this.ld8(a, pc) | (this.ld8(a + 1, pc) << 8);
-    if (a >= 0xe0000000) return (this.readSystem(a & ~3, pc) >>> ((a & 2) * 8)) & 0xffff;
+    if (a >= 0xe0000000) return (this.readSystem((a & ~3) >>> 0, pc) >>> ((a & 2) * 8)) & 0xffff;
     const region = this.regionOf(a, 2);
     if (region !== undefined) return region.view.getUint16(a - region.base, true);
     try {
@@ -555,7 +555,7 @@ export class CortexM implements SystemControlHost {
   st8(address: number, value: number, pc: number): void {
     const a = address >>> 0;
     if (a >= 0xe0000000) {
-      this.writeSystem(a & ~3, (value & 0xff) << ((a & 3) * 8), 0xff << ((a & 3) * 8), pc);
+      this.writeSystem((a & ~3) >>> 0, (value & 0xff) << ((a & 3) * 8), 0xff << ((a & 3) * 8), pc);
       return;
     }
     this.store(a, value, 1, pc);
@@ -569,7 +569,7 @@ export class CortexM implements SystemControlHost {
       return;
     }
     if (a >= 0xe0000000) {
-      this.writeSystem(a & ~3, (value & 0xffff) << ((a & 2) * 8), 0xffff << ((a & 2) * 8), pc);
+      this.writeSystem((a & ~3) >>> 0, (value & 0xffff) << ((a & 2) * 8), 0xffff << ((a & 2) * 8), pc);
       return;
     }
     this.store(a, value, 2, pc);

@@ -232,14 +232,15 @@ function branchesAndControl(h1: number, h2: number, pc: number, c: DecodeContext
     if (!c.thumb2) return UNDEFINED(pc, 4);
     return { ...branch4(`r[15]=${target};`), target };
   }
-  if (op1 === 0 && (op & 0x38) !== 0x38) {
+  // B<cond>.W (T3): hw2[14,12] == 0x0; bit 13 is J1, so 000 and 010 both encode it.
+  if ((op1 & 5) === 0 && (op & 0x38) !== 0x38) {
     if (!c.thumb2 || c.inIt) return UNDEFINED(pc, 4);
     const offset = ((s ? -1 << 20 : 0) | (j2 << 19) | (j1 << 18) | ((h1 & 0x3f) << 12) | ((h2 & 0x7ff) << 1)) | 0;
     const target = (pc + 4 + offset) | 0;
     const condition = CONDITIONS[(h1 >> 6) & 15];
     return { ...branch4(`r[15]=${condition}?${target}:${(pc + 4) | 0};`), target, condition };
   }
-  if (op1 & 4 || op1 === 2) return UNDEFINED(pc, 4);
+  if (op1 & 4 || op1 === 2) return UNDEFINED(pc, 4); // op1 010 with op 111xxxx: unallocated hints space
   switch (op) {
     case 0x38:
     case 0x39: {
