@@ -3,11 +3,12 @@
  * both images verify with the fleet key, the update is not a downgrade, it fits the slot for the strategy, and it
  * survives power loss and a revert. Every check reports; the gate passes only when all do.
  */
-import { readFileSync } from 'node:fs';
 import { loadBoard } from '../boards/index.ts';
 import { UsageError } from '../emulator/common/errors.ts';
+import { MAX_TEXT_FILE_BYTES, readInputFile } from '../emulator/common/files.ts';
 import { compareVersions, formatVersion, loadPublicKey, type VerifyResult, verifyImage } from '../images/index.ts';
 import { boardConfig } from './context.ts';
+import { readImageFile } from './image-file.ts';
 import { maxImageSize } from './image-fit.ts';
 import { imageExtent } from './oracle.ts';
 import type { Reporter } from './reporters/reporter.ts';
@@ -35,12 +36,12 @@ export async function runGate(options: RunOptions, reporters: readonly Reporter[
   if (!imageFrom || !imageTo || !key) throw new UsageError('gate: --from, --to and --key are required');
   const board = loadBoard(options.board);
   const config = boardConfig(board, options);
-  const from = readBytes(imageFrom, '--from');
-  const to = readBytes(imageTo, '--to');
-  const trustKey = loadPublicKey(readBytes(key, '--key'), { source: key });
+  const slot = board.partitions.images[0].primary;
+  const from = readImageFile(imageFrom, { what: '--from', verified: true, maxSpan: slot.size }).bytes;
+  const to = readImageFile(imageTo, { what: '--to', verified: true, maxSpan: slot.size }).bytes;
+  const trustKey = loadPublicKey(readInputFile(key, { what: '--key', maxBytes: MAX_TEXT_FILE_BYTES }), { source: key });
   const checks: GateCheck[] = [];
 
-  const slot = board.partitions.images[0].primary;
   const fromResult = verifyImage(from, { keys: [trustKey], slotSize: slot.size });
   const toResult = verifyImage(to, { keys: [trustKey], slotSize: slot.size });
   checks.push({
@@ -93,12 +94,4 @@ export async function runGate(options: RunOptions, reporters: readonly Reporter[
 function verdict(path: string, result: VerifyResult): string {
   const version = result.version ? ` ${formatVersion(result.version)}` : '';
   return `${path}${version}: ${result.valid ? 'valid' : result.message}`;
-}
-
-function readBytes(path: string, flag: string): Uint8Array {
-  try {
-    return new Uint8Array(readFileSync(path));
-  } catch (error) {
-    throw new UsageError(`${flag} ${path}: cannot be read: ${(error as Error).message}`);
-  }
 }
