@@ -29,13 +29,13 @@ export function readInputFile(path: string, limits: ReadLimits = {}): Uint8Array
     size = stat.size;
   } catch (error) {
     if (error instanceof InputFileError) throw error;
-    throw new InputFileError(`${name}: cannot read (${codeOf(error)})`, { cause: error });
+    throw new InputFileError(`${name}: cannot be read (${codeOf(error)})`, { cause: error });
   }
   if (size > maxBytes) throw new InputFileError(`${name}: ${size} bytes, more than the ${maxBytes} bytes accepted`);
   try {
     return new Uint8Array(readFileSync(path));
   } catch (error) {
-    throw new InputFileError(`${name}: cannot read (${codeOf(error)})`, { cause: error });
+    throw new InputFileError(`${name}: cannot be read (${codeOf(error)})`, { cause: error });
   }
 }
 
