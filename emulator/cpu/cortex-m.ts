@@ -8,7 +8,7 @@ import { BusError, type CortexMOptions, type CpuBus, type MemoryRegion, type Run
 import { FLAG, REGISTER_FILE_SIZE } from './emit.ts';
 import { enterException, exceptionReturn } from './exception-flow.ts';
 import { EXCEPTION, ExceptionState } from './nvic.ts';
-import { SEMIHOSTING_BKPT, semihostingCall } from './semihosting.ts';
+import { type ConsoleStream, SEMIHOSTING_BKPT, Semihosting, type SemihostingHost } from './semihosting.ts';
 import { readSpecialRegister, writeSpecialRegister } from './special-registers.ts';
 import { CCR, CFSR, HFSR, SCS_BASE, SystemControl, type SystemControlHost, type SystemControlSnapshot } from './system-control.ts';
 import { type Block, ExecuteNever, type Features, translate } from './translate.ts';
@@ -70,7 +70,10 @@ export class CortexM implements SystemControlHost {
   psplim = 0;
 
   private readonly features: Features;
-  private readonly onOutput: (text: string) => void;
+  private readonly semihosting: Semihosting;
+  private readonly semihostingHost: SemihostingHost;
+  /** The PC of the BKPT being served, for a fault in one of its memory accesses. */
+  private semihostingPc = 0;
   private readonly translateBlocks: boolean;
   private regions: FastRegion[] = [];
   private ramView: DataView = new DataView(new ArrayBuffer(0));
@@ -99,7 +102,19 @@ export class CortexM implements SystemControlHost {
     this.v8 = options.core === 'cortex-m33';
     this.exceptions = new ExceptionState(options.interruptCount ?? (this.v6 ? 32 : 240), options.priorityBits ?? (this.v6 ? 2 : 3));
     this.scs = new SystemControl(this, CPUID[options.core], options.resetVtor ?? 0, this.v6);
-    this.onOutput = options.onSemihostOutput ?? (() => {});
+    this.semihosting = new Semihosting(options.semihosting);
+    const output = options.onSemihostOutput ?? (() => {});
+    const input = options.onSemihostInput ?? (() => -1);
+    this.semihostingHost = {
+      read8: (a) => this.ld8(a, this.semihostingPc),
+      read32: (a) => this.ld32(a, this.semihostingPc),
+      write8: (a, v) => this.st8(a, v, this.semihostingPc),
+      write32: (a, v) => this.st32(a, v, this.semihostingPc),
+      output: (text: string, stream: ConsoleStream) => output(text, stream),
+      input,
+      ticks: () => this.cycles,
+      tickHz: options.clockHz ?? 1_000_000,
+    };
     this.translateBlocks = options.translate ?? true;
     this.features = {
       thumb2: !this.v6,
@@ -126,6 +141,7 @@ export class CortexM implements SystemControlHost {
     Object.assign(this, { sleeping: false, eventRegister: false, lockedUp: false, exclusiveAddress: -1 });
     this.stopRequest = undefined;
     this.synchronousException = 0;
+    this.semihosting.reset();
     this.refreshRegions(true);
     this.r[14] = -1;
     const sp = this.readWordQuietly(this.scs.vtor);
@@ -259,6 +275,7 @@ export class CortexM implements SystemControlHost {
       prigroup: ex.prigroup,
       synchronousException: this.synchronousException,
       scs: this.scs.snapshot(),
+      semihosting: this.semihosting.state(),
     };
   }
 
@@ -274,6 +291,7 @@ export class CortexM implements SystemControlHost {
     ex.prigroup = s.prigroup;
     this.synchronousException = s.synchronousException;
     this.scs.restore(s.scs);
+    this.semihosting.restoreState(s.semihosting);
     this.stopRequest = undefined;
     this.refreshRegions();
     this.needsAttention = true;
@@ -713,12 +731,8 @@ export class CortexM implements SystemControlHost {
       this.needsAttention = true;
       throw BLOCK_EXIT;
     }
-    const host = {
-      read8: (a: number) => this.ld8(a, pc),
-      read32: (a: number) => this.ld32(a, pc),
-      output: this.onOutput,
-    };
-    const result = semihostingCall(host, this.r[0] >>> 0, this.r[1]);
+    this.semihostingPc = pc;
+    const result = this.semihosting.call(this.semihostingHost, this.r[0] >>> 0, this.r[1]);
     if (result.kind === 'exit') {
       this.exitCode = result.status;
       this.stopRequest = 'exit';
@@ -780,4 +794,5 @@ export interface CpuSnapshot {
   prigroup: number;
   synchronousException: number;
   scs: SystemControlSnapshot;
+  semihosting: ReturnType<Semihosting['state']>;
 }
