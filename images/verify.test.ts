@@ -44,6 +44,8 @@ interface Build {
   unprotected?: (digest: Uint8Array, signature: Uint8Array) => RawTlv[];
   flags?: number;
   signer?: typeof root;
+  /** A pure Ed25519 build: SHA-512, the signature over the hashed bytes, and this SIG_PURE value. */
+  sigPure?: Uint8Array;
 }
 
 function build(options: Build = {}): Uint8Array {
@@ -57,8 +59,21 @@ function build(options: Build = {}): Uint8Array {
   header.set(Uint8Array.of(1, 2, 3, 0), 20);
   header.set(u32(4), 24);
   const hashed = concat([header, payload, protectedArea]);
-  const digest = sha256(hashed);
   const signer = options.signer ?? root;
+  if (options.sigPure !== undefined) {
+    const digest512 = new Uint8Array(createHash('sha512').update(hashed).digest());
+    const keyHash512 = new Uint8Array(createHash('sha512').update(publicKeyBytes(signer.publicKey)).digest());
+    return concat([
+      hashed,
+      area(0x6907, [
+        { type: TlvType.SHA512, value: digest512 },
+        { type: TlvType.KEYHASH, value: keyHash512 },
+        { type: TlvType.SIG_PURE, value: options.sigPure },
+        { type: TlvType.ED25519, value: new Uint8Array(sign(null, hashed, signer.privateKey)) },
+      ]),
+    ]);
+  }
+  const digest = sha256(hashed);
   const signature = new Uint8Array(sign(null, digest, signer.privateKey));
   const unprotected = options.unprotected?.(digest, signature) ?? [
     ...(options.before ?? []),
@@ -150,6 +165,12 @@ describe('what the verifier reads only from the protected area', () => {
     const vidOnly = build({ protectedTlvs: [uuid(TlvType.UUID_VID, 0xaa)] });
     expect(outcome(vidOnly, { ...trust, vid }).valid).toBe(true);
     expect(outcome(vidOnly, { ...trust, vid, cid })).toMatchObject({ reason: 'uuid-mismatch', tlvType: TlvType.UUID_CID });
+    // With both UUIDs checked: a forged unprotected UUID and an unrelated protected TLV are not compared.
+    const forged = build({
+      protectedTlvs: [uuid(TlvType.UUID_VID, 0xaa), uuid(TlvType.UUID_CID, 0xcc), { type: 0xa0, value: Uint8Array.of(5) }],
+      before: [uuid(TlvType.UUID_VID, 0x01), uuid(TlvType.UUID_CID, 0x02)],
+    });
+    expect(outcome(forged, { ...trust, vid, cid }).valid).toBe(true);
   });
 
   it('refuses a protected SEC_CNT or DEPENDENCY of the wrong length, naming the TLV', () => {
@@ -275,6 +296,12 @@ describe('hash, key and signature TLVs', () => {
 });
 
 describe('pure Ed25519 (SIG_PURE)', () => {
+  it('needs a SIG_PURE TLV of exactly one byte', () => {
+    expect(outcome(build({ sigPure: Uint8Array.of(1) }), { ...trust, pure: true }).valid).toBe(true);
+    expect(outcome(build({ sigPure: Uint8Array.of(1, 0) }), { ...trust, pure: true }).reason).toBe('sig-pure-missing');
+    expect(outcome(build({ sigPure: Uint8Array.of(1) }), trust).reason).toBe('key-tlv-length');
+  });
+
   const pureKey = generateKeyPair('ed25519', { seed: 'verify-pure' });
   const pure = signImage(payload, { headerSize: 0x200, padHeader: true, version: '1.0.0', key: pureKey.privateKey, pure: true });
 
