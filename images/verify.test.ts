@@ -303,7 +303,7 @@ describe('pure Ed25519 (SIG_PURE)', () => {
   });
 
   const pureKey = generateKeyPair('ed25519', { seed: 'verify-pure' });
-  const pure = signImage(payload, { headerSize: 0x200, padHeader: true, version: '1.0.0', key: pureKey.privateKey, pure: true });
+  const pure = signImage(payload, { headerSize: 0x200, padHeader: true, version: '1.0.0', slotSize: 0x20000, key: pureKey.privateKey, pure: true });
 
   it('accepts the value 1 only', () => {
     expect(outcome(pure, { keys: [pureKey.publicKey], pure: true }).valid).toBe(true);
