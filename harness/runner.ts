@@ -109,10 +109,12 @@ export function selectCases(cases: readonly PlannedCase[], options: Pick<RunOpti
   let selected = [...cases];
   if (options.only && options.only.length > 0) {
     const wanted = new Set(options.only);
-    selected = selected.filter((c) => wanted.has(c.id));
-    if (selected.length === 0) {
-      throw new UsageError(`--only ${options.only.join(', ')}: no case has this id (ids look like upgrade/install/op42/torn)`);
+    const known = new Set(selected.map((c) => c.id));
+    const unknown = [...wanted].filter((id) => !known.has(id));
+    if (unknown.length > 0) {
+      throw new UsageError(`--only ${unknown.join(', ')}: no case has this id (ids look like upgrade/install/op42/torn)`);
     }
+    selected = selected.filter((c) => wanted.has(c.id));
   }
   if (options.shard) {
     const { index, count } = options.shard;

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { runGate } from '../gate.ts';
+import { checkOutputPaths } from '../output-paths.ts';
 import { type ReportFiles, reportersFor } from '../reporters/index.ts';
 import { addRunOptions, runOptionsFrom } from './run.ts';
 
@@ -27,6 +28,7 @@ export function registerGateCommand(program: Command): void {
       .requiredOption('--to <file>', 'the release candidate')
       .requiredOption('--key <pem>', 'the public key the fleet trusts'),
   ).action(async (flags: GateFlags) => {
+    checkOutputPaths({ junit: flags.junit, tap: flags.tap, json: flags.json });
     const options = runOptionsFrom([], { ...flags, imageFrom: flags.from, imageTo: flags.to, key: flags.key });
     const result = await runGate(options, reportersFor(flags));
     const lines = result.checks.map((c) => `  ${c.notApplicable ? 'n/a ' : c.passed ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { parsePoints } from '../fault-points.ts';
 import { addLabOptions, labTargetFrom } from '../lab/lab-cli.ts';
 import { runOnLab } from '../lab/lab-runner.ts';
+import { checkOutputPaths } from '../output-paths.ts';
 import { type ReportFiles, reportersFor } from '../reporters/index.ts';
 import { exitCodeOf, nothingChecked } from '../results.ts';
 import { parseJobs, parseSeed, parseShard, parseStrategy, parseTimeout, type RunOptions } from '../run-options.ts';
@@ -42,6 +43,7 @@ export function registerRunCommand(program: Command): void {
       .option('--key <pem>', 'the public key the device trusts for --image-from/--image-to')
       .option('--only <id...>', 'run only the cases with these ids (as printed in a replay command)'),
   ).action(async (suites: string[], flags: RunFlags & { lab?: string; boardId?: string }) => {
+    checkOutputPaths({ junit: flags.junit, tap: flags.tap, json: flags.json });
     const lab = labTargetFrom(flags);
     const report = lab
       ? await runOnLab(runOptionsFrom(suites, { ...flags, board: '' }), lab, reportersFor(flags))
