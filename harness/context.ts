@@ -3,8 +3,6 @@
  * test, the suites, and the fixtures. Bad input of any kind is a UsageError (exit 2) that names what and where.
  * Runs identically in the main thread and in each worker.
  */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { loadBoard } from '../boards/index.ts';
 import type { Board } from '../boards/types.ts';
 import type { Bootloader, ImageConfig } from '../emulator/boot/index.ts';
@@ -20,6 +18,7 @@ import { maxImageSize } from './image-fit.ts';
 import { imageExtent } from './oracle.ts';
 import type { RunOptions } from './run-options.ts';
 import { isSuite, type Suite, type SuiteContext } from './suite.ts';
+import { guardProcessExit, importUserModule, trialImport } from './user-code.ts';
 
 export interface RunContext {
   readonly options: RunOptions;
@@ -76,16 +75,19 @@ export async function loadBootloader(path: string | undefined): Promise<Bootload
   if (path === undefined) return new ReferenceBootloader();
   let module: { default?: unknown };
   try {
-    module = await import(pathToFileURL(resolve(path)).href);
+    module = await importUserModule(path);
   } catch (error) {
     throw new UsageError(`--bootloader ${path}: cannot load the module: ${(error as Error).message}`);
   }
   let candidate = module.default;
   if (typeof candidate === 'function') {
+    const restore = guardProcessExit();
     try {
       candidate = new (candidate as new () => unknown)();
     } catch (error) {
       throw new UsageError(`--bootloader ${path}: its default export could not be constructed: ${(error as Error).message}`);
+    } finally {
+      restore();
     }
   }
   const bootloader = candidate as Bootloader | undefined;
@@ -105,7 +107,7 @@ export async function loadSuites(args: readonly string[]): Promise<{ arg: string
       out.push(...BUILTIN_SUITES.map((suite) => ({ arg: suite.name, suite })));
       continue;
     }
-    if (/[\\/]|\.[cm]?[jt]s$/.test(arg)) {
+    if (isSuiteFile(arg)) {
       out.push({ arg, suite: await loadSuiteFile(arg) });
       continue;
     }
@@ -119,10 +121,23 @@ export async function loadSuites(args: readonly string[]): Promise<{ arg: string
   return out.filter(({ suite }, i) => out.findIndex((o) => o.suite.name === suite.name) === i);
 }
 
+function isSuiteFile(arg: string): boolean {
+  return /[\\/]|\.[cm]?[jt]s$/.test(arg);
+}
+
+/**
+ * Tries the import of every user module a run names (`--bootloader`, suite files) in a child process first, so
+ * one that ends the process or loops at import is bad input (exit 2) instead of exit 0 or a hang.
+ */
+export async function trialUserModules(options: Pick<RunOptions, 'bootloader' | 'suites'>): Promise<void> {
+  if (options.bootloader !== undefined) await trialImport(options.bootloader, '--bootloader');
+  for (const arg of options.suites) if (isSuiteFile(arg)) await trialImport(arg, 'suite file');
+}
+
 async function loadSuiteFile(path: string): Promise<Suite> {
   let module: { default?: unknown };
   try {
-    module = await import(pathToFileURL(resolve(path)).href);
+    module = await importUserModule(path);
   } catch (error) {
     throw new UsageError(`suite file ${path}: cannot load it: ${(error as Error).message}`);
   }

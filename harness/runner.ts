@@ -10,6 +10,7 @@ import type { Reporter } from './reporters/reporter.ts';
 import type { CaseResult, RunInfo, RunReport } from './results.ts';
 import type { RunOptions } from './run-options.ts';
 import { type PlannedCase, Session } from './session.ts';
+import { guardProcessExit } from './user-code.ts';
 import { DEFAULT_CASE_TIMEOUT_MS, type Job, WorkerPool } from './worker-pool.ts';
 
 export function defaultJobs(): number {
@@ -34,13 +35,19 @@ export async function runSuites(options: RunOptions, reporters: readonly Reporte
   };
   let results: CaseResult[];
   if (options.jobs === 0) {
-    const cases = selectCases(session.plan(), options);
-    for (const r of reporters) r.onRunStart?.(info, cases.length);
-    results = cases.map((c) => {
-      const result = session.runCase(c);
-      onResult(result);
-      return result;
-    });
+    // User code runs in this thread: its process.exit must not end the run without a verdict.
+    const restore = guardProcessExit();
+    try {
+      const cases = selectCases(session.plan(), options);
+      for (const r of reporters) r.onRunStart?.(info, cases.length);
+      results = cases.map((c) => {
+        const result = session.runCase(c);
+        onResult(result);
+        return result;
+      });
+    } finally {
+      restore();
+    }
   } else {
     const pool = new WorkerPool(options, options.jobs);
     try {
