@@ -31,6 +31,7 @@ const FLASH_CONTROLLERS = [
   'lpc55-flash',
   'rp2040-qspi',
   'cmsdk-ram',
+  'sse200-ram',
 ] as const satisfies readonly FlashControllerKind[];
 
 const STRATEGIES = [
