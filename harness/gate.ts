@@ -6,7 +6,7 @@
 import { loadBoard } from '../boards/index.ts';
 import { UsageError } from '../emulator/common/errors.ts';
 import { MAX_TEXT_FILE_BYTES, readInputFile } from '../emulator/common/files.ts';
-import { compareVersions, formatVersion, loadPublicKey, type VerifyResult, verifyImage } from '../images/index.ts';
+import { buildOfImage, compareVersions, formatVersion, loadPublicKey, type VerifyResult, verifyImage } from '../images/index.ts';
 import { boardConfig } from './context.ts';
 import { readImageFile } from './image-file.ts';
 import { maxImageSize } from './image-fit.ts';
@@ -46,8 +46,8 @@ export async function runGate(options: RunOptions, reporters: readonly Reporter[
   const trustKey = loadPublicKey(readInputFile(key, { what: '--key', maxBytes: MAX_TEXT_FILE_BYTES }), { source: key });
   const checks: GateCheck[] = [];
 
-  const fromResult = verifyImage(from, { keys: [trustKey], slotSize: slot.size });
-  const toResult = verifyImage(to, { keys: [trustKey], slotSize: slot.size });
+  const fromResult = verifyImage(from, { keys: [trustKey], slotSize: slot.size, ...buildOfImage(from) });
+  const toResult = verifyImage(to, { keys: [trustKey], slotSize: slot.size, ...buildOfImage(to) });
   checks.push({
     name: 'images verify',
     passed: fromResult.valid && toResult.valid,

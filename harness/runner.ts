@@ -10,6 +10,7 @@ import type { Reporter } from './reporters/reporter.ts';
 import type { CaseResult, RunInfo, RunReport } from './results.ts';
 import type { RunOptions } from './run-options.ts';
 import { type PlannedCase, Session } from './session.ts';
+import { guardProcessExit } from './user-code.ts';
 import { DEFAULT_CASE_TIMEOUT_MS, type Job, WorkerPool } from './worker-pool.ts';
 
 export function defaultJobs(): number {
@@ -34,13 +35,19 @@ export async function runSuites(options: RunOptions, reporters: readonly Reporte
   };
   let results: CaseResult[];
   if (options.jobs === 0) {
-    const cases = selectCases(session.plan(), options);
-    for (const r of reporters) r.onRunStart?.(info, cases.length);
-    results = cases.map((c) => {
-      const result = session.runCase(c);
-      onResult(result);
-      return result;
-    });
+    // User code runs in this thread: its process.exit must not end the run without a verdict.
+    const restore = guardProcessExit();
+    try {
+      const cases = selectCases(session.plan(), options);
+      for (const r of reporters) r.onRunStart?.(info, cases.length);
+      results = cases.map((c) => {
+        const result = session.runCase(c);
+        onResult(result);
+        return result;
+      });
+    } finally {
+      restore();
+    }
   } else {
     const pool = new WorkerPool(options, options.jobs);
     try {
@@ -109,10 +116,12 @@ export function selectCases(cases: readonly PlannedCase[], options: Pick<RunOpti
   let selected = [...cases];
   if (options.only && options.only.length > 0) {
     const wanted = new Set(options.only);
-    selected = selected.filter((c) => wanted.has(c.id));
-    if (selected.length === 0) {
-      throw new UsageError(`--only ${options.only.join(', ')}: no case has this id (ids look like upgrade/install/op42/torn)`);
+    const known = new Set(selected.map((c) => c.id));
+    const unknown = [...wanted].filter((id) => !known.has(id));
+    if (unknown.length > 0) {
+      throw new UsageError(`--only ${unknown.join(', ')}: no case has this id (ids look like upgrade/install/op42/torn)`);
     }
+    selected = selected.filter((c) => wanted.has(c.id));
   }
   if (options.shard) {
     const { index, count } = options.shard;

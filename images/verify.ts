@@ -2,13 +2,14 @@ import type { KeyObject } from 'node:crypto';
 import { equalBytes, hex } from './bytes.ts';
 import { ImageFormatError } from './errors.ts';
 import { type KeyType, keyTypeOf, publicKeyBytes } from './keys.ts';
-import { type ParsedImage, parseImage, type Tlv } from './parse.ts';
+import { type ParsedImage, parseImage, type Tlv, walkImage } from './parse.ts';
 import type { Dependency } from './sign.ts';
 import { defaultHashFor, digestOf, SIGNATURE_TLV, SIGNATURE_TLVS, signatureLengthOk, verifyData } from './signature.ts';
 import {
   HASH_SIZE,
   HASH_TLV,
   type HashAlgorithm,
+  hashAlgorithmOfTlv,
   ImageFlag,
   TlvType,
   tlvName,
@@ -41,6 +42,19 @@ export interface VerifyOptions {
   cid?: Uint8Array;
   /** Flags the emulated build supports (MCUBOOT_ENC_IMAGES, MCUBOOT_DECOMPRESS_IMAGES); others make the image invalid. */
   acceptEncrypted?: boolean;
+}
+
+/**
+ * The MCUboot build an image was made for, read from the image itself as imgtool verify does: the hash of its
+ * hash TLV, and MCUBOOT_SIGN_PURE when it carries SIG_PURE. Every command verifies with it, so an image valid for
+ * `image verify` is valid for `run` and `gate` too. The signature still has to verify with a trusted key.
+ */
+export function buildOfImage(bytes: Uint8Array): { hash: HashAlgorithm | undefined; pure: boolean } {
+  const tlvs = walkImage(bytes).unprotectedArea?.tlvs ?? [];
+  return {
+    hash: tlvs.map((t) => hashAlgorithmOfTlv(t.type)).find((h) => h !== undefined),
+    pure: tlvs.some((t) => t.type === TlvType.SIG_PURE),
+  };
 }
 
 /** Why an image was refused. 'ok' only when `valid`. */

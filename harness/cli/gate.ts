@@ -3,7 +3,9 @@
  * Exit 0 only when every check passed.
  */
 import type { Command } from 'commander';
+import { trialUserModules } from '../context.ts';
 import { runGate } from '../gate.ts';
+import { checkOutputPaths } from '../output-paths.ts';
 import { type ReportFiles, reportersFor } from '../reporters/index.ts';
 import { addRunOptions, runOptionsFrom } from './run.ts';
 
@@ -27,7 +29,9 @@ export function registerGateCommand(program: Command): void {
       .requiredOption('--to <file>', 'the release candidate')
       .requiredOption('--key <pem>', 'the public key the fleet trusts'),
   ).action(async (flags: GateFlags) => {
+    checkOutputPaths({ junit: flags.junit, tap: flags.tap, json: flags.json });
     const options = runOptionsFrom([], { ...flags, imageFrom: flags.from, imageTo: flags.to, key: flags.key });
+    await trialUserModules(options);
     const result = await runGate(options, reportersFor(flags));
     const lines = result.checks.map((c) => `  ${c.notApplicable ? 'n/a ' : c.passed ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
     process.stdout.write(`\ngate ${flags.from} → ${flags.to} on ${flags.board}:\n${lines.join('\n')}\n`);

@@ -3,9 +3,11 @@
  * checks every invariant after every boot. Exit 0 when every invariant held, 1 on a violation, 2 on bad input.
  */
 import type { Command } from 'commander';
+import { trialUserModules } from '../context.ts';
 import { parsePoints } from '../fault-points.ts';
 import { addLabOptions, labTargetFrom } from '../lab/lab-cli.ts';
 import { runOnLab } from '../lab/lab-runner.ts';
+import { checkOutputPaths } from '../output-paths.ts';
 import { type ReportFiles, reportersFor } from '../reporters/index.ts';
 import { exitCodeOf, nothingChecked } from '../results.ts';
 import { parseJobs, parseSeed, parseShard, parseStrategy, parseTimeout, type RunOptions } from '../run-options.ts';
@@ -42,10 +44,11 @@ export function registerRunCommand(program: Command): void {
       .option('--key <pem>', 'the public key the device trusts for --image-from/--image-to')
       .option('--only <id...>', 'run only the cases with these ids (as printed in a replay command)'),
   ).action(async (suites: string[], flags: RunFlags & { lab?: string; boardId?: string }) => {
+    checkOutputPaths({ junit: flags.junit, tap: flags.tap, json: flags.json });
     const lab = labTargetFrom(flags);
-    const report = lab
-      ? await runOnLab(runOptionsFrom(suites, { ...flags, board: '' }), lab, reportersFor(flags))
-      : await runSuites(runOptionsFrom(suites, flags), reportersFor(flags));
+    const options = runOptionsFrom(suites, lab ? { ...flags, board: '' } : flags);
+    await trialUserModules(options);
+    const report = lab ? await runOnLab(options, lab, reportersFor(flags)) : await runSuites(options, reportersFor(flags));
     const unchecked = nothingChecked(report);
     if (unchecked !== undefined) process.stderr.write(`bootproof: FAILED: ${unchecked}\n`);
     process.exitCode = exitCodeOf(report);
