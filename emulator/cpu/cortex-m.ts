@@ -447,7 +447,8 @@ export class CortexM implements SystemControlHost {
   private takeSynchronous(exception: number): void {
     const ex = this.exceptions;
     const priority = this.executionPriority();
-    let target = this.v6 ? EXCEPTION.hardFault : exception;
+    // ARMv6-M has no configurable faults (every fault is a HardFault), but SVC still raises SVCall.
+    let target = this.v6 && exception !== EXCEPTION.svCall ? EXCEPTION.hardFault : exception;
     if (target !== EXCEPTION.hardFault && (!ex.enabled[target] || ex.groupPriority(target) >= priority)) {
       target = EXCEPTION.hardFault;
       this.scs.hfsr |= HFSR.forced;

@@ -86,6 +86,15 @@ describe('bootproof emulate', () => {
     expect(code).toBe(0);
   });
 
+  it('exits with the status newlib firmware passes to exit() (SYS_EXIT_EXTENDED), its stderr on stderr', async () => {
+    const { code, stdout, stderr } = await run('emulate', '--board', 'mps2_an386', firmware('cpu-check-m4-Os.elf'));
+    expect(stdout).toContain('cpu-check cortex-m4 -Os\n');
+    expect(stdout).toContain('failures: 0\n');
+    expect(stderr).toContain('stderr: separate stream\n');
+    expect(stderr).toContain('bootproof: mps2_an386: the firmware exited with status 3\n');
+    expect(code).toBe(3);
+  });
+
   it('rejects bad input with exit 2 and a message that names it', async () => {
     const broken = join(scratch, 'broken.hex');
     writeFileSync(broken, ':10000000FFFFFFFF\n');
