@@ -58,11 +58,7 @@ static void fe_mul(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]) {
   reduce(r, product);
 }
 
-static void fe_sqr(uint32_t r[8], const uint32_t a[8]) {
-  uint32_t product[16];
-  bn_sqr(product, a);
-  reduce(r, product);
-}
+static void fe_sqr(uint32_t r[8], const uint32_t a[8]) { fe_mul(r, a, a); }
 
 static void fe_add(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]) { bn_addmod(r, a, b, P); }
 static void fe_sub(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]) { bn_submod(r, a, b, P); }

@@ -33,6 +33,7 @@ static void reduce(uint32_t r[8], const uint32_t c[16]) {
   t[6] = (int64_t)c[6] + 3 * (int64_t)c[14] + 2 * (int64_t)c[15] + c[13] - c[8] - c[9];
   t[7] = (int64_t)c[7] + 3 * (int64_t)c[15] + c[8] - c[10] - c[11] - c[12] - c[13];
   int64_t carry = 0;
+#pragma GCC unroll 8
   for (int i = 0; i < 8; i++) {
     carry += t[i];
     r[i] = (uint32_t)carry;
@@ -41,6 +42,7 @@ static void reduce(uint32_t r[8], const uint32_t c[16]) {
   while (carry != 0) {
     int64_t fold = carry;
     carry = 0;
+#pragma GCC unroll 8
     for (int i = 0; i < 8; i++) {
       carry += r[i];
       if (i == 0 || i == 7) carry += fold;
@@ -58,11 +60,7 @@ static void fe_mul(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]) {
   reduce(r, product);
 }
 
-static void fe_sqr(uint32_t r[8], const uint32_t a[8]) {
-  uint32_t product[16];
-  bn_sqr(product, a);
-  reduce(r, product);
-}
+static void fe_sqr(uint32_t r[8], const uint32_t a[8]) { fe_mul(r, a, a); }
 
 static void fe_add(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]) { bn_addmod(r, a, b, P); }
 static void fe_sub(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]) { bn_submod(r, a, b, P); }
@@ -142,10 +140,8 @@ static void point_to_affine(uint32_t x[8], uint32_t y[8], const struct jpoint *p
   bn_invmod(zinv, p->z, P);
   fe_sqr(zinv2, zinv);
   fe_mul(x, p->x, zinv2);
-  if (y != 0) {
-    fe_mul(zinv2, zinv2, zinv);
-    fe_mul(y, p->y, zinv2);
-  }
+  fe_mul(zinv2, zinv2, zinv);
+  fe_mul(y, p->y, zinv2);
 }
 
 static int on_curve(const uint32_t x[8], const uint32_t y[8]) {
@@ -237,9 +233,15 @@ int p256_ecdsa_verify_der(const uint8_t pub[65], const uint8_t hash[32], const u
   }
   if (bn_is_zero(acc.z)) return 0;
 
-  /* Valid when x(u1 G + u2 Q) mod n = r; x < p < 2n, so one subtraction reduces it. */
-  uint32_t x[8];
-  point_to_affine(x, 0, &acc);
-  if (bn_cmp(x, N) >= 0) bn_sub(x, x, N);
-  return bn_cmp(x, r) == 0;
+  /*
+   * Valid when x mod n = r for the affine x = X / Z^2 of u1 G + u2 Q. As x < p < 2n, x is r or r + n (the latter
+   * only when r + n < p), so compare X with r Z^2 and (r + n) Z^2 instead of inverting Z.
+   */
+  uint32_t z2[8], t[8];
+  fe_sqr(z2, acc.z);
+  fe_mul(t, r, z2);
+  if (bn_cmp(t, acc.x) == 0) return 1;
+  if (bn_add(t, r, N) != 0 || bn_cmp(t, P) >= 0) return 0;
+  fe_mul(t, t, z2);
+  return bn_cmp(t, acc.x) == 0;
 }
