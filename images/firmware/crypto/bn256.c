@@ -98,7 +98,7 @@ OUT_OF_LINE static void halve_mod(uint32_t x[8], const uint32_t m[8]) {
   x[7] = x[7] >> 1 | top << 31;
 }
 
-OUT_OF_LINE static void shift_right_1(uint32_t x[8]) {
+OUT_OF_LINE void bn_shift_right_1(uint32_t x[8]) {
   for (int i = 0; i < 7; i++) x[i] = x[i] >> 1 | x[i + 1] << 31;
   x[7] >>= 1;
 }
@@ -122,11 +122,11 @@ void bn_invmod(uint32_t r[8], const uint32_t a[8], const uint32_t m[8]) {
   bn_set_word(x2, 0);
   while (!is_one(u) && !is_one(v)) {
     while ((u[0] & 1) == 0) {
-      shift_right_1(u);
+      bn_shift_right_1(u);
       halve_mod(x1, m);
     }
     while ((v[0] & 1) == 0) {
-      shift_right_1(v);
+      bn_shift_right_1(v);
       halve_mod(x2, m);
     }
     if (bn_cmp(u, v) >= 0) {

@@ -14,6 +14,7 @@ int bn_cmp(const uint32_t a[8], const uint32_t b[8]);
 int bn_is_zero(const uint32_t a[8]);
 void bn_copy(uint32_t r[8], const uint32_t a[8]);
 void bn_set_word(uint32_t r[8], uint32_t w);
+void bn_shift_right_1(uint32_t x[8]);
 /* a, b < m; r may alias either. */
 void bn_addmod(uint32_t r[8], const uint32_t a[8], const uint32_t b[8], const uint32_t m[8]);
 void bn_submod(uint32_t r[8], const uint32_t a[8], const uint32_t b[8], const uint32_t m[8]);

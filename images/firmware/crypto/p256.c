@@ -1,7 +1,8 @@
 /*
  * ECDSA P-256 verification. The field uses P-256's special form for reduction (FIPS 186-4 D.2.3), points are in
- * Jacobian coordinates (a = -3 doubling, mixed addition with affine points) and u1*G + u2*Q is one pass over the
- * scalar bits with the table {G, Q, G+Q} (Shamir's trick). Variable time: every input is public.
+ * Jacobian coordinates (a = -3 doubling, mixed addition with affine points), and u1*G + u2*Q is one pass of
+ * doublings over both scalars at once (Shamir's trick), each scalar in width-3 NAF so that about one bit in four
+ * of each costs an addition, from the tables {G, 3G} and {Q, 3Q}. Variable time: every input is public.
  */
 #include "p256.h"
 #include "bn256.h"
@@ -16,6 +17,11 @@ static const uint32_t GX[8] = {0xd898c296, 0xf4a13945, 0x2deb33a0, 0x77037d81,
                                0x63a440f2, 0xf8bce6e5, 0xe12c4247, 0x6b17d1f2};
 static const uint32_t GY[8] = {0x37bf51f5, 0xcbb64068, 0x6b315ece, 0x2bce3357,
                                0x7c0f9e16, 0x8ee7eb4a, 0xfe1a7f9b, 0x4fe342e2};
+/* 3G, affine. */
+static const uint32_t G3X[8] = {0xc6e7fd6c, 0xfb41661b, 0xefada985, 0xe6c6b721,
+                                0x1d4bf165, 0xc8f7ef95, 0xa6330a44, 0x5ecbe4d1};
+static const uint32_t G3Y[8] = {0xa27d5032, 0x9a79b127, 0x384fb83d, 0xd82ab036,
+                                0x1a64a2ec, 0x374b06ce, 0x4998ff7e, 0x8734640c};
 
 /*
  * r = c mod p for a 512-bit c = (c15..c0): r = s1 + 2 s2 + 2 s3 + s4 + s5 - d1 - d2 - d3 - d4 (FIPS 186-4
@@ -192,6 +198,32 @@ static int der_integer(const uint8_t **cursor, const uint8_t *end, uint32_t out[
   return 1;
 }
 
+/*
+ * Width-3 NAF of k < n: digits (least significant first) in {0, 1, -1, 3, -3}, at most one of any three in a row
+ * non-zero, k = sum of digit[i] 2^i. Returns the number of digits (at most 257).
+ */
+static int wnaf3(int8_t digits[257], const uint32_t scalar[8]) {
+  uint32_t k[8], magnitude[8];
+  bn_copy(k, scalar);
+  int length = 0;
+  while (!bn_is_zero(k)) {
+    int digit = 0;
+    if (k[0] & 1) {
+      digit = (int)(k[0] & 7); /* k mod 8: 1, 3, 5 or 7, taken as 1, 3, -3 or -1 */
+      if (digit > 4) digit -= 8;
+      bn_set_word(magnitude, (uint32_t)(digit < 0 ? -digit : digit));
+      if (digit > 0) {
+        bn_sub(k, k, magnitude);
+      } else {
+        bn_add(k, k, magnitude); /* cannot overflow: k < n < 2^256 - 3 */
+      }
+    }
+    digits[length++] = (int8_t)digit;
+    bn_shift_right_1(k);
+  }
+  return length;
+}
+
 static int in_scalar_range(const uint32_t v[8]) { return !bn_is_zero(v) && bn_cmp(v, N) < 0; }
 
 int p256_ecdsa_verify_der(const uint8_t pub[65], const uint8_t hash[32], const uint8_t *der_sig, size_t der_len) {
@@ -212,24 +244,35 @@ int p256_ecdsa_verify_der(const uint8_t pub[65], const uint8_t hash[32], const u
   bn_mulmod_bits(u1, w, e, 8, N);
   bn_mulmod_bits(u2, w, r, 8, N);
 
-  /* The table: entry 1 = G, 2 = Q, 3 = G + Q (absent when Q = -G). */
-  uint32_t sx[8], sy[8];
-  struct jpoint sum;
-  bn_copy(sum.x, GX);
-  bn_copy(sum.y, GY);
-  bn_set_word(sum.z, 1);
-  point_add_affine(&sum, qx, qy);
-  int sum_finite = !bn_is_zero(sum.z);
-  if (sum_finite) point_to_affine(sx, sy, &sum);
-  const uint32_t *table_x[4] = {0, GX, qx, sx};
-  const uint32_t *table_y[4] = {0, GY, qy, sy};
-
+  /* 3Q, affine (never infinity: n is a prime above 3). */
+  uint32_t q3x[8], q3y[8];
   struct jpoint acc;
+  bn_copy(acc.x, qx);
+  bn_copy(acc.y, qy);
+  bn_set_word(acc.z, 1);
+  point_double(&acc);
+  point_add_affine(&acc, qx, qy);
+  point_to_affine(q3x, q3y, &acc);
+  const uint32_t *table_x[2][2] = {{GX, G3X}, {qx, q3x}};
+  const uint32_t *table_y[2][2] = {{GY, G3Y}, {qy, q3y}};
+
+  int8_t naf[2][257];
+  int length1 = wnaf3(naf[0], u1), length2 = wnaf3(naf[1], u2);
   bn_set_word(acc.z, 0);
-  for (int bit = 255; bit >= 0; bit--) {
+  for (int i = (length1 > length2 ? length1 : length2) - 1; i >= 0; i--) {
     if (!bn_is_zero(acc.z)) point_double(&acc);
-    int index = (int)((u1[bit / 32] >> (bit % 32)) & 1) | (int)((u2[bit / 32] >> (bit % 32)) & 1) << 1;
-    if (index != 0 && (index != 3 || sum_finite)) point_add_affine(&acc, table_x[index], table_y[index]);
+    for (int which = 0; which < 2; which++) {
+      int digit = i < (which == 0 ? length1 : length2) ? naf[which][i] : 0;
+      if (digit == 0) continue;
+      int entry = (digit < 0 ? -digit : digit) >> 1; /* 1 -> 0, 3 -> 1 */
+      uint32_t y[8];
+      if (digit < 0) {
+        bn_sub(y, P, table_y[which][entry]); /* -(x, y) = (x, p - y); y != 0 on P-256 */
+      } else {
+        bn_copy(y, table_y[which][entry]);
+      }
+      point_add_affine(&acc, table_x[which][entry], y);
+    }
   }
   if (bn_is_zero(acc.z)) return 0;
 
