@@ -98,7 +98,7 @@ OUT_OF_LINE static void halve_mod(uint32_t x[8], const uint32_t m[8]) {
   x[7] = x[7] >> 1 | top << 31;
 }
 
-OUT_OF_LINE void bn_shift_right_1(uint32_t x[8]) {
+OUT_OF_LINE static void shift_right_1(uint32_t x[8]) {
   for (int i = 0; i < 7; i++) x[i] = x[i] >> 1 | x[i + 1] << 31;
   x[7] >>= 1;
 }
@@ -122,11 +122,11 @@ void bn_invmod(uint32_t r[8], const uint32_t a[8], const uint32_t m[8]) {
   bn_set_word(x2, 0);
   while (!is_one(u) && !is_one(v)) {
     while ((u[0] & 1) == 0) {
-      bn_shift_right_1(u);
+      shift_right_1(u);
       halve_mod(x1, m);
     }
     while ((v[0] & 1) == 0) {
-      bn_shift_right_1(v);
+      shift_right_1(v);
       halve_mod(x2, m);
     }
     if (bn_cmp(u, v) >= 0) {
@@ -143,6 +143,28 @@ void bn_invmod(uint32_t r[8], const uint32_t a[8], const uint32_t m[8]) {
     }
   }
   bn_copy(r, is_one(u) ? x1 : x2);
+}
+
+int bn_wnaf3(int8_t digits[257], const uint32_t scalar[8]) {
+  uint32_t k[8], magnitude[8];
+  bn_copy(k, scalar);
+  int length = 0;
+  while (!bn_is_zero(k)) {
+    int digit = 0;
+    if (k[0] & 1) {
+      digit = (int)(k[0] & 7); /* k mod 8: 1, 3, 5 or 7, taken as 1, 3, -3 or -1 */
+      if (digit > 4) digit -= 8;
+      bn_set_word(magnitude, (uint32_t)(digit < 0 ? -digit : digit));
+      if (digit > 0) {
+        bn_sub(k, k, magnitude);
+      } else {
+        bn_add(k, k, magnitude); /* cannot overflow: k < 2^256 - 3 */
+      }
+    }
+    digits[length++] = (int8_t)digit;
+    shift_right_1(k);
+  }
+  return length;
 }
 
 void bn_from_be(uint32_t r[8], const uint8_t bytes[32]) {

@@ -198,32 +198,6 @@ static int der_integer(const uint8_t **cursor, const uint8_t *end, uint32_t out[
   return 1;
 }
 
-/*
- * Width-3 NAF of k < n: digits (least significant first) in {0, 1, -1, 3, -3}, at most one of any three in a row
- * non-zero, k = sum of digit[i] 2^i. Returns the number of digits (at most 257).
- */
-static int wnaf3(int8_t digits[257], const uint32_t scalar[8]) {
-  uint32_t k[8], magnitude[8];
-  bn_copy(k, scalar);
-  int length = 0;
-  while (!bn_is_zero(k)) {
-    int digit = 0;
-    if (k[0] & 1) {
-      digit = (int)(k[0] & 7); /* k mod 8: 1, 3, 5 or 7, taken as 1, 3, -3 or -1 */
-      if (digit > 4) digit -= 8;
-      bn_set_word(magnitude, (uint32_t)(digit < 0 ? -digit : digit));
-      if (digit > 0) {
-        bn_sub(k, k, magnitude);
-      } else {
-        bn_add(k, k, magnitude); /* cannot overflow: k < n < 2^256 - 3 */
-      }
-    }
-    digits[length++] = (int8_t)digit;
-    bn_shift_right_1(k);
-  }
-  return length;
-}
-
 static int in_scalar_range(const uint32_t v[8]) { return !bn_is_zero(v) && bn_cmp(v, N) < 0; }
 
 int p256_ecdsa_verify_der(const uint8_t pub[65], const uint8_t hash[32], const uint8_t *der_sig, size_t der_len) {
@@ -257,7 +231,7 @@ int p256_ecdsa_verify_der(const uint8_t pub[65], const uint8_t hash[32], const u
   const uint32_t *table_y[2][2] = {{GY, G3Y}, {qy, q3y}};
 
   int8_t naf[2][257];
-  int length1 = wnaf3(naf[0], u1), length2 = wnaf3(naf[1], u2);
+  int length1 = bn_wnaf3(naf[0], u1), length2 = bn_wnaf3(naf[1], u2);
   bn_set_word(acc.z, 0);
   for (int i = (length1 > length2 ? length1 : length2) - 1; i >= 0; i--) {
     if (!bn_is_zero(acc.z)) point_double(&acc);
