@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { runGate } from '../gate.ts';
-import { type ReportFiles, reportersFor } from '../reporters/index.ts';
+import { type ReportFiles, reportersFor, reportsToStdout } from '../reporters/index.ts';
 import { addRunOptions, runOptionsFrom } from './run.ts';
 
 interface GateFlags extends ReportFiles {
@@ -28,10 +28,11 @@ export function registerGateCommand(program: Command): void {
       .requiredOption('--key <pem>', 'the public key the fleet trusts'),
   ).action(async (flags: GateFlags) => {
     const options = runOptionsFrom([], { ...flags, imageFrom: flags.from, imageTo: flags.to, key: flags.key });
+    const out = reportsToStdout(flags) ? process.stderr : process.stdout;
     const result = await runGate(options, reportersFor(flags));
     const lines = result.checks.map((c) => `  ${c.passed ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
-    process.stdout.write(`\ngate ${flags.from} → ${flags.to} on ${flags.board}:\n${lines.join('\n')}\n`);
-    process.stdout.write(result.passed ? 'GATE PASSED\n' : 'GATE FAILED\n');
+    out.write(`\ngate ${flags.from} → ${flags.to} on ${flags.board}:\n${lines.join('\n')}\n`);
+    out.write(result.passed ? 'GATE PASSED\n' : 'GATE FAILED\n');
     process.exitCode = result.passed ? 0 : 1;
   });
 }

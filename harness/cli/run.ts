@@ -6,9 +6,9 @@ import type { Command } from 'commander';
 import { parsePoints } from '../fault-points.ts';
 import { addLabOptions, labTargetFrom } from '../lab/lab-cli.ts';
 import { runOnLab } from '../lab/lab-runner.ts';
-import { type ReportFiles, reportersFor } from '../reporters/index.ts';
+import { addReportOptions, type ReportFiles, reportersFor } from '../reporters/index.ts';
 import { exitCodeOf } from '../results.ts';
-import { parseJobs, parseSeed, parseShard, parseStrategy, parseTimeout, type RunOptions } from '../run-options.ts';
+import { parseJobs, parseMaxFailures, parseSeed, parseShard, parseStrategy, parseTimeout, type RunOptions } from '../run-options.ts';
 import { defaultJobs, runSuites } from '../runner.ts';
 
 export const DEFAULT_SEED = 1;
@@ -26,6 +26,7 @@ interface RunFlags extends ReportFiles {
   shard?: string;
   only?: string[];
   caseTimeout?: string;
+  maxFailures?: string;
 }
 
 export function registerRunCommand(program: Command): void {
@@ -52,7 +53,7 @@ export function registerRunCommand(program: Command): void {
 
 /** The options `run` and `gate` share. */
 export function addRunOptions(command: Command): Command {
-  return command
+  command
     .option('--strategy <strategy>', 'override the board\'s update strategy (overwrite-only, swap-scratch, swap-move, swap-offset, direct-xip)')
     .option('--bootloader <module>', 'a module whose default export implements Bootloader (default: the reference model)')
     .option('--points <points>', 'fault points: all, interesting, or random:N (default: each suite chooses)')
@@ -60,9 +61,8 @@ export function addRunOptions(command: Command): Command {
     .option('--jobs <n>', 'worker threads (default: one per core; 0 runs in this thread)')
     .option('--shard <i/n>', 'run the i-th of n disjoint shares of the cases (merge the --json files with `bootproof merge`)')
     .option('--case-timeout <ms>', 'time one case may take before its bootloader counts as hung (default 20000)')
-    .option('--junit <file>', 'write JUnit XML')
-    .option('--tap <file>', 'write TAP')
-    .option('--json <file>', 'write the JSON report (also the shard file `bootproof merge` reads)');
+    .option('--max-failures <n>', 'stop once this many cases failed (the report says it stopped early)');
+  return addReportOptions(command);
 }
 
 export function runOptionsFrom(suites: readonly string[], flags: RunFlags): RunOptions {
@@ -81,5 +81,6 @@ export function runOptionsFrom(suites: readonly string[], flags: RunFlags): RunO
     shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
     only: flags.only,
     caseTimeoutMs: flags.caseTimeout === undefined ? undefined : parseTimeout(flags.caseTimeout),
+    maxFailures: flags.maxFailures === undefined ? undefined : parseMaxFailures(flags.maxFailures),
   };
 }
