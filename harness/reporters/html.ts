@@ -4,8 +4,8 @@
  * the page's own script (`html-client.js`) reads it and puts every name into the page as text, never as markup.
  * The fault maps are drawn on canvases, so 100,000 cases cost no more than 100,000 rectangles.
  *
- * Cases are stored column by column, and each suite's replay commands as a shared prefix and suffix around what
- * differs, which keeps a 100,000-case report to a few megabytes.
+ * Cases are stored column by column, and replay commands as templates around the case id, which keeps a
+ * 100,000-case report to a few megabytes.
  */
 import { readFileSync } from 'node:fs';
 import { INVARIANTS } from '../invariants.ts';
@@ -38,7 +38,8 @@ export interface HtmlData {
   readonly summary: ReturnType<typeof summarize>;
   readonly colours: Readonly<Record<string, string>>;
   readonly invariants: readonly { readonly name: string; readonly ref: string; readonly title: string }[];
-  readonly suites: readonly { readonly name: string; readonly replayPrefix: string; readonly replaySuffix: string }[];
+  readonly suites: readonly string[];
+  readonly replays: readonly string[];
   /** String tables the columns index into. */
   readonly rows: readonly string[];
   readonly lanes: readonly string[];
@@ -46,7 +47,8 @@ export interface HtmlData {
   readonly kinds: readonly string[];
   /** One entry per case, column by column. */
   readonly columns: {
-    readonly id: readonly string[];
+    /** The case id, or null where it is `<row>/<phase>/op<op>/<lane>` (or `<row>/clean`), which the page rebuilds. */
+    readonly id: readonly (string | null)[];
     readonly suite: readonly number[];
     readonly row: readonly number[];
     readonly lane: readonly number[];
@@ -60,7 +62,8 @@ export interface HtmlData {
     readonly offset: readonly number[];
     readonly seed: readonly number[];
     readonly boots: readonly number[];
-    readonly replay: readonly string[];
+    /** The replay command: an index into `replays` (a template whose NUL stands for the case id), or the command. */
+    readonly replay: readonly (number | string)[];
   };
   /** The rest of every case that has more to say (failures and notes), by case index. */
   readonly details: Readonly<Record<number, Pick<CaseResult, 'title' | 'violations' | 'fault' | 'trace' | 'journal' | 'bootLog' | 'note'>>>;
@@ -70,10 +73,9 @@ export function htmlData(report: RunReport): HtmlData {
   const invariants = Object.entries(INVARIANTS).map(([name, v]) => ({ name, ref: v.ref, title: v.title }));
   const invariantIndex = new Map(invariants.map((v, i) => [v.name, i]));
   const suiteNames = [...new Set([...report.info.suites, ...report.cases.map((c) => c.suite)])];
-  const tables = { rows: new Interner(), lanes: new Interner(), phases: new Interner(), kinds: new Interner() };
-  const affixes = suiteNames.map((name) => commonAffixes(report.cases.filter((c) => c.suite === name).map((c) => c.replay)));
+  const tables = { rows: new Interner(), lanes: new Interner(), phases: new Interner(), kinds: new Interner(), replays: new Interner() };
   const columns = {
-    id: [] as string[],
+    id: [] as (string | null)[],
     suite: [] as number[],
     row: [] as number[],
     lane: [] as number[],
@@ -85,16 +87,20 @@ export function htmlData(report: RunReport): HtmlData {
     offset: [] as number[],
     seed: [] as number[],
     boots: [] as number[],
-    replay: [] as string[],
+    replay: [] as (number | string)[],
   };
   const details: Record<number, HtmlData['details'][number]> = {};
   report.cases.forEach((c, i) => {
     const suite = suiteNames.indexOf(c.suite);
     const f = c.fault;
-    columns.id.push(c.id);
+    const scenario = scenarioOf(c);
+    const lane = f ? `${f.outcome}${f.second ? ` + 2nd ${f.second.outcome}` : ''}` : 'no cut';
+    // Most ids are their scenario, phase, op and outcome, which the page rebuilds: those are left out (null).
+    const derived = f ? `${scenario}/${f.phase}/op${f.op}/${lane}` : `${scenario}/clean`;
+    columns.id.push(derived === c.id ? null : c.id);
     columns.suite.push(suite);
-    columns.row.push(tables.rows.of(`${c.suite}\u0000${scenarioOf(c)}`));
-    columns.lane.push(tables.lanes.of(f ? `${f.outcome}${f.second ? ` + 2nd ${f.second.outcome}` : ''}` : 'no cut'));
+    columns.row.push(tables.rows.of(`${c.suite}\u0000${scenario}`));
+    columns.lane.push(tables.lanes.of(lane));
     columns.status.push(STATUS_CODES[c.status]);
     columns.invariant.push(c.violations.length > 0 ? (invariantIndex.get(c.violations[0].invariant) ?? -1) : -1);
     columns.op.push(f ? f.op : -1);
@@ -103,8 +109,9 @@ export function htmlData(report: RunReport): HtmlData {
     columns.offset.push(f ? f.offset : -1);
     columns.seed.push(c.seed);
     columns.boots.push(c.boots);
-    const { prefix, suffix } = affixes[suite];
-    columns.replay.push(c.replay.slice(prefix.length, c.replay.length - suffix.length));
+    // A replay command is nearly always its suite's command with the case id in it: kept once, as a template.
+    const at = c.replay.lastIndexOf(c.id);
+    columns.replay.push(at < 0 ? c.replay : tables.replays.of(`${c.replay.slice(0, at)}\u0000${c.replay.slice(at + c.id.length)}`));
     if (c.status === 'fail' || c.note) {
       details[i] = { title: c.title, violations: c.violations, fault: f, trace: c.trace, journal: c.journal, bootLog: c.bootLog, note: c.note };
     }
@@ -116,7 +123,8 @@ export function htmlData(report: RunReport): HtmlData {
     summary: summarize(report.cases),
     colours: VERDICT_COLOURS,
     invariants,
-    suites: suiteNames.map((name, i) => ({ name, replayPrefix: affixes[i].prefix, replaySuffix: affixes[i].suffix })),
+    suites: suiteNames,
+    replays: tables.replays.list,
     rows: tables.rows.list.map((key) => key.slice(key.indexOf('\u0000') + 1)),
     lanes: tables.lanes.list,
     phases: tables.phases.list,
@@ -178,21 +186,6 @@ function scenarioOf(c: CaseResult): string {
     if (at > 0) return c.id.slice(0, at);
   }
   return c.id.replace(/\/clean$/, '');
-}
-
-function commonAffixes(texts: readonly string[]): { prefix: string; suffix: string } {
-  if (texts.length === 0) return { prefix: '', suffix: '' };
-  let prefix = texts[0];
-  let suffix = texts[0];
-  for (const t of texts) {
-    let p = 0;
-    while (p < prefix.length && p < t.length && prefix[p] === t[p]) p++;
-    prefix = prefix.slice(0, p);
-    let s = 0;
-    while (s < suffix.length && s < t.length - p && suffix[suffix.length - 1 - s] === t[t.length - 1 - s]) s++;
-    suffix = suffix.slice(suffix.length - s);
-  }
-  return { prefix, suffix };
 }
 
 class Interner {
