@@ -124,12 +124,32 @@ export function summarize(cases: readonly CaseResult[]): Summary {
   return { total: cases.length, passed, failed, skipped };
 }
 
+/**
+ * Exit 0 only when every invariant held in at least one case that ran and the run was not stopped early: a run
+ * that checked nothing never passes.
+ */
 export function exitCodeOf(report: RunReport): 0 | 1 {
-  return report.cases.some((c) => c.status === 'fail') || report.stoppedEarly !== undefined ? 1 : 0;
+  const failed = report.cases.some((c) => c.status === 'fail') || report.stoppedEarly !== undefined;
+  return failed || nothingChecked(report) !== undefined ? 1 : 0;
 }
 
 /** The partition holding `offset`, and the offset inside it (`primary+0x200`); the raw offset outside them. */
 export function flashPlace(info: Pick<RunInfo, 'flash'>, offset: number): string {
   const p = info.flash.partitions.find((part) => offset >= part.offset && offset < part.offset + part.size);
   return p ? `${p.name}+0x${(offset - p.offset).toString(16)}` : `0x${offset.toString(16)}`;
+}
+
+
+/**
+ * Why the report checked nothing, or undefined when it checked something: no case passed or failed (all were
+ * skipped, or there were none), or — in a whole run — a suite that planned no case at all.
+ */
+export function nothingChecked(report: RunReport): string | undefined {
+  const ran = (c: CaseResult) => c.status === 'pass' || c.status === 'fail';
+  if (!report.cases.some(ran)) {
+    return report.cases.length === 0 ? 'no case ran: nothing was checked' : `all ${report.cases.length} cases were skipped: nothing was checked`;
+  }
+  if (report.info.shard !== undefined) return undefined;
+  const empty = report.info.suites.filter((suite) => !report.cases.some((c) => c.suite === suite));
+  return empty.length === 0 ? undefined : `suite ${empty.join(', ')} has no case: nothing of it was checked`;
 }
