@@ -68,6 +68,7 @@ export interface RunInfo {
   readonly bootproof: string;
   /** The command line that repeats the run. */
   readonly command: string;
+  /** `target`: the lab board the run ran on (`dk1 (nrf52840dk) on /dev/ttyACM0`). */
   readonly board: { readonly name: string; readonly sha256: string; readonly target?: string };
   readonly flash: {
     readonly size: number;

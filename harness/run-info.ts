@@ -20,7 +20,7 @@ export const BOOTPROOF_VERSION: string = (
 ).version;
 
 export interface RunInfoExtras {
-  /** Where a lab run ran (`dk1 on /dev/ttyACM0`). */
+  /** Where a lab run ran (`dk1 (nrf52840dk) on /dev/ttyACM0`). */
   readonly target?: string;
   readonly points?: string;
   readonly bootloader?: RunInfo['bootloader'];

@@ -95,7 +95,7 @@ export async function runLabSuites(ctx: RunContext, device: LabDevice, entry: La
   }
   const selected = new Set(selectIds([...cleanCases.map((c) => c.planned.id), ...cutCases.map((c) => c.id)], options));
   const info = describeContext(ctx, {
-    target: `${entry.id} on ${entry.settings.port}`,
+    target: `${entry.id} (${ctx.board.name}) on ${entry.settings.port}`,
     points: `lab: ${pointCount(ctx, entry.settings)} per action`,
     bootloader: { name: 'on the board', kind: 'device', config: { ...entry.settings.bootloader } },
   });

@@ -53,9 +53,9 @@ export class ConsoleReporter implements Reporter {
     this.startedAt = this.clock.now();
     this.lastDraw = this.startedAt;
     const shard = info.shard ? ` shard ${info.shard.index}/${info.shard.count}` : '';
-    const target = info.board.target ? ` [${oneLine(info.board.target)}]` : '';
+    const target = oneLine(info.board.target ?? info.board.name);
     this.out.write(
-      `bootproof: ${info.suites.map(oneLine).join(', ')} on ${oneLine(info.board.name)}${target} (${info.strategy}, ` +
+      `bootproof: ${info.suites.map(oneLine).join(', ')} on ${target} (${info.strategy}, ` +
         `bootloader ${oneLine(info.bootloader.name)}), points ${info.points}, seed ${info.seed}${shard}: ${totalCases} cases\n`,
     );
     if (!this.out.isTTY && totalCases > 0) {
