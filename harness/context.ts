@@ -4,8 +4,6 @@
  * Runs identically in the main thread and in each worker.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { loadBoard } from '../boards/index.ts';
 import type { Board } from '../boards/types.ts';
 import type { Bootloader, ImageConfig } from '../emulator/boot/index.ts';
@@ -18,6 +16,7 @@ import { Fixtures, type UpdatePair } from './fixtures.ts';
 import { maxImageSize } from './image-fit.ts';
 import type { RunOptions } from './run-options.ts';
 import { isSuite, type Suite, type SuiteContext } from './suite.ts';
+import { importUserModule } from './user-module.ts';
 
 export interface RunContext {
   readonly options: RunOptions;
@@ -74,7 +73,7 @@ export async function loadBootloader(path: string | undefined): Promise<Bootload
   if (path === undefined) return new ReferenceBootloader();
   let module: { default?: unknown };
   try {
-    module = await import(pathToFileURL(resolve(path)).href);
+    module = await importUserModule(path);
   } catch (error) {
     throw new UsageError(`--bootloader ${path}: cannot load the module: ${(error as Error).message}`);
   }
@@ -120,7 +119,7 @@ export async function loadSuites(args: readonly string[]): Promise<{ arg: string
 async function loadSuiteFile(path: string): Promise<Suite> {
   let module: { default?: unknown };
   try {
-    module = await import(pathToFileURL(resolve(path)).href);
+    module = await importUserModule(path);
   } catch (error) {
     throw new UsageError(`suite file ${path}: cannot load it: ${(error as Error).message}`);
   }
