@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerBoardImportCommand } from './board-import.ts';
 import { registerBoardCommand, registerBoardsCommand } from './boards.ts';
 import { registerEmulateCommand } from './emulate.ts';
 import { registerGateCommand } from './gate.ts';
@@ -15,6 +16,7 @@ import { registerSuitesCommand } from './suites.ts';
 export function registerCommands(program: Command): void {
   registerBoardsCommand(program);
   registerBoardCommand(program);
+  registerBoardImportCommand(program);
   registerImageCommand(program);
   registerSmpCommand(program);
   registerRunCommand(program);
