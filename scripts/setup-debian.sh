@@ -8,6 +8,7 @@ packages=(
   gcc-arm-none-eabi binutils-arm-none-eabi libnewlib-arm-none-eabi # images/firmware/build.sh (libgcc; no libc used)
   qemu-system-arm # emulator/soc: live QEMU run of the self-test firmware
   python3-unicorn # emulator/cpu/conformance: live random-instruction run against unicorn, and bench cpu
+  zsh # harness/cli: the zsh completion script is loaded and driven in a real zsh
 )
 
 if [ ${#packages[@]} -eq 0 ]; then
