@@ -6,6 +6,7 @@
  * controller's compatible.
  */
 import { readFileSync } from 'node:fs';
+import { readInputText } from '../emulator/common/files.ts';
 import { allNodes, cellsOf, DevicetreeError, type DtNode, findLabel, nodePath, parseDevicetree, stringsOf } from './devicetree.ts';
 import { BoardFileError } from './errors.ts';
 import { loadBoard } from './index.ts';
@@ -54,12 +55,7 @@ interface Region {
 
 /** Reads `dtsPath` and returns the board file's JSON text (checked as any board file is). */
 export function importBoardFromDevicetree(dtsPath: string, options: ImportOptions): { text: string; board: Board } {
-  let source: string;
-  try {
-    source = readFileSync(dtsPath, 'utf8');
-  } catch (error) {
-    throw new DevicetreeError(dtsPath, 0, 0, `cannot be read: ${(error as Error).message}`);
-  }
+  const source = readInputText(dtsPath, { what: 'devicetree' });
   const root = parseDevicetree(source, dtsPath);
   const fail = (node: DtNode | undefined, what: string): never => {
     throw new DevicetreeError(dtsPath, node?.line ?? 1, 1, what);

@@ -40,7 +40,7 @@ describe('bootproof serve --image: bad input', () => {
   it('exits 2 naming the file when the image cannot be read', async () => {
     const result = await cli('serve', '--board', 'nrf52840dk', '--image', join(dir, 'absent.bin'));
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/--image .*absent\.bin: cannot read it/);
+    expect(result.stderr).toMatch(/--image .*absent\.bin: cannot be read \(ENOENT\)/);
   });
 
   it('exits 2 when the image does not verify with the keys the board trusts, saying to give --key', async () => {

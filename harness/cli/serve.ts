@@ -10,6 +10,7 @@ import { loadBoard } from '../../boards/index.ts';
 import type { Board } from '../../boards/types.ts';
 import type { TrustPolicy } from '../../emulator/boot/index.ts';
 import { BootproofError, UsageError } from '../../emulator/common/errors.ts';
+import { readInputFile } from '../../emulator/common/files.ts';
 import { loadPublicKey, verifyImage } from '../../images/index.ts';
 import { boardConfig, loadBootloader } from '../context.ts';
 import { Fixtures } from '../fixtures.ts';
@@ -98,12 +99,7 @@ export function registerServeCommand(program: Command): void {
 
 /** The user's factory image: it must fit the primary slot and verify with a key the board trusts, or it could not boot. */
 function readFactoryImage(path: string, board: Board, trust: TrustPolicy): Uint8Array {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(readFileSync(path));
-  } catch (error) {
-    throw new UsageError(`--image ${path}: cannot read it: ${(error as Error).message}`);
-  }
+  const bytes = readInputFile(path, { what: '--image' });
   const slot = board.partitions.images[0].primary;
   if (bytes.length > slot.size) {
     throw new UsageError(`--image ${path}: ${bytes.length} bytes do not fit ${board.name}'s primary slot (${slot.size} bytes)`);
