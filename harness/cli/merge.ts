@@ -1,7 +1,8 @@
 /** `bootproof merge <shard.json>…`: one report from the JSON files of `run --shard i/n`, in any reporter format. */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../../emulator/common/errors.ts';
+import { readInputFile } from '../../emulator/common/files.ts';
+import { parseReportFile } from '../report-file.ts';
 import { type ReportFiles, reportersFor } from '../reporters/index.ts';
 import { exitCodeOf, mergeReports, type RunReport } from '../results.ts';
 
@@ -25,15 +26,9 @@ export function registerMergeCommand(program: Command): void {
 function readReport(file: string): RunReport {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = Buffer.from(readInputFile(file)).toString('utf8');
   } catch (error) {
-    throw new UsageError(`merge: ${file} cannot be read: ${(error as Error).message}`);
+    throw new UsageError(`merge: ${(error as Error).message}`);
   }
-  try {
-    const report = JSON.parse(text) as RunReport;
-    if (report?.format !== 'bootproof-report/1') throw new Error('not a bootproof report');
-    return report;
-  } catch (error) {
-    throw new UsageError(`merge: ${file} is not a bootproof JSON report: ${(error as Error).message}`);
-  }
+  return parseReportFile(text, file);
 }
