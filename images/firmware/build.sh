@@ -79,9 +79,15 @@ for probe in nrf-rtc-wake nrf-nwrite-budget; do
   "$OBJCOPY" -O binary "$out/$probe.elf" "$out/$probe.bin"
 done
 
-BENCH=("${COMMON[@]}" common/semihost.c bench/bench.c bench/sha256.c)
+BENCH=("${COMMON[@]}" common/semihost.c bench/bench.c crypto/sha256.c)
 build bench-m4 cortex-m4 bench.ld -- "${BENCH[@]}"
 build bench-m0plus cortex-m0plus bench.ld -- "${BENCH[@]}"
+
+# The signature checks and hashes the bootloader links (crypto/), run on the target by the crypto tests: the
+# firmware reads its cases from RAM (see crypto/test/check.c).
+CRYPTO=(crypto/sha256.c crypto/sha512.c crypto/bn256.c crypto/p256.c crypto/ed25519.c)
+build crypto-check-m4 cortex-m4 crypto-check.ld -- "${COMMON[@]}" common/semihost.c crypto/test/check.c "${CRYPTO[@]}"
+build crypto-check-m33 cortex-m33 crypto-check.ld -- "${COMMON[@]}" common/semihost.c crypto/test/check.c "${CRYPTO[@]}"
 
 # cpu-check: newlib firmware (--specs=rdimon: printf, malloc, exit over semihosting) at -O2 and -Os for each core
 # QEMU's MPS2 machines run: SHA-256, P-256 bignum, wide conditional branches, CMSIS-style NVIC priorities
@@ -98,7 +104,7 @@ rdimon_layout mps2-an505 0x10000000 0x38000000
 rdimon_build() {
   local name=$1 cpu=$2 layout=$3 opt=$4
   shift 4
-  local sources=(rdimon/startup.c rdimon/check.c rdimon/bignum.c bench/sha256.c)
+  local sources=(rdimon/startup.c rdimon/check.c rdimon/bignum.c crypto/sha256.c)
   [ "$cpu" != cortex-m0plus ] && sources+=(rdimon/branches.S)
   "$CC" -mcpu="$cpu" -mthumb -mfloat-abi=soft "$opt" -std=c11 -Wall -Wextra -Werror \
     -ffunction-sections -fdata-sections -ffile-prefix-map="$PWD"=. --specs=rdimon.specs \
