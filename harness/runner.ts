@@ -3,12 +3,11 @@
  * results to the reporters. It knows nothing of output formats.
  */
 import { availableParallelism } from 'node:os';
-import { UsageError } from '../emulator/common/errors.ts';
 import { buildRunContext } from './context.ts';
 import { formatPoints } from './fault-points.ts';
 import type { Reporter } from './reporters/reporter.ts';
 import type { CaseResult, RunInfo, RunReport } from './results.ts';
-import type { RunOptions } from './run-options.ts';
+import { type RunOptions, selectCases } from './run-options.ts';
 import { type PlannedCase, Session } from './session.ts';
 import { DEFAULT_CASE_TIMEOUT_MS, type Job, WorkerPool } from './worker-pool.ts';
 
@@ -102,21 +101,4 @@ async function runOnWorkers(
     if (result.type === 'run') results[remote[k]] = result.result;
   });
   return results;
-}
-
-/** `--only` picks cases by id; `--shard i/n` keeps every n-th case from the i-th, so shards are disjoint and complete. */
-export function selectCases(cases: readonly PlannedCase[], options: Pick<RunOptions, 'only' | 'shard'>): PlannedCase[] {
-  let selected = [...cases];
-  if (options.only && options.only.length > 0) {
-    const wanted = new Set(options.only);
-    selected = selected.filter((c) => wanted.has(c.id));
-    if (selected.length === 0) {
-      throw new UsageError(`--only ${options.only.join(', ')}: no case has this id (ids look like upgrade/install/op42/torn)`);
-    }
-  }
-  if (options.shard) {
-    const { index, count } = options.shard;
-    selected = selected.filter((_, i) => i % count === index - 1);
-  }
-  return selected;
 }
