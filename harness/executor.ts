@@ -16,6 +16,7 @@ import { Prng } from '../emulator/common/prng.ts';
 import type { FlashSnapshot } from '../emulator/flash/index.ts';
 import type { CutOutcome, FlashOp } from '../emulator/flash/types.ts';
 import { encodeImgtoolTrailer } from '../images/index.ts';
+import type { BootloaderSource } from './bootloader-source.ts';
 import type { BootObservation } from './device.ts';
 import { EmulatedDevice, type EmulatedSnapshot } from './emulated-device.ts';
 import type { Phase, PhasedOp } from './fault-points.ts';
@@ -60,7 +61,7 @@ export interface CaseOutcome {
 
 export interface ExecutorOptions {
   readonly board: Board;
-  readonly bootloader: Bootloader;
+  readonly bootloader: Bootloader | BootloaderSource;
   readonly seed: number;
   /** Re-boot each settled state under other clock values (I-7). Default true. */
   readonly clockChecks?: boolean;

@@ -127,13 +127,15 @@ export function verdictOf(scenario: Pick<Scenario, 'demonstrates'>, terminal: Te
   return { status: 'fail', violations: [...violations, missed], note };
 }
 
+type Verdicted = Pick<CaseVerdict, 'violations'> & { readonly status: string };
+
 /**
  * Two runs of one case that disagree: the first run had other cases before it in the same worker, the second ran
  * alone in a fresh one. Only state kept across power cycles (outside the flash) can make them differ (I-8).
  */
-export function judgeOrderDependence(first: CaseVerdict, alone: CaseVerdict): Violation | undefined {
+export function judgeOrderDependence(first: Verdicted, alone: Verdicted): Violation | undefined {
   if (first.status === alone.status) return undefined;
-  const said = (v: CaseVerdict) => (v.status === 'pass' ? 'passes' : `fails (${v.violations[0]?.message ?? 'no reason'})`);
+  const said = (v: Verdicted) => (v.status === 'pass' ? 'passes' : `fails (${v.violations[0]?.message ?? 'no reason'})`);
   return {
     invariant: 'idempotent-recovery',
     message: `order-dependent: the bootloader keeps state across power cycles — after other cases it ${said(first)}, alone in a fresh worker it ${said(alone)}`,
