@@ -22,6 +22,7 @@ import type {
   ActionResult,
   BootObservation,
   Device,
+  InProcessDevice,
   NonVolatileView,
   PowerCutRequest,
   RunningImage,
@@ -57,7 +58,7 @@ export interface EmulatedSnapshot {
   readonly running: readonly RunningImage[] | undefined;
 }
 
-export class EmulatedDevice implements Device {
+export class EmulatedDevice implements Device, InProcessDevice {
   readonly flash: NorFlash;
   readonly board: Board;
   readonly config: ImageConfig;
