@@ -37,7 +37,7 @@ describe('every power-on starts a fresh bootloader', () => {
     async (jobs) => {
       const json = join(tempDir(), 'r.json');
       const args = ['run', 'power-loss', '--board', BOARD, '--bootloader', 'test/fixtures/module-counter-bootloader.ts'];
-      const result = await spawnCli(...args, '--points', 'random:12', '--jobs', jobs, '--json', json);
+      const result = await spawnCli(...args, '--points', 'random:6', '--jobs', jobs, '--json', json);
       expect(result.code, result.stderr).toBe(1);
       const report = JSON.parse(readFileSync(json, 'utf8')) as RunReport;
       const failed = report.cases.filter((c) => c.status === 'fail');
