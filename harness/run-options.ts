@@ -27,6 +27,15 @@ export interface RunOptions {
   readonly only?: readonly string[];
   /** Per-case budget before a worker is presumed hung in the bootloader (default 20 s). */
   readonly caseTimeoutMs?: number;
+  /** Stop the run once this many cases failed (`--max-failures`). */
+  readonly maxFailures?: number;
+  /** Set when the run is a release gate's (`bootproof gate`), for the command line its report records. */
+  readonly gate?: true;
+}
+
+export function parseMaxFailures(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`--max-failures '${text}': expected a positive integer`);
+  return Number(text);
 }
 
 export function parseShard(text: string): { index: number; count: number } {
@@ -78,7 +87,7 @@ export function replayCommand(options: RunOptions, suite: string, id: string): s
   return parts.join(' ');
 }
 
-function quote(text: string): string {
+export function quote(text: string): string {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -90,10 +99,12 @@ export function selectCases<T extends { readonly id: string }>(cases: readonly T
   let selected = [...cases];
   if (options.only && options.only.length > 0) {
     const wanted = new Set(options.only);
-    selected = selected.filter((c) => wanted.has(c.id));
-    if (selected.length === 0) {
-      throw new UsageError(`--only ${options.only.join(', ')}: no case has this id (ids look like upgrade/install/op42/torn)`);
+    const known = new Set(selected.map((c) => c.id));
+    const unknown = [...wanted].filter((id) => !known.has(id));
+    if (unknown.length > 0) {
+      throw new UsageError(`--only ${unknown.join(', ')}: no case has this id (ids look like upgrade/install/op42/torn)`);
     }
+    selected = selected.filter((c) => wanted.has(c.id));
   }
   if (options.shard) {
     const { index, count } = options.shard;

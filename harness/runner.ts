@@ -4,12 +4,13 @@
  */
 import { availableParallelism } from 'node:os';
 import { buildRunContext } from './context.ts';
-import { formatPoints } from './fault-points.ts';
 import { judgeOrderDependence } from './judge.ts';
 import type { Reporter } from './reporters/reporter.ts';
-import type { CaseResult, RunInfo, RunReport } from './results.ts';
+import { type CaseResult, REPORT_FORMAT, type RunReport } from './results.ts';
+import { describeContext } from './run-info.ts';
 import { type RunOptions, selectCases } from './run-options.ts';
 import { type PlannedCase, Session } from './session.ts';
+import { guardProcessExit } from './user-code.ts';
 import { DEFAULT_CASE_TIMEOUT_MS, type Job, type JobResult, runAlone, WorkerPool } from './worker-pool.ts';
 
 export function defaultJobs(): number {
@@ -20,29 +21,37 @@ export async function runSuites(options: RunOptions, reporters: readonly Reporte
   const started = performance.now();
   const ctx = await buildRunContext(options);
   const session = new Session(ctx);
-  const info: RunInfo = {
-    board: ctx.board.name,
-    strategy: ctx.config.strategy,
-    bootloader: ctx.bootloader.name,
-    suites: ctx.suites.map(({ suite }) => suite.name),
-    seed: options.seed,
-    points: ctx.suiteContext.points ? formatPoints(ctx.suiteContext.points) : 'per suite',
-    shard: options.shard,
-  };
+  const info = describeContext(ctx);
+  let failures = 0;
+  let stoppedEarly: string | undefined;
+  let stop = () => {};
   const onResult = (result: CaseResult) => {
+    if (stoppedEarly) return;
     for (const r of reporters) r.onCase?.(result);
+    if (result.status === 'fail' && options.maxFailures !== undefined && ++failures >= options.maxFailures) {
+      stoppedEarly = `--max-failures ${options.maxFailures}: stopped after ${failures} failed case(s); the other cases did not run`;
+      stop();
+    }
   };
-  let results: CaseResult[];
+  let results: CaseResult[] = [];
   if (options.jobs === 0) {
-    const cases = selectCases(session.plan(), options);
-    for (const r of reporters) r.onRunStart?.(info, cases.length);
-    results = cases.map((c) => {
-      const result = session.runCase(c);
-      onResult(result);
-      return result;
-    });
+    // User code runs in this thread: its process.exit must not end the run without a verdict.
+    const restore = guardProcessExit();
+    try {
+      const cases = selectCases(session.plan(), options);
+      for (const r of reporters) r.onRunStart?.(info, cases.length);
+      for (const c of cases) {
+        if (stoppedEarly) break;
+        const result = session.runCase(c);
+        onResult(result);
+        results.push(result);
+      }
+    } finally {
+      restore();
+    }
   } else {
     const pool = new WorkerPool(options, options.jobs);
+    stop = () => pool.stop();
     try {
       const cases = selectCases(await planOnWorkers(session, pool, options), options);
       for (const r of reporters) r.onRunStart?.(info, cases.length);
@@ -51,7 +60,13 @@ export async function runSuites(options: RunOptions, reporters: readonly Reporte
       await pool.close();
     }
   }
-  const report: RunReport = { format: 'bootproof-report/1', info, cases: results, durationMs: performance.now() - started };
+  const report: RunReport = {
+    format: REPORT_FORMAT,
+    info,
+    cases: results,
+    durationMs: performance.now() - started,
+    ...(stoppedEarly ? { stoppedEarly } : {}),
+  };
   for (const r of reporters) await r.onRunEnd(report);
   return report;
 }
@@ -93,22 +108,25 @@ async function runOnWorkers(
   const timeout = options.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
   const onHung = (job: Job): JobResult => ({ type: 'run', result: session.hungCase(job.type === 'run' ? job.planned : cases[0], timeout) });
   // A failure is reported only once the case has run again alone (see `checkAlone`); a pass is reported at once.
+  // Under --max-failures a failure is reported at once, so the run can stop; it is then not re-run alone.
   const failed: number[] = [];
+  const defer = options.maxFailures === undefined;
   const done = await pool.execute(
     remote.map((i) => ({ type: 'run' as const, planned: cases[i] })),
     (k, result) => {
       if (result.type !== 'run') return;
-      if (result.result.status === 'fail') failed.push(remote[k]);
+      if (defer && result.result.status === 'fail') failed.push(remote[k]);
       else onResult(result.result);
     },
     onHung,
   );
   done.forEach((result, k) => {
-    if (result.type === 'run') results[remote[k]] = result.result;
+    if (result?.type === 'run') results[remote[k]] = result.result;
   });
   await checkAlone(failed.sort((a, b) => a - b), cases, results, options, onHung);
   for (const i of failed) onResult(results[i]);
-  return results;
+  // A run stopped early (--max-failures) has holes where cases did not run.
+  return results.filter((r) => r !== undefined);
 }
 
 /** Failures re-run alone at most; beyond this many, a failure says it was not (each re-run starts a worker). */

@@ -6,8 +6,15 @@ export function registerSuitesCommand(program: Command): void {
   program
     .command('suites')
     .description('List the built-in suites, one line each (`bootproof run <name>`, or `all`).')
-    .action(async () => {
+    .option('--json', 'print them as JSON: [{ "name", "title" }]')
+    .action(async (flags: { json?: boolean }) => {
       const suites = await loadBuiltinSuites();
+      if (flags.json) {
+        const list = suites.map((s) => ({ name: s.name, title: s.title }));
+        process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+        process.exitCode = 0;
+        return;
+      }
       const width = Math.max(...suites.map((s) => s.name.length));
       const lines = suites.map((s) => `${s.name.padEnd(width)}  ${s.title}`);
       process.stdout.write(`${lines.join('\n')}\n`);
