@@ -9,6 +9,8 @@ import { BootproofError } from '../emulator/common/errors.ts';
 import { isSuite, type Suite } from './suite.ts';
 
 const SUITES_FOLDER = new URL('../suites/', import.meta.url);
+/** Built, the suites are JavaScript beside this module's own JavaScript. */
+const MODULE_EXTENSION = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 
 /** The built-in suites' names, in catalogue order. */
 export function builtinSuiteNames(): readonly string[] {
@@ -22,7 +24,7 @@ export function builtinSuiteNames(): readonly string[] {
 
 /** Loads the built-in suite `name` from its module; its default export must be the suite of that name. */
 export async function loadBuiltinSuite(name: string): Promise<Suite> {
-  const module = (await import(new URL(`${name}.ts`, SUITES_FOLDER).href)) as { default?: unknown };
+  const module = (await import(new URL(`${name}${MODULE_EXTENSION}`, SUITES_FOLDER).href)) as { default?: unknown };
   if (!isSuite(module.default) || module.default.name !== name) {
     throw new BootproofError(`built-in suite ${name}: its module does not export the suite '${name}'`);
   }
