@@ -47,6 +47,8 @@ if (upToDate()) {
   for (const file of readdirSync(join(root, 'boards')).filter((f) => f.endsWith('.json'))) {
     copyFileSync(join(root, 'boards', file), join(dist, 'boards', file));
   }
+  // The built-in suites are loaded by module path from the names in their catalogue.
+  copyFileSync(join(root, 'suites', 'catalog.json'), join(dist, 'suites', 'catalog.json'));
   chmodSync(stamp, 0o755);
   const now = new Date();
   utimesSync(stamp, now, now);
