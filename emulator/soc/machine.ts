@@ -36,9 +36,10 @@ export interface MachineOptions {
  * Why `Machine.run()` returned: the core's reasons that end a run, plus
  * - `power-cut`: a planned power cut landed on a flash operation (`error` holds the PowerCut);
  * - `flash-error`: the firmware broke a flash rule the controller does not report in a register (`error`);
- * - `stopped`: `stop()` was called (e.g. the expected text appeared).
+ * - `stopped`: `stop()` was called (e.g. the expected text appeared);
+ * - `watch`: execution reached a range given to `cpu.watchExecution` (a hand-off into an image slot).
  */
-export type MachineStopReason = 'budget' | 'exit' | 'breakpoint' | 'lockup' | 'sleep' | 'power-cut' | 'flash-error' | 'stopped';
+export type MachineStopReason = 'budget' | 'exit' | 'breakpoint' | 'lockup' | 'sleep' | 'power-cut' | 'flash-error' | 'stopped' | 'watch';
 
 export interface MachineRunResult {
   readonly reason: MachineStopReason;
@@ -198,7 +199,8 @@ export class Machine {
         case 'exit':
           return { ...this.result('exit', done, outcome.message), exitCode: outcome.exitCode };
         case 'breakpoint':
-          return this.result('breakpoint', done, outcome.message);
+        case 'watch':
+          return this.result(outcome.reason, done, outcome.message);
       }
     }
   }
