@@ -102,6 +102,7 @@ export class EmulatedDevice implements Device {
     try {
       outcome = this.bootloader.boot({
         flash: budget.flash,
+        storage: this.flash,
         board: this.board,
         config: this.config,
         trust: this.trust,

@@ -8,7 +8,7 @@ import type { Board } from '../../boards/index.ts';
 import { BusError, CortexM, type CpuSnapshot, type RunResult } from '../cpu/index.ts';
 import { FlashRuleViolation, type FlashSnapshot, NorFlash, PowerCut } from '../flash/index.ts';
 import { type SocFamily, socFamily } from './families.ts';
-import { FlashPort, type FlashPortSnapshot, type FlashTraceListener } from './flash-port.ts';
+import { type FlashOperations, FlashPort, type FlashPortSnapshot, type FlashTraceListener } from './flash-port.ts';
 import type { FlashWriteHandler, Peripheral, PeripheralContext, RegisterState, ResetCause, TimedPeripheral, Watchdog } from './peripheral.ts';
 import { type RamBlock, ramBlock, SocBus } from './soc-bus.ts';
 
@@ -152,6 +152,14 @@ export class Machine {
     this.resets.push({ cause, atUs: this.nowUs });
     this.options.onReset?.(cause);
     this.restart(cause);
+  }
+
+  /**
+   * Sends the flash controller's program and erase operations through `operations` (a view of this machine's
+   * flash that counts or records them), or back to the flash itself with undefined.
+   */
+  routeFlashOperations(operations: FlashOperations | undefined): void {
+    this.port.operations = operations ?? this.flash;
   }
 
   /** Ends the current `run()` at the next slice boundary (callable from output callbacks). */

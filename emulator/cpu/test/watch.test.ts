@@ -10,7 +10,7 @@ describe.each([true, false])('watchExecution (translate: %s)', (translate) => {
     const m = testMachine('cortex-m4', { translate });
     m.load([a.movs(1, 7)], SLOT);
     // A loop of 50 iterations first, so the branch out is taken from translated, linked code.
-    m.load([a.movs(2, 50), a.subs(2, 2, 1), a.bcond('ne', -6), ...a.mov32(0, SLOT | 1), a.bx(0)]);
+    m.load([a.movs(2, 50), a.subs(2, 2, 1), a.bcond('ne', -6), a.mov32(0, SLOT | 1), a.bx(0)]);
     m.cpu.watchExecution([{ start: SLOT, end: SLOT + 0x1000 }]);
     const result = m.step(10_000);
     expect(result.reason).toBe('watch');
