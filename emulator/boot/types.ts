@@ -138,6 +138,11 @@ export type BootOutcome =
 export interface Bootloader {
   readonly name: string;
   boot(ctx: BootContext): BootOutcome;
+  /**
+   * Flash operations one boot may perform before it counts as a runaway loop. Default: enough for a model that
+   * copies by chunks; a binary programs one write unit per operation and needs more.
+   */
+  readonly flashOpsPerBoot?: number;
   /** Bytes the factory programs for the bootloader itself, by flash offset (a binary's boot partition). */
   factoryContents?(): readonly { readonly offset: number; readonly bytes: Uint8Array }[];
 }

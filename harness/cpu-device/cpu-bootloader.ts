@@ -35,6 +35,8 @@ interface Session {
 
 export class CpuBootloader implements Bootloader {
   readonly name: string;
+  /** A swap programs every write unit of both slots about twice, one operation each; three times the flash is ample. */
+  readonly flashOpsPerBoot: number;
   private readonly sessions = new WeakMap<NorFlash, Session>();
   private readonly ranges: SlotRange[];
 
@@ -45,6 +47,8 @@ export class CpuBootloader implements Bootloader {
   ) {
     this.name = `${basename(binary.file)} (sha256 ${binary.sha256})`;
     this.ranges = slotRanges(board, build.imageCount);
+    const size = board.flash.sectors.reduce((a, b) => a + b, 0);
+    this.flashOpsPerBoot = Math.ceil((3 * size) / board.flash.writeUnit) + board.flash.sectors.length * 4;
   }
 
   /** What the factory programs into the boot partition (the rest of the flash is the harness's). */
