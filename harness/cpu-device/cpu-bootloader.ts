@@ -76,7 +76,7 @@ export class CpuBootloader implements Bootloader {
     const { machine } = session;
     const budget = this.build.instructionBudget;
     let executed = 0;
-    const halt = (reason: string): BootOutcome => ({ kind: 'halt', reason, log: this.log(session, reason) });
+    const halt = (reason: string): BootOutcome => ({ kind: 'halt', reason, log: this.log(session) });
     for (;;) {
       const result = machine.run(Math.min(SLICE, budget - executed));
       executed += result.instructions;
@@ -105,7 +105,7 @@ export class CpuBootloader implements Bootloader {
   private handoff(session: Session, flash: NorFlash, pc: number): BootOutcome {
     const range = this.ranges.find((r) => pc >= r.address && pc < r.address + r.size)!;
     const reading = readHandoff(range, pc, (offset, length) => flash.peek(offset, length));
-    if (reading.kind === 'garbage') return { kind: 'halt', reason: reading.reason, log: this.log(session, reading.reason) };
+    if (reading.kind === 'garbage') return { kind: 'halt', reason: reading.reason, log: this.log(session) };
     const others = this.ranges
       .filter((r) => r.image !== range.image && r.slot === 'primary')
       .map((r) => readHandoff(r, pcOfResetHandler(r, flash), (offset, length) => flash.peek(offset, length)))
@@ -125,9 +125,10 @@ export class CpuBootloader implements Bootloader {
     };
   }
 
-  private log(session: Session, last: string): string[] {
+  /** The boot's console lines, then what the device saw at the end (a hand-off's image). */
+  private log(session: Session, last?: string): string[] {
     const lines = session.line === '' ? session.lines : [...session.lines, session.line];
-    return [...lines.map((line) => `console: ${line}`), last];
+    return [...lines.map((line) => `console: ${line}`), ...(last === undefined ? [] : [last])];
   }
 
   /** The core sits on a branch to its own address. */

@@ -68,7 +68,7 @@ function loadSigningKey(build: BuildConfig, given: string | undefined): KeyPair 
   const privateKey = loadPrivateKey(readInputFile(path, { what: flag }), { source: path });
   const type = keyTypeOf(privateKey);
   if (type !== build.signature) {
-    throw new UsageError(`${flag} ${path}: a ${type} key, but the binary is built for ${build.signature} signatures (${build.file})`);
+    throw new UsageError(`${flag} ${path}: a key of type ${type}, but the binary is built for ${build.signature} signatures (${build.file})`);
   }
   return { privateKey, publicKey: createPublicKey(privateKey) };
 }
