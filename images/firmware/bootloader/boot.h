@@ -124,6 +124,8 @@ const char *image_validate(const struct area *area, uint32_t base, uint32_t max_
                            struct image_info *info);
 int version_compare(const struct image_version *a, const struct image_version *b);
 int header_magic_ok(const struct area *area, uint32_t base);
+/* The header's version when its magic is right (1), else 0. */
+int header_version(const struct area *area, uint32_t base, struct image_version *out);
 
 /* ---- the hardware security counter (counter.c) ---- */
 uint32_t counter_read(int image);

@@ -79,6 +79,14 @@ int header_magic_ok(const struct area *area, uint32_t base) {
   return read_le(area, base, 4) == IMAGE_MAGIC;
 }
 
+static void read_version(const struct area *area, uint32_t offset, struct image_version *out);
+
+int header_version(const struct area *area, uint32_t base, struct image_version *out) {
+  if (!header_magic_ok(area, base)) return 0;
+  read_version(area, base + 20u, out);
+  return 1;
+}
+
 int version_compare(const struct image_version *a, const struct image_version *b) {
   if (a->major != b->major) return a->major < b->major ? -1 : 1;
   if (a->minor != b->minor) return a->minor < b->minor ? -1 : 1;

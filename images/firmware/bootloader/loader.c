@@ -7,6 +7,9 @@
 #include "boot.h"
 #include "../common/print.h"
 
+/* What loop 1 learnt of each secondary it screened: the downgrade check of loop 2 needs no second verify. */
+static struct image_info candidates[IMAGE_COUNT];
+
 static int is_update(uint8_t type) { return type == SWAP_TEST || type == SWAP_PERM || type == SWAP_REVERT; }
 
 void log_line(const char *level, const char *text) {
@@ -127,8 +130,7 @@ static uint8_t prepare_image(int image, uint8_t *types) {
     /* Defect: the primary is erased to make room before the candidate is known to be good. */
     if (type != SWAP_REVERT) erase_slot(&slots->primary);
 #endif
-    struct image_info info;
-    const char *reason = validate(image, 1, &info);
+    const char *reason = validate(image, 1, &candidates[image]);
 #ifdef MUTANT_REVERT_WITHOUT_VALIDATION
     /* Defect: the image a revert goes back to is trusted because it booted once. */
     if (type == SWAP_REVERT) reason = 0;
@@ -155,14 +157,15 @@ static int downgrade_allowed(int image) {
   trailer_read(&slots->secondary, &secondary);
   /* swap-move's revert fixup marks the old image coming back with swap_info REVERT. */
   if (secondary.swap_type == SWAP_REVERT) return 1;
-  struct image_info candidate, current;
-  if (validate(image, 1, &candidate)) return 1;
+  const struct image_info *candidate = &candidates[image];
 #if defined(DOWNGRADE_VERSION)
-  if (image_extent(&slots->primary, 0, slots->primary.size, &current) != 0) return 1;
-  return version_compare(&candidate.version, &current.version) >= 0;
+  struct image_version current;
+  if (!header_version(&slots->primary, 0, &current)) return 1;
+  return version_compare(&candidate->version, &current) >= 0;
 #else
+  struct image_info current;
   if (validate(image, 0, &current) != 0 || !current.has_security_counter) return 1;
-  return candidate.has_security_counter && candidate.security_counter >= current.security_counter;
+  return candidate->has_security_counter && candidate->security_counter >= current.security_counter;
 #endif
 #else
   (void)image;

@@ -60,6 +60,19 @@ export class BootloaderDevice {
     });
   }
 
+  /** A signed image for a slot pair that is never booted (image 1 and up): 1 KiB of payload, no vector table. */
+  signData(image: number, version: string, options: Partial<SignOptions> = {}): Uint8Array {
+    return signImage(new Uint8Array(1024).fill(image), {
+      key: P256_KEY,
+      headerSize: this.board.bootloader.headerSize,
+      padHeader: true,
+      version,
+      slotSize: this.slots(image).primary.size,
+      align: this.board.flash.writeUnit,
+      ...options,
+    });
+  }
+
   /** Writes `bytes` at the start of a slot as a factory programmer would (whole write units). */
   place(slot: 'primary' | 'secondary', bytes: Uint8Array, image = 0, at = 0): void {
     const unit = this.board.flash.writeUnit;
