@@ -79,9 +79,15 @@ for probe in nrf-rtc-wake nrf-nwrite-budget; do
   "$OBJCOPY" -O binary "$out/$probe.elf" "$out/$probe.bin"
 done
 
-BENCH=("${COMMON[@]}" common/semihost.c bench/bench.c bench/sha256.c)
+BENCH=("${COMMON[@]}" common/semihost.c bench/bench.c crypto/sha256.c)
 build bench-m4 cortex-m4 bench.ld -- "${BENCH[@]}"
 build bench-m0plus cortex-m0plus bench.ld -- "${BENCH[@]}"
+
+# The signature checks and hashes the bootloader links (crypto/), run on the target by the crypto tests: the
+# firmware reads its cases from RAM (see crypto/test/check.c).
+CRYPTO=(crypto/sha256.c crypto/sha512.c crypto/bn256.c crypto/p256.c crypto/ed25519.c)
+build crypto-check-m4 cortex-m4 crypto-check.ld -- "${COMMON[@]}" common/semihost.c crypto/test/check.c "${CRYPTO[@]}"
+build crypto-check-m33 cortex-m33 crypto-check.ld -- "${COMMON[@]}" common/semihost.c crypto/test/check.c "${CRYPTO[@]}"
 
 if [ "$mode" = check ]; then
   if ! diff -r "$out" build >/dev/null; then

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include "../common/print.h"
 #include "../common/semihost.h"
-#include "sha256.h"
+#include "../crypto/sha256.h"
 
 #define INPUT_BYTES (64u * 1024u)
 #define MODMUL_ROUNDS 4000u
@@ -50,7 +50,10 @@ static void modmul(u256 *r, const u256 *a, const u256 *b) {
 int main(void) {
   for (uint32_t i = 0; i < INPUT_BYTES; i++) input[i] = (uint8_t)(i * 7u + (i >> 8));
   uint8_t digest[32];
-  sha256(input, INPUT_BYTES, digest);
+  struct sha256_ctx hash;
+  sha256_init(&hash);
+  sha256_update(&hash, input, INPUT_BYTES);
+  sha256_final(&hash, digest);
   out_str("sha256=");
   for (int i = 0; i < 32; i += 4) {
     out_hex_digits((uint32_t)digest[i] << 24 | (uint32_t)digest[i + 1] << 16 | (uint32_t)digest[i + 2] << 8 | digest[i + 3]);
