@@ -131,13 +131,12 @@ bootloader() {
     local base size
     base=$(sed -n 's/^#define FLASH_BASE \(0x[0-9a-f]*\)u$/\1/p' "$dir/layout.h")
     size=$(sed -n 's/^#define COUNTER_SIZE \(0x[0-9a-f]*\)u$/\1/p' "$dir/layout.h")
-    counter=$(printf '{ "address": "0x%x", "size": %d, "encoding": "bootproof-counter-log/1" }' \
+    counter=$(printf '{ "address": "0x%x", "size": %d }' \
       "$((base + counter))" "$((size))")
   fi
   printf '%s\n' "{" \
     '  "format": "bootproof-bootloader/1",' \
     "  \"name\": \"$name\"," \
-    "  \"board\": \"$board\"," \
     "  \"strategy\": \"$strategy\"," \
     '  "maxAlign": 8,' \
     '  "maxImageSectors": 128,' \
@@ -147,7 +146,7 @@ bootloader() {
     "  \"hardwareCounter\": $counter," \
     "  \"signature\": \"$signature\"," \
     "  \"signingKey\": \"../bootloader/keys/$key\"," \
-    '  "console": { "handoff": "^I: Jumping to the first image slot", "halt": "^E: Unable to find bootable image" }' \
+    '  "console": { "handoff": "I: Jumping to the first image slot", "halt": "E: Unable to find bootable image" }' \
     "}" >"$out/$name.json"
 }
 bootloader bootloader-nrf52840dk-swap-move nrf52840dk swap-move ecdsa-p256 version 1
