@@ -112,7 +112,7 @@ bootloader() {
   fi
   case $signature in
     ecdsa-p256) key=ecdsa-p256.pem crypto=(crypto/p256.c crypto/bn256.c) defines+=(-DSIGNATURE_ECDSA_P256) ;;
-    ed25519) key=ed25519.pem crypto=(crypto/ed25519.c crypto/sha512.c) defines+=(-DSIGNATURE_ED25519) ;;
+    ed25519) key=ed25519.pem crypto=(crypto/ed25519.c crypto/sha512.c crypto/bn256.c) defines+=(-DSIGNATURE_ED25519) ;;
   esac
   [ -f "$dir/keys-$signature.h" ] ||
     (cd ../.. && npx --no-install tsx images/firmware/bootloader/keys.ts "images/firmware/bootloader/keys/$key") \
@@ -122,7 +122,9 @@ bootloader() {
     version) defines+=(-DDOWNGRADE_VERSION) ;;
     security-counter) defines+=(-DDOWNGRADE_SECURITY_COUNTER) ;;
   esac
-  build "$name" "${BOOTLOADER_CPU[$board]}" "$dir/bootloader.ld" -Os -I"$dir" -DVALIDATE_PRIMARY \
+  # The generated headers live in a temporary folder: its name must not reach the debug information.
+  build "$name" "${BOOTLOADER_CPU[$board]}" "$dir/bootloader.ld" -Os -I"$dir" -ffile-prefix-map="$dir"=generated \
+    -DVALIDATE_PRIMARY \
     -DIMAGE_COUNT="$images" "${defines[@]}" -- "${BOOTLOADER[@]}" "${crypto[@]}" \
     "bootloader/$strategy.c" "bootloader/port-${BOOTLOADER_PORT[$board]}.c" "app/board-${BOOTLOADER_PORT[$board]}.c"
   local counter=null
@@ -151,9 +153,27 @@ bootloader() {
 }
 bootloader bootloader-nrf52840dk-swap-move nrf52840dk swap-move ecdsa-p256 version 1
 bootloader bootloader-nrf52840dk-overwrite-only nrf52840dk overwrite-only ecdsa-p256 version 1
+bootloader bootloader-nrf52840dk-swap-scratch nrf52840dk swap-scratch ecdsa-p256 version 1
+bootloader bootloader-stm32f429zi-swap-scratch stm32f429zi swap-scratch ecdsa-p256 version 1
 bootloader bootloader-stm32f429zi-overwrite-only stm32f429zi overwrite-only ecdsa-p256 version 1
 bootloader bootloader-nucleo_l552ze_q-overwrite-only nucleo_l552ze_q overwrite-only ecdsa-p256 version 2
 bootloader bootloader-nucleo_l552ze_q-swap-move nucleo_l552ze_q swap-move ecdsa-p256 version 1
+bootloader bootloader-nrf52840dk-swap-move-counter nrf52840dk swap-move ecdsa-p256 security-counter 1
+bootloader bootloader-nrf52840dk-swap-move-ed25519 nrf52840dk swap-move ed25519 version 1
+# Binary mutants: each the build above it with one defect of a class real bootloaders shipped (bootloader/README.md).
+for mutant in no-progress torn-magic primary-not-validated tlv-length-trusted revert-without-validation \
+  swap-state-in-ram; do
+  bootloader "bootloader-nrf52840dk-swap-move-mutant-$mutant" nrf52840dk swap-move ecdsa-p256 version 1 \
+    "-DMUTANT_$(echo "$mutant" | tr a-z- A-Z_)"
+done
+bootloader bootloader-nrf52840dk-overwrite-only-mutant-erase-before-validate nrf52840dk overwrite-only ecdsa-p256 \
+  version 1 -DMUTANT_ERASE_BEFORE_VALIDATE
+bootloader bootloader-nrf52840dk-swap-move-counter-mutant-counter-on-test-boot nrf52840dk swap-move ecdsa-p256 \
+  security-counter 1 -DMUTANT_COUNTER_ON_TEST_BOOT
+bootloader bootloader-nucleo_l552ze_q-swap-move-mutant-ecc-rewrite nucleo_l552ze_q swap-move ecdsa-p256 version 1 \
+  -DMUTANT_ECC_REWRITE
+bootloader bootloader-nucleo_l552ze_q-overwrite-only-mutant-dependencies-unprotected nucleo_l552ze_q overwrite-only \
+  ecdsa-p256 version 2 -DMUTANT_DEPENDENCIES_UNPROTECTED
 
 if [ "$mode" = check ]; then
   if ! diff -r "$out" build >/dev/null; then

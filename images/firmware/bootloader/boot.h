@@ -61,7 +61,11 @@ int flash_read_byte(const uint8_t *address);
 /* ---- the board port (port-*.c) ---- */
 void port_init(void);
 void port_erase(uint32_t sector_offset);
-void port_program(uint32_t offset, const uint8_t *data, uint32_t length);
+/* 0, or -1 when the controller flagged an error (a unit programmed twice on ECC flash, say). */
+int port_program(uint32_t offset, const uint8_t *data, uint32_t length);
+
+/* Stops the boot for good: the reason, then the halt line (MCUboot's FIH panic). */
+__attribute__((noreturn)) void boot_panic(const char *reason, uint32_t value);
 
 /* ---- the console (MCUboot-style lines) ---- */
 void log_line(const char *level, const char *text);

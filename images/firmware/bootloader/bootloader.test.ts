@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { generateKeyPair } from '../../keys.ts';
-import { BootloaderDevice } from './test/device.ts';
+import { BootloaderDevice, ED25519_KEY } from './test/device.ts';
 
 const NRF_MOVE = 'bootloader-nrf52840dk-swap-move';
 const NRF_OVERWRITE = 'bootloader-nrf52840dk-overwrite-only';
@@ -17,20 +17,13 @@ function upgradeReady(build: string, board = 'nrf52840dk', variant: 'confirm' | 
 }
 
 describe('swap-move on nrf52840dk', () => {
-  it('validates the primary (P-256) and hands off to it with MCUboot-style lines', () => {
-    const device = new BootloaderDevice('nrf52840dk', NRF_MOVE);
-    device.place('primary', device.signApp('confirm', '1.0.0'));
-    const boot = device.boot();
-    expect(boot.outcome).toBe('handoff');
-    expect(boot.version).toBe('1.0.0');
-    expect(boot.console).toMatch(/^I: Starting bootproof bootloader\n[^]*I: Swap type: none\n[^]*I: Jumping to the first image slot\n/);
-  });
-
-  it('runs a test upgrade, then reverts the image that never confirmed, once', () => {
+  it('hands off after a P-256 validation, runs a test upgrade, then reverts the image that never confirmed, once', () => {
     const device = upgradeReady(NRF_MOVE);
     const first = device.boot();
     expect(first.version).toBe('2.0.0');
-    expect(first.console).toContain('I: Swap type: test\n');
+    expect(first.console).toMatch(
+      /^I: Starting bootproof bootloader\n[^]*I: Swap type: test\n[^]*I: Jumping to the first image slot\nbootproof-app/,
+    );
     const second = device.boot();
     expect(second.console).toContain('I: Swap type: revert\n');
     expect(second.version).toBe('1.0.0');
@@ -39,14 +32,6 @@ describe('swap-move on nrf52840dk', () => {
     expect(third.version).toBe('1.0.0');
     expect(third.console).toContain('I: Swap type: none\n');
     expect(device.flash.opCount).toBe(opsAfterRevert);
-  });
-
-  it('keeps an upgrade the application confirmed', () => {
-    const device = upgradeReady(NRF_MOVE, 'nrf52840dk', 'confirm');
-    expect(device.boot().version).toBe('2.0.0');
-    const again = device.boot();
-    expect(again.version).toBe('2.0.0');
-    expect(again.console).toContain('I: Swap type: none\n');
   });
 
   it('erases a secondary whose payload was altered, and boots the old image', () => {
@@ -143,6 +128,50 @@ describe('overwrite-only', () => {
     expect(halted.console).toContain('I: Image 1: primary slot is not bootable: bad image magic\n');
     device.place('primary', device.signData(1, '1.0.0'), 1);
     expect(device.boot().version).toBe('2.0.0');
+  });
+});
+
+describe('swap-scratch', () => {
+  it('upgrades on nrf52840dk through the scratch and keeps the image the application confirmed', () => {
+    const device = upgradeReady('bootloader-nrf52840dk-swap-scratch', 'nrf52840dk', 'confirm');
+    const first = device.boot();
+    expect(first.version).toBe('2.0.0');
+    expect(first.console).toContain('bootproof-app: confirmed\n');
+    const again = device.boot();
+    expect(again.version).toBe('2.0.0');
+    expect(again.console).toContain('I: Swap type: none\n');
+  });
+
+  it('resumes from the scratch trailer after a cut while the primary trailer is rebuilt', () => {
+    const reference = upgradeReady('bootloader-nrf52840dk-swap-scratch');
+    reference.boot();
+    const primary = reference.slots().primary;
+    const magicWrite = reference.flash.journal.findIndex(
+      (op) => op.kind === 'program' && op.offset === primary.offset + primary.size - 16,
+    );
+    expect(magicWrite).toBeGreaterThan(0);
+    const device = upgradeReady('bootloader-nrf52840dk-swap-scratch');
+    device.flash.armPowerCut({ atOp: magicWrite, outcome: 'torn', seed: 5 });
+    expect(device.boot().outcome).toBe('power-cut');
+    device.flash.disarmPowerCut();
+    expect(device.boot().version).toBe('2.0.0');
+    expect(device.boot().version).toBe('1.0.0');
+  });
+
+  it('swaps the 128 KiB sectors of stm32f429zi through its 128 KiB scratch', () => {
+    const device = upgradeReady('bootloader-stm32f429zi-swap-scratch', 'stm32f429zi');
+    expect(device.boot().version).toBe('2.0.0');
+  });
+});
+
+describe('Ed25519', () => {
+  it('validates an Ed25519-signed primary (SHA-256 digest as the message) and hands off', () => {
+    const device = new BootloaderDevice('nrf52840dk', 'bootloader-nrf52840dk-swap-move-ed25519');
+    device.place('primary', device.signApp('confirm', '1.0.0', { key: ED25519_KEY }));
+    const other = new BootloaderDevice('nrf52840dk', 'bootloader-nrf52840dk-swap-move-ed25519');
+    other.place('primary', device.signApp('confirm', '1.0.0'));
+    expect(device.boot().version).toBe('1.0.0');
+    expect(other.boot().outcome).toBe('halt');
   });
 });
 

@@ -66,7 +66,9 @@ void area_write(const struct area *area, uint32_t offset, const uint8_t *data, u
   uint8_t unit[ALIGN_UP(32u, WRITE_SIZE)];
   uint32_t padded = ALIGN_UP(length, WRITE_SIZE);
   for (uint32_t i = 0; i < padded; i++) unit[i] = i < length ? data[i] : ERASED_VALUE;
-  port_program(area->offset + offset, unit, padded);
+  if (port_program(area->offset + offset, unit, padded) != 0) {
+    boot_panic("Flash program failed at", FLASH_BASE + area->offset + offset);
+  }
 }
 
 void area_copy(const struct area *from, uint32_t from_offset, const struct area *to, uint32_t to_offset,
@@ -77,7 +79,9 @@ void area_copy(const struct area *from, uint32_t from_offset, const struct area 
     uint32_t size = total - done < sizeof chunk ? total - done : sizeof chunk;
     const uint8_t *source = area_ptr(from, from_offset + done);
     for (uint32_t i = 0; i < size; i++) chunk[i] = source[i];
-    port_program(to->offset + to_offset + done, chunk, size);
+    if (port_program(to->offset + to_offset + done, chunk, size) != 0) {
+      boot_panic("Flash program failed at", FLASH_BASE + to->offset + to_offset + done);
+    }
   }
 }
 

@@ -75,15 +75,18 @@ static void complete_update(int image, uint8_t type) {
   const struct area *primary = &image_slots[image].primary;
   struct trailer t;
   trailer_read(primary, &t);
+#ifdef MUTANT_ECC_REWRITE
+  /*
+   * Defect: image_ok is written again although the swap's status trailer already carries it (a permanent request,
+   * a revert): harmless on NOR that only clears bits, a second program of one unit on ECC flash (#1288).
+   */
+  if (type == SWAP_REVERT || type == SWAP_PERM) area_write(primary, TRAILER_IMAGE_OK(primary->size), &(uint8_t){1}, 1);
+#else
   if ((type == SWAP_REVERT || type == SWAP_PERM) && t.image_ok == FLAG_UNSET) {
     trailer_write_flag(primary, TRAILER_IMAGE_OK(primary->size));
   }
-#ifdef MUTANT_ECC_REWRITE
-  /* Defect: copy_done is rewritten whether or not it is already set: a second program of one ECC unit. */
-  trailer_write_flag(primary, TRAILER_COPY_DONE(primary->size));
-#else
-  if (t.copy_done == FLAG_UNSET) trailer_write_flag(primary, TRAILER_COPY_DONE(primary->size));
 #endif
+  if (t.copy_done == FLAG_UNSET) trailer_write_flag(primary, TRAILER_COPY_DONE(primary->size));
   log_image(image, swap_type_name(type), "complete");
 }
 

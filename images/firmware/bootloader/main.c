@@ -19,6 +19,14 @@ __attribute__((noreturn)) static void jump(uint32_t vectors) {
   __builtin_unreachable();
 }
 
+void boot_panic(const char *reason, uint32_t value) {
+  log_value("E", reason, value);
+  log_line("E", "Unable to find bootable image");
+  for (;;) {
+    __asm__ volatile("wfi");
+  }
+}
+
 int main(void) {
   port_init();
   uint32_t vectors = boot_go();

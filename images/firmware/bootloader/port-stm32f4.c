@@ -35,6 +35,8 @@ void port_erase(uint32_t sector_offset) {
   FLASH_CR = FLASH_CR_LOCK;
 }
 
-void port_program(uint32_t offset, const uint8_t *data, uint32_t length) {
+/* The error flags are sticky until the next operation clears them. */
+int port_program(uint32_t offset, const uint8_t *data, uint32_t length) {
   board_flash_write(FLASH_BASE + offset, data, length);
+  return FLASH_SR & FLASH_SR_ERRORS ? -1 : 0;
 }

@@ -38,6 +38,8 @@ void port_erase(uint32_t sector_offset) {
   FLASH_NSCR = FLASH_NSCR_LOCK;
 }
 
-void port_program(uint32_t offset, const uint8_t *data, uint32_t length) {
+/* The error flags (PROGERR: a double word that was not erased) are sticky until the next operation clears them. */
+int port_program(uint32_t offset, const uint8_t *data, uint32_t length) {
   board_flash_write(FLASH_BASE + offset, data, length);
+  return FLASH_NSSR & FLASH_NSSR_ERRORS ? -1 : 0;
 }

@@ -52,7 +52,7 @@ void trailer_read(const struct area *area, struct trailer *out) {
 
 /* On write-once (ECC) flash a unit that is not erased cannot be programmed again: refuse instead. */
 static int write_field(const struct area *area, uint32_t offset, const uint8_t *data, uint32_t length) {
-#if PROGRAM_ONCE && !defined(MUTANT_ECC_REWRITE)
+#if PROGRAM_ONCE
   if (!area_is_erased(area, offset, ALIGN_UP(length, WRITE_SIZE))) {
     log_value("E", "Trailer write refused, unit not erased at", FLASH_BASE + area->offset + offset);
     return -1;
