@@ -182,4 +182,20 @@ describe('swap-move on nucleo_l552ze_q (ECC flash, 8-byte units written once)', 
     expect(device.boot().version).toBe('1.0.0');
     expect(device.boot().console).toContain('I: Swap type: none\n');
   });
+
+  it('reads a torn (ECC-faulting) magic unit as unreadable, not as a crash, and completes the swap', () => {
+    const reference = upgradeReady('bootloader-nucleo_l552ze_q-swap-move', 'nucleo_l552ze_q');
+    reference.boot();
+    const primary = reference.slots().primary;
+    const magicWrite = reference.flash.journal.findIndex(
+      (op) => op.kind === 'program' && op.offset === primary.offset + primary.size - 16,
+    );
+    const device = upgradeReady('bootloader-nucleo_l552ze_q-swap-move', 'nucleo_l552ze_q');
+    device.flash.armPowerCut({ atOp: magicWrite, outcome: 'torn', seed: 2 });
+    expect(device.boot().outcome).toBe('power-cut');
+    device.flash.disarmPowerCut();
+    const recovery = device.boot();
+    expect(recovery.console).not.toContain('Unexpected fault');
+    expect(recovery.version).toBe('2.0.0');
+  });
 });
