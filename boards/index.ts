@@ -1,9 +1,10 @@
 /**
  * Boards: the built-in board files in this folder, and any board file a user points at.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readInputText } from '../emulator/common/files.ts';
 import { BoardFileError, UnknownBoardError } from './errors.ts';
 import { parseBoardFile } from './schema.ts';
 import type { Board } from './types.ts';
@@ -48,10 +49,10 @@ function loadBoardFile(path: string): Board {
   const shown = displayPath(path);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readInputText(path);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new BoardFileError(shown, [{ path: '', message: `cannot be read: ${reason}` }]);
+    const reason = error instanceof Error ? error.message.slice(path.length + 2) : String(error);
+    throw new BoardFileError(shown, [{ path: '', message: reason }]);
   }
   return parseBoardFile(text, shown);
 }

@@ -18,7 +18,8 @@ export type FlashControllerKind =
   | 'kinetis-ftfe'
   | 'lpc55-flash'
   | 'rp2040-qspi'
-  | 'cmsdk-ram';
+  | 'cmsdk-ram'
+  | 'sse200-ram';
 
 export type UpdateStrategy = 'overwrite-only' | 'swap-scratch' | 'swap-move' | 'swap-offset' | 'direct-xip';
 

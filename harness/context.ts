@@ -3,7 +3,6 @@
  * test, the suites, and the fixtures. Bad input of any kind is a UsageError (exit 2) that names what and where.
  * Runs identically in the main thread and in each worker.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadBoard } from '../boards/index.ts';
@@ -11,10 +10,12 @@ import type { Board } from '../boards/types.ts';
 import type { Bootloader, ImageConfig } from '../emulator/boot/index.ts';
 import { ReferenceBootloader } from '../emulator/boot/index.ts';
 import { BootproofError, UsageError } from '../emulator/common/errors.ts';
+import { MAX_TEXT_FILE_BYTES, readInputFile } from '../emulator/common/files.ts';
 import { loadPublicKey, verifyImage } from '../images/index.ts';
 import { BUILTIN_SUITES } from '../suites/index.ts';
 import { parsePoints } from './fault-points.ts';
 import { Fixtures, type UpdatePair } from './fixtures.ts';
+import { readImageFile } from './image-file.ts';
 import { maxImageSize } from './image-fit.ts';
 import type { RunOptions } from './run-options.ts';
 import { isSuite, type Suite, type SuiteContext } from './suite.ts';
@@ -37,7 +38,7 @@ export async function buildRunContext(options: RunOptions): Promise<RunContext> 
   const bootloader = await loadBootloader(options.bootloader);
   const suites = await loadSuites(options.suites);
   const points = options.points === undefined ? undefined : parsePoints(options.points);
-  const fixtures = new Fixtures(board, config, options.seed, loadUserPair(options));
+  const fixtures = new Fixtures(board, config, options.seed, loadUserPair(board, options));
   const suiteContext = { board, config, seed: options.seed, points, fixtures };
   return { options, board, config, bootloader, suites, suiteContext, fixtures };
 }
@@ -130,15 +131,17 @@ async function loadSuiteFile(path: string): Promise<Suite> {
   return module.default;
 }
 
-function loadUserPair(options: RunOptions): UpdatePair | undefined {
+function loadUserPair(board: Board, options: RunOptions): UpdatePair | undefined {
   const given = [options.imageFrom, options.imageTo, options.key].filter((v) => v !== undefined).length;
   if (given === 0) return undefined;
   if (given !== 3) throw new UsageError('--image-from, --image-to and --key go together: give all three');
-  const from = readInput(options.imageFrom!, '--image-from');
-  const to = readInput(options.imageTo!, '--image-to');
+  const slot = board.partitions.images[0]!.primary;
+  const from = readImageFile(options.imageFrom!, { what: '--image-from', verified: true, maxSpan: slot.size }).bytes;
+  const to = readImageFile(options.imageTo!, { what: '--image-to', verified: true, maxSpan: slot.size }).bytes;
+  const keyPem = readInputFile(options.key!, { what: '--key', maxBytes: MAX_TEXT_FILE_BYTES });
   let trustKey: ReturnType<typeof loadPublicKey>;
   try {
-    trustKey = loadPublicKey(readInput(options.key!, '--key'), { source: options.key });
+    trustKey = loadPublicKey(keyPem, { source: options.key });
   } catch (error) {
     if (error instanceof BootproofError) throw new UsageError(`--key ${options.key}: ${error.message}`);
     throw error;
@@ -148,12 +151,4 @@ function loadUserPair(options: RunOptions): UpdatePair | undefined {
     if (!result.valid) throw new UsageError(`${flag} ${path} does not verify with --key ${options.key}: ${result.message}`);
   }
   return { from, to, trustKey, fromUser: true };
-}
-
-function readInput(path: string, flag: string): Uint8Array {
-  try {
-    return new Uint8Array(readFileSync(path));
-  } catch (error) {
-    throw new UsageError(`${flag} ${path}: cannot be read: ${(error as Error).message}`);
-  }
 }

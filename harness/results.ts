@@ -93,6 +93,21 @@ export function mergeReports(reports: readonly RunReport[]): RunReport {
   };
 }
 
+/** Exit 0 only when every invariant held in at least one case that ran: a run that checked nothing never passes. */
 export function exitCodeOf(report: RunReport): 0 | 1 {
-  return report.cases.some((c) => c.status === 'fail') ? 1 : 0;
+  return report.cases.some((c) => c.status === 'fail') || nothingChecked(report) !== undefined ? 1 : 0;
+}
+
+/**
+ * Why the report checked nothing, or undefined when it checked something: no case passed or failed (all were
+ * skipped, or there were none), or — in a whole run — a suite that planned no case at all.
+ */
+export function nothingChecked(report: RunReport): string | undefined {
+  const ran = (c: CaseResult) => c.status === 'pass' || c.status === 'fail';
+  if (!report.cases.some(ran)) {
+    return report.cases.length === 0 ? 'no case ran: nothing was checked' : `all ${report.cases.length} cases were skipped: nothing was checked`;
+  }
+  if (report.info.shard !== undefined) return undefined;
+  const empty = report.info.suites.filter((suite) => !report.cases.some((c) => c.suite === suite));
+  return empty.length === 0 ? undefined : `suite ${empty.join(', ')} has no case: nothing of it was checked`;
 }

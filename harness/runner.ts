@@ -117,6 +117,9 @@ export function selectCases(cases: readonly PlannedCase[], options: Pick<RunOpti
   if (options.shard) {
     const { index, count } = options.shard;
     selected = selected.filter((_, i) => i % count === index - 1);
+    if (selected.length === 0) {
+      throw new UsageError(`--shard ${index}/${count}: the run has only ${cases.length} cases, so this shard would check nothing`);
+    }
   }
   return selected;
 }

@@ -33,7 +33,16 @@ export {
 export { CorruptionError, ImageFormatError, ImageOptionError, KeyFileError } from './errors.ts';
 export { decodeHeader, encodeHeader, type ImageHeader } from './header.ts';
 export { type ImageDescription, inspectImage, type TlvDescription } from './inspect.ts';
-export { fromIntelHex, type HexSegment, toIntelHex } from './intel-hex.ts';
+export {
+  firstGap,
+  flattenSegments,
+  fromIntelHex,
+  type HexSegment,
+  IntelHexError,
+  MAX_HEX_SPAN,
+  parseIntelHex,
+  toIntelHex,
+} from './intel-hex.ts';
 export {
   exportPrivateKeyPem,
   exportPublicKeyPem,

@@ -6,6 +6,8 @@
  * core; the bus never sees accesses to it. Everything else goes to the bus.
  */
 
+import type { ConsoleStream, SemihostingConfig } from './semihosting.ts';
+
 /**
  * Thrown by a bus for an access that must become a BusFault in the CPU: an unmapped address, a peripheral that
  * refuses the access size, an ECC error. The core catches it, records BFAR/CFSR and takes the exception; the
@@ -65,8 +67,14 @@ export type CoreModel = 'cortex-m0' | 'cortex-m0plus' | 'cortex-m3' | 'cortex-m4
 
 export interface CortexMOptions {
   core: CoreModel;
-  /** Semihosting output (SYS_WRITEC, SYS_WRITE0, SYS_WRITE to handle 1 or 2), as text decoded latin1. */
-  onSemihostOutput?: (text: string) => void;
+  /** Semihosting console output (SYS_WRITEC, SYS_WRITE0, SYS_WRITE), as text decoded latin1, and its stream. */
+  onSemihostOutput?: (text: string, stream: ConsoleStream) => void;
+  /** Semihosting console input (SYS_READC, SYS_READ from ":tt"): the next byte, or -1 at the end (the default). */
+  onSemihostInput?: () => number;
+  /** SYS_GET_CMDLINE and SYS_HEAPINFO answers (see semihosting.ts). */
+  semihosting?: SemihostingConfig;
+  /** Core clock in Hz: how semihosting's SYS_CLOCK / SYS_ELAPSED turn cycles into time (default 1 MHz). */
+  clockHz?: number;
   /** VTOR value at reset (default 0). Real parts with a boot ROM elsewhere set it here. */
   resetVtor?: number;
   /** Number of external interrupts the NVIC implements (default 32 on v6-M, 240 otherwise). */

@@ -8,7 +8,7 @@ import { BusError, type CortexMOptions, type CpuBus, type MemoryRegion, type Run
 import { FLAG, REGISTER_FILE_SIZE } from './emit.ts';
 import { enterException, exceptionReturn } from './exception-flow.ts';
 import { EXCEPTION, ExceptionState } from './nvic.ts';
-import { SEMIHOSTING_BKPT, semihostingCall } from './semihosting.ts';
+import { type ConsoleStream, SEMIHOSTING_BKPT, Semihosting, type SemihostingHost } from './semihosting.ts';
 import { readSpecialRegister, writeSpecialRegister } from './special-registers.ts';
 import { CCR, CFSR, HFSR, SCS_BASE, SystemControl, type SystemControlHost, type SystemControlSnapshot } from './system-control.ts';
 import { type Block, ExecuteNever, type Features, translate } from './translate.ts';
@@ -70,15 +70,22 @@ export class CortexM implements SystemControlHost {
   psplim = 0;
 
   private readonly features: Features;
-  private readonly onOutput: (text: string) => void;
+  private readonly semihosting: Semihosting;
+  private readonly semihostingHost: SemihostingHost;
+  /** The PC of the BKPT being served, for a fault in one of its memory accesses. */
+  private semihostingPc = 0;
   private readonly translateBlocks: boolean;
   private regions: FastRegion[] = [];
+  /** Addresses that pick the inlined regions: the initial SP (less one word) and the reset PC. */
+  private fastPathHints = { stack: -1, code: -1 };
   private ramView: DataView = new DataView(new ArrayBuffer(0));
   private romView: DataView = new DataView(new ArrayBuffer(0));
   private readonly codePages = new Uint8Array(1 << (32 - PAGE_SHIFT));
   private readonly pageBlocks = new Map<number, Block[]>();
   private readonly blocks = new Map<number, Block>();
   private readonly singles = new Map<number, Block>();
+  /** Blocks translated since construction (a restore or reset that keeps code adds none). */
+  translations = 0;
   /** Set whenever the run loop must stop chaining blocks and look at exceptions, stops and timers. */
   needsAttention = true;
   /** Instructions a self-looping block had retired in earlier iterations, for a fault in a later one. */
@@ -99,7 +106,19 @@ export class CortexM implements SystemControlHost {
     this.v8 = options.core === 'cortex-m33';
     this.exceptions = new ExceptionState(options.interruptCount ?? (this.v6 ? 32 : 240), options.priorityBits ?? (this.v6 ? 2 : 3));
     this.scs = new SystemControl(this, CPUID[options.core], options.resetVtor ?? 0, this.v6);
-    this.onOutput = options.onSemihostOutput ?? (() => {});
+    this.semihosting = new Semihosting(options.semihosting);
+    const output = options.onSemihostOutput ?? (() => {});
+    const input = options.onSemihostInput ?? (() => -1);
+    this.semihostingHost = {
+      read8: (a) => this.ld8(a, this.semihostingPc),
+      read32: (a) => this.ld32(a, this.semihostingPc),
+      write8: (a, v) => this.st8(a, v, this.semihostingPc),
+      write32: (a, v) => this.st32(a, v, this.semihostingPc),
+      output: (text: string, stream: ConsoleStream) => output(text, stream),
+      input,
+      ticks: () => this.cycles,
+      tickHz: options.clockHz ?? 1_000_000,
+    };
     this.translateBlocks = options.translate ?? true;
     this.features = {
       thumb2: !this.v6,
@@ -126,7 +145,8 @@ export class CortexM implements SystemControlHost {
     Object.assign(this, { sleeping: false, eventRegister: false, lockedUp: false, exclusiveAddress: -1 });
     this.stopRequest = undefined;
     this.synchronousException = 0;
-    this.refreshRegions(true);
+    this.semihosting.reset();
+    this.refreshRegions();
     this.r[14] = -1;
     const sp = this.readWordQuietly(this.scs.vtor);
     const pc = this.readWordQuietly(this.scs.vtor + 4);
@@ -136,6 +156,8 @@ export class CortexM implements SystemControlHost {
       this.r[13] = sp & ~3;
       this.r[15] = pc & ~1;
       this.thumb = (pc & 1) === 1;
+      this.fastPathHints = { stack: (sp - 4) >>> 0, code: pc & ~1 };
+      this.chooseFastRegions();
     }
     this.needsAttention = true;
   }
@@ -259,10 +281,14 @@ export class CortexM implements SystemControlHost {
       prigroup: ex.prigroup,
       synchronousException: this.synchronousException,
       scs: this.scs.snapshot(),
+      semihosting: this.semihosting.state(),
     };
   }
 
-  /** Puts a snapshot back; memory may have changed with it, so all translated code is dropped. */
+  /**
+   * Puts a snapshot back. Memory may have changed with it: translated code whose instruction bytes are still in
+   * memory is kept (a power-cut sweep restores the same firmware over and over), the rest is dropped.
+   */
   restore(s: CpuSnapshot): void {
     this.r.set(s.r);
     [this.otherSp, this.control, this.primask, this.faultmask, this.basepri, this.ipsr, this.itState, this.exclusiveAddress, this.cycles, this.msplim, this.psplim, this.exclusiveValue] = s.words;
@@ -274,6 +300,7 @@ export class CortexM implements SystemControlHost {
     ex.prigroup = s.prigroup;
     this.synchronousException = s.synchronousException;
     this.scs.restore(s.scs);
+    this.semihosting.restoreState(s.semihosting);
     this.stopRequest = undefined;
     this.refreshRegions();
     this.needsAttention = true;
@@ -313,7 +340,17 @@ export class CortexM implements SystemControlHost {
 
   /** Whether memory still holds the halfwords the block was translated from. */
   private unchanged(block: Block): boolean {
-    if (block.halfwords.length * 2 !== ((block.end - block.start) | 0)) return false;
+    const length = block.halfwords.length;
+    if (length * 2 !== ((block.end - block.start) | 0)) return false;
+    const start = block.start >>> 0;
+    const region = this.regionOf(start, length * 2);
+    if (region !== undefined) {
+      const bytes = region.bytes;
+      for (let i = 0, at = start - region.base; i < length; i++, at += 2) {
+        if ((bytes[at] | (bytes[at + 1] << 8)) !== block.halfwords[i]) return false;
+      }
+      return true;
+    }
     try {
       return block.halfwords.every((halfword, i) => this.fetch16(block.start + i * 2) === halfword);
     } catch {
@@ -444,6 +481,7 @@ export class CortexM implements SystemControlHost {
   }
 
   private translateAt(pc: number, length: number): Block {
+    this.translations++;
     const block = translate((a) => this.fetch16(a), pc, this.itState, this.features, length);
     for (let page = block.start >>> PAGE_SHIFT; page <= (block.end - 1) >>> PAGE_SHIFT; page++) {
       this.codePages[page] = 1;
@@ -464,11 +502,11 @@ export class CortexM implements SystemControlHost {
   }
 
   /**
-   * Asks the bus for its plain-memory regions again. Translations from read-only memory survive when asked
-   * (`keepReadOnly`) and the regions are the same arrays: the bus reports flash changes through the listener,
-   * while RAM may have been rewritten behind the core's back (power-on clears it), so its code is always dropped.
+   * Asks the bus for its plain-memory regions again. When they are the same arrays as before, translations
+   * survive wherever memory still holds the instructions they came from (RAM cleared at power-on, flash put back
+   * by a restore: each block is compared with memory); new arrays drop every translation.
    */
-  private refreshRegions(keepReadOnly = false): void {
+  private refreshRegions(): void {
     const regions: readonly MemoryRegion[] = this.bus.memoryRegions?.() ?? [];
     const before = this.regions;
     this.regions = regions.map((region) => ({
@@ -481,21 +519,36 @@ export class CortexM implements SystemControlHost {
     const unchanged =
       before.length === this.regions.length &&
       before.every((r, i) => r.bytes === this.regions[i].bytes && r.base === this.regions[i].base && r.writable === this.regions[i].writable);
-    const largest = (writable: boolean): FastRegion | undefined =>
-      this.regions.filter((region) => region.writable === writable).sort((a, b) => b.size - a.size)[0];
-    const ram = largest(true);
-    const rom = largest(false);
+    if (this.chooseFastRegions() || !unchanged) {
+      this.flushTranslations();
+      return;
+    }
+    for (const page of [...this.pageBlocks.keys()]) this.codeWritten(page << PAGE_SHIFT, 1 << PAGE_SHIFT);
+  }
+
+  /**
+   * Picks the two regions translated code reaches without a call: for loads and stores, the writable region
+   * holding the initial stack (where the stack and, nearly always, the data are), else the largest writable one;
+   * for loads only, the region holding the reset PC (literal pools, constant tables), else the largest read-only
+   * one. Returns whether the choice changed, which invalidates every translation (they embed it).
+   */
+  private chooseFastRegions(): boolean {
+    const { stack, code } = this.fastPathHints;
+    const holding = (address: number, candidates: FastRegion[]): FastRegion | undefined =>
+      candidates.find((region) => address - region.base >= 0 && address - region.base < region.size);
+    const largest = (candidates: FastRegion[]): FastRegion | undefined => [...candidates].sort((a, b) => b.size - a.size)[0];
+    const writable = this.regions.filter((region) => region.writable);
+    const ram = holding(stack, writable) ?? largest(writable);
+    const others = this.regions.filter((region) => region !== ram);
+    const rom = holding(code, others) ?? largest(others.filter((region) => !region.writable));
     this.ramView = ram?.view ?? new DataView(new ArrayBuffer(0));
     this.romView = rom?.view ?? new DataView(new ArrayBuffer(0));
-    this.features.ramBase = ram?.base ?? 0;
-    this.features.ramSize = ram?.size ?? 0;
-    this.features.romBase = rom?.base ?? 0;
-    this.features.romSize = rom?.size ?? 0;
-    if (keepReadOnly && unchanged) {
-      for (const region of this.regions) if (region.writable) this.codeWritten(region.base, region.size);
-    } else {
-      this.flushTranslations();
-    }
+    const chosen = [ram?.base ?? 0, ram?.size ?? 0, rom?.base ?? 0, rom?.size ?? 0];
+    const f = this.features;
+    const changed = chosen[0] !== f.ramBase || chosen[1] !== f.ramSize || chosen[2] !== f.romBase || chosen[3] !== f.romSize;
+    [f.ramBase, f.ramSize, f.romBase, f.romSize] = chosen;
+    if (changed) this.flushTranslations();
+    return changed;
   }
 
   private fetch16(address: number): number {
@@ -713,12 +766,8 @@ export class CortexM implements SystemControlHost {
       this.needsAttention = true;
       throw BLOCK_EXIT;
     }
-    const host = {
-      read8: (a: number) => this.ld8(a, pc),
-      read32: (a: number) => this.ld32(a, pc),
-      output: this.onOutput,
-    };
-    const result = semihostingCall(host, this.r[0] >>> 0, this.r[1]);
+    this.semihostingPc = pc;
+    const result = this.semihosting.call(this.semihostingHost, this.r[0] >>> 0, this.r[1]);
     if (result.kind === 'exit') {
       this.exitCode = result.status;
       this.stopRequest = 'exit';
@@ -780,4 +829,5 @@ export interface CpuSnapshot {
   prigroup: number;
   synchronousException: number;
   scs: SystemControlSnapshot;
+  semihosting: ReturnType<Semihosting['state']>;
 }

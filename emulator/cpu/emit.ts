@@ -2,8 +2,9 @@
  * Building blocks of the JavaScript the decoder emits for one instruction. The translated code sees:
  * - `r`: the core's Int32Array register file — r0..r15, then the flags as 0/1 (see `FLAG`), Q and GE;
  * - `cpu`: the core, for the slow paths (bus, System Control Space, faults) and the helpers of hard instructions;
- * - `dv` / `cp`: a DataView over the main RAM region and the code-page map, for the inlined fast memory path;
- * - `fv`: a DataView over the main read-only region (flash), for inlined loads;
+ * - `dv` / `cp`: a DataView over the RAM region holding the initial stack and the code-page map, for the inlined
+ *   fast memory path;
+ * - `fv`: a DataView over the region holding the reset code (flash, or code RAM on MPS2), for inlined loads;
  * - the scratch variables declared by `SCRATCH`.
  */
 
@@ -15,10 +16,10 @@ export const SCRATCH = 'let a=0,b=0,t=0,u=0,x=0,y=0,o=0,_a=0,s=0;';
 
 /** What the emitter needs to know about the machine when translating. */
 export interface EmitContext {
-  /** Main RAM for the inlined fast path; size 0 when there is none. */
+  /** The RAM for the inlined fast path (the initial stack's); size 0 when there is none. */
   ramBase: number;
   ramSize: number;
-  /** Main read-only region (flash), read directly by loads; size 0 when there is none. */
+  /** The code region (the reset PC's), read directly by loads; size 0 when there is none. */
   romBase: number;
   romSize: number;
   /** Every access must be naturally aligned (ARMv6-M, or CCR.UNALIGN_TRP set). */

@@ -10,3 +10,4 @@ export type {
 export { BusError } from './bus.ts';
 export type { CpuSnapshot } from './cortex-m.ts';
 export { CortexM } from './cortex-m.ts';
+export type { ConsoleStream, SemihostingConfig } from './semihosting.ts';

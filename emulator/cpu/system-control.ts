@@ -189,12 +189,15 @@ export class SystemControl {
       this.writePriorities(16 + offset - 0x400, value, mask);
       return;
     }
+    // A byte or halfword store to a read-write register keeps the bytes it does not write; the write-one-to-clear
+    // and set/clear registers below take only the written bits (value & mask).
+    const merged = (): number => (mask === -1 ? value : (this.read(offset) & ~mask) | (value & mask));
     switch (offset) {
       case 0x010:
-        this.writeSystickControl(value & 7);
+        this.writeSystickControl(merged() & 7);
         return;
       case 0x014:
-        this.systickReload = value & 0xffffff;
+        this.systickReload = merged() & 0xffffff;
         return;
       case 0x018:
         this.systickCountFlag = 0;
@@ -206,15 +209,15 @@ export class SystemControl {
           return;
         }
       case 0xd08:
-        this.vtor = value & 0xffffff80;
+        this.vtor = merged() & 0xffffff80;
         return;
       case 0xd0c:
         {
-          this.writeAircr(value);
+          this.writeAircr(merged());
           return;
         }
       case 0xd10:
-        this.scr = value & 0x16;
+        this.scr = merged() & 0x16;
         return;
       case 0xd14: {
         if (this.v6) return;
@@ -232,7 +235,7 @@ export class SystemControl {
         }
       case 0xd24:
         {
-          this.writeShcsr(value);
+          this.writeShcsr(merged());
           return;
         }
       case 0xd28:
@@ -242,10 +245,10 @@ export class SystemControl {
         this.hfsr &= ~(value & mask);
         return;
       case 0xd34:
-        this.mmfar = value;
+        this.mmfar = merged();
         return;
       case 0xd38:
-        this.bfar = value;
+        this.bfar = merged();
         return;
       case 0xf00:
         {

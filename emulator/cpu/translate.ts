@@ -127,11 +127,12 @@ export function translate(memory: Fetch, start: number, startIt: number, feature
   const body = removeDeadFlagWrites(lines).join('\n');
   const fallThrough = last?.flow === 'branch' ? '' : `r[15]=${pc};`;
   // A block whose branch may go back to its own start runs as a loop inside one call, while the budget allows
-  // and nothing needs the core's attention (an interrupt pended by a store, code overwritten).
+  // and nothing needs the core's attention (an interrupt pended by a store, code overwritten). The iteration
+  // count it leaves for a fault is cleared on the way out, or a fault in a later block would count it again.
   const selfLoop = last?.target === start && startIt === 0 && it === 0;
   const itExit = startIt !== 0 || it !== 0 ? `cpu.itState=${it};${it !== 0 ? 'cpu.attention();' : ''}` : '';
   const source = selfLoop
-    ? `${SCRATCH}let n=0;do{cpu.loopIterations=n;${body}${fallThrough}n+=${count};}while(r[15]===${start}&&n+${count}<=budget&&!cpu.needsAttention);return n;`
+    ? `${SCRATCH}let n=0;do{cpu.loopIterations=n;${body}${fallThrough}n+=${count};}while(r[15]===${start}&&n+${count}<=budget&&!cpu.needsAttention);cpu.loopIterations=0;return n;`
     : `${SCRATCH}const n=0;${body}${fallThrough}${itExit}return ${count};`;
   const run = compile(source);
   return {

@@ -471,7 +471,8 @@ function checkGeometry(g: FlashGeometry): void {
   if (g.writeBudget) {
     const { wordSize, count } = g.writeBudget;
     if (!Number.isInteger(count) || count < 1) fail(`write budget count ${count} must be at least 1`);
-    if (!WRITE_UNITS.has(wordSize) || g.sectors.some((s) => s % wordSize !== 0)) {
+    const powerOfTwo = Number.isInteger(wordSize) && wordSize > 0 && (wordSize & (wordSize - 1)) === 0;
+    if (!powerOfTwo || g.sectors.some((s) => s % wordSize !== 0)) {
       fail(`write budget word size ${wordSize} must be a power of two dividing every sector`);
     }
   }

@@ -94,6 +94,17 @@ const FAMILIES: Partial<Record<FlashControllerKind, SocFamily>> = {
     lockupResets: false,
     peripherals: [(context) => new CmsdkUart('UART0', 0x40004000, 0x1000, context)],
   },
+  // AN505 §3 memory map (SSE-200): CMSDK UART0 at 0x40200000, its Secure alias at 0x50200000; QEMU's mps2-an505
+  // runs at 20 MHz. Firmware booted Secure uses the alias, so both addresses reach the UART.
+  'sse200-ram': {
+    name: 'MPS2 SSE-200',
+    cpuMHz: 20,
+    lockupResets: false,
+    peripherals: [
+      (context) => new CmsdkUart('UART0', 0x40200000, 0x1000, context),
+      (context) => new CmsdkUart('UART0 (Secure alias)', 0x50200000, 0x1000, context),
+    ],
+  },
 };
 
 const CORES: readonly CoreModel[] = ['cortex-m0', 'cortex-m0plus', 'cortex-m3', 'cortex-m4', 'cortex-m33'];

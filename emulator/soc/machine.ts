@@ -5,7 +5,7 @@
  * as a power loss, after which `powerCycle()` boots it again from what the flash holds.
  */
 import type { Board } from '../../boards/index.ts';
-import { BusError, CortexM, type CpuSnapshot, type RunResult } from '../cpu/index.ts';
+import { BusError, type ConsoleStream, CortexM, type CpuSnapshot, type RunResult } from '../cpu/index.ts';
 import { FlashRuleViolation, type FlashSnapshot, NorFlash, PowerCut } from '../flash/index.ts';
 import { type SocFamily, socFamily } from './families.ts';
 import { FlashPort, type FlashPortSnapshot, type FlashTraceListener } from './flash-port.ts';
@@ -17,7 +17,10 @@ export interface MachineOptions {
   readonly flash?: NorFlash;
   /** Bytes the firmware writes to its UART. */
   readonly onUartOutput?: (bytes: Uint8Array) => void;
-  readonly onSemihostOutput?: (text: string) => void;
+  /** Semihosting console output, with the stream the firmware wrote to. */
+  readonly onSemihostOutput?: (text: string, stream: ConsoleStream) => void;
+  /** Semihosting console input: the next byte, or -1 at the end (the default). */
+  readonly onSemihostInput?: () => number;
   /** Things the hardware would silently ignore, and unknown registers, each reported once. */
   readonly onWarning?: (message: string) => void;
   /** Every program and erase the firmware caused, after it completed. */
@@ -120,6 +123,8 @@ export class Machine {
       core: family.core,
       resetVtor: options.resetVtor ?? board.memory.flash.base,
       onSemihostOutput: options.onSemihostOutput,
+      onSemihostInput: options.onSemihostInput,
+      clockHz: family.cpuMHz * 1_000_000,
       translate: options.translate,
     });
     this.powerCycle();

@@ -2,7 +2,9 @@
  * `bootproof emulate --board B <firmware>...`: programs firmware files (ELF, Intel HEX, raw binary) into the
  * board's emulated flash, runs them on the Cortex-M core and streams the UART (and semihosting output) to
  * stdout. With --expect-text it works as a CI check, like wokwi-cli: exit 0 when the text appears, 1 when the
- * run ends without it (budget exhausted, fault, lockup, exit).
+ * run ends without it (budget exhausted, fault, lockup, exit). Without it, firmware that ends through semihosting
+ * (SYS_EXIT / SYS_EXIT_EXTENDED) gives its own exit status, as QEMU does, so a test firmware's verdict is the
+ * process's.
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import { loadBoard } from '../../boards/index.ts';
@@ -26,11 +28,14 @@ export class EmulationFailed extends BootproofError {
   }
 }
 
+/** Exit statuses are 8 bits to the shell: a firmware status is passed on modulo 256, as QEMU's exit() does. */
+const processStatus = (status: number): number => status & 0xff;
+
 export function registerEmulateCommand(program: Command): void {
   program
     .command('emulate')
     .description(
-      "Run firmware on an emulated board: flash it, boot it, and stream its UART to stdout. Without a bootloader at the start of flash, the core boots from the first file's vector table.",
+      "Run firmware on an emulated board: flash it, boot it, and stream its UART and semihosting console to stdout (semihosting's stderr to stderr). Without a bootloader at the start of flash, the core boots from the first file's vector table. Exit status: 0 when the run ends well (budget spent, asleep, or the --expect-text seen), 1 on a fault, lockup or missing text, 2 on bad input; firmware that exits through semihosting (SYS_EXIT, SYS_EXIT_EXTENDED) gives its own status.",
     )
     .argument('<firmware...>', 'ELF, Intel HEX (.hex) or raw binary files; a raw binary may name its address: app.bin@0xc000')
     .requiredOption('--board <board>', 'a built-in board name (see `bootproof boards`) or a board file')
@@ -44,6 +49,7 @@ export function registerEmulateCommand(program: Command): void {
 }
 
 function emulate(files: readonly string[], options: EmulateOptions): void {
+  process.exitCode = 0;
   const board = loadBoard(options.board);
   const images = files.map((file) => readFirmware(file, board));
   const expected = options.expectText;
@@ -61,7 +67,7 @@ function emulate(files: readonly string[], options: EmulateOptions): void {
   const trace = options.trace === true;
   const machine = machineWithFirmware(board, images, {
     onUartOutput: (bytes) => console(Buffer.from(bytes).toString('latin1')),
-    onSemihostOutput: console,
+    onSemihostOutput: (text, stream) => (stream === 'stderr' ? process.stderr.write(text) : console(text)),
     onWarning: (message) => process.stderr.write(`bootproof: warning: ${message}\n`),
     onFlashOperation: trace ? (kind, offset, length) => traceLine(`flash ${kind} 0x${offset.toString(16)} +${length}`) : undefined,
     onReset: trace ? (cause) => traceLine(`reset (${cause}) at ${(machine.nowUs / 1000).toFixed(3)} ms`) : undefined,
@@ -72,12 +78,18 @@ function emulate(files: readonly string[], options: EmulateOptions): void {
     if (!found) throw new EmulationFailed(`'${expected}' did not appear on ${board.name}'s console: ${describe(result)}`);
     return;
   }
+  if (result.reason === 'exit') {
+    const status = processStatus(result.exitCode ?? 1);
+    if (status !== 0) process.stderr.write(`bootproof: ${board.name}: the firmware exited with status ${result.exitCode}\n`);
+    process.exitCode = status;
+    return;
+  }
   if (!endedWell(result)) throw new EmulationFailed(`${board.name}: ${describe(result)}`);
 }
 
 /** Without an expected text, running out of budget is the normal end of a device that keeps running. */
 function endedWell(result: MachineRunResult): boolean {
-  return result.reason === 'budget' || result.reason === 'sleep' || (result.reason === 'exit' && result.exitCode === 0);
+  return result.reason === 'budget' || result.reason === 'sleep';
 }
 
 function describe(result: MachineRunResult): string {

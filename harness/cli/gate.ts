@@ -29,7 +29,7 @@ export function registerGateCommand(program: Command): void {
   ).action(async (flags: GateFlags) => {
     const options = runOptionsFrom([], { ...flags, imageFrom: flags.from, imageTo: flags.to, key: flags.key });
     const result = await runGate(options, reportersFor(flags));
-    const lines = result.checks.map((c) => `  ${c.passed ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
+    const lines = result.checks.map((c) => `  ${c.notApplicable ? 'n/a ' : c.passed ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
     process.stdout.write(`\ngate ${flags.from} → ${flags.to} on ${flags.board}:\n${lines.join('\n')}\n`);
     process.stdout.write(result.passed ? 'GATE PASSED\n' : 'GATE FAILED\n');
     process.exitCode = result.passed ? 0 : 1;

@@ -38,7 +38,7 @@ describe('bootproof image', () => {
     expect(wrongKey.code).toBe(1);
     expect(wrongKey.stderr).toMatch(/invalid: key-not-trusted: .*\(offset 0x/);
     const missing = await run('image', 'verify', file('nope.bin'));
-    expect([missing.code, missing.stderr]).toEqual([2, `bootproof: ${file('nope.bin')}: cannot read (ENOENT)\n`]);
+    expect([missing.code, missing.stderr]).toEqual([2, `bootproof: ${file('nope.bin')}: cannot be read (ENOENT)\n`]);
     const corrupt = await run('image', 'corrupt', file('ed.signed'), file('ed.bad'), '-m', 'flip-payload', '--seed', '3', '--json');
     expect(JSON.parse(corrupt.stdout)).toMatchObject({ mutation: 'flip-payload', seed: 3 });
     const flipped = await run('image', 'verify', '-k', file('ed.pem'), '--json', file('ed.bad'));

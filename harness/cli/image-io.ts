@@ -2,35 +2,20 @@
  * File and option plumbing shared by the `bootproof image …` sub-commands: reading images (binary or Intel HEX)
  * and keys with errors that name the file, imgtool-style numbers (`0x…`), JSON output.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { extname } from 'node:path';
-import { BootproofError, UsageError } from '../../emulator/common/errors.ts';
-import { fromIntelHex } from '../../images/intel-hex.ts';
+import { writeFileSync } from 'node:fs';
+import { UsageError } from '../../emulator/common/errors.ts';
+import { InputFileError, MAX_TEXT_FILE_BYTES, readInputFile } from '../../emulator/common/files.ts';
 
-/** An input file that cannot be read: exit code 2, naming the file. */
-export class InputFileError extends BootproofError {}
+export { InputFileError } from '../../emulator/common/files.ts';
+export { isHexPath, readImageFile } from '../image-file.ts';
 
-export function readBytes(path: string): Uint8Array {
-  try {
-    return new Uint8Array(readFileSync(path));
-  } catch (error) {
-    throw new InputFileError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
-  }
+export function readBytes(path: string, maxBytes?: number): Uint8Array {
+  return readInputFile(path, { maxBytes });
 }
 
+/** A text input (a key, a password): a regular file of a few MiB at most. */
 export function readText(path: string): string {
-  return Buffer.from(readBytes(path)).toString('utf8');
-}
-
-export function isHexPath(path: string): boolean {
-  return extname(path).toLowerCase() === '.hex';
-}
-
-/** A binary, or an Intel HEX file (`*.hex`, as imgtool decides by extension) with its base address. */
-export function readImageFile(path: string): { bytes: Uint8Array; baseAddress: number | undefined } {
-  if (!isHexPath(path)) return { bytes: readBytes(path), baseAddress: undefined };
-  const parsed = fromIntelHex(readText(path));
-  return { bytes: parsed.bytes, baseAddress: parsed.baseAddress };
+  return Buffer.from(readInputFile(path, { maxBytes: MAX_TEXT_FILE_BYTES })).toString('utf8');
 }
 
 export function writeFile(path: string, data: Uint8Array | string): void {

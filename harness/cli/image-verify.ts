@@ -50,7 +50,7 @@ export function registerVerifyCommand(image: Command): void {
     .option('--password-file <file>', 'password of an encrypted key (first line of the file)')
     .option('--json', 'print the result as JSON')
     .action((path: string, options: VerifyCliOptions) => {
-      const { bytes } = readImageFile(path);
+      const { bytes } = readImageFile(path, { verified: true, maxSpan: options.slotSize });
       const password = readPassword(options.passwordFile);
       const keys = options.key.map((file) => loadPublicKey(readText(file), { source: file, password }));
       const result = verifyImage(bytes, { keys, ...buildConfig(bytes, options) });

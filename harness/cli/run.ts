@@ -7,7 +7,7 @@ import { parsePoints } from '../fault-points.ts';
 import { addLabOptions, labTargetFrom } from '../lab/lab-cli.ts';
 import { runOnLab } from '../lab/lab-runner.ts';
 import { type ReportFiles, reportersFor } from '../reporters/index.ts';
-import { exitCodeOf } from '../results.ts';
+import { exitCodeOf, nothingChecked } from '../results.ts';
 import { parseJobs, parseSeed, parseShard, parseStrategy, parseTimeout, type RunOptions } from '../run-options.ts';
 import { defaultJobs, runSuites } from '../runner.ts';
 
@@ -46,6 +46,8 @@ export function registerRunCommand(program: Command): void {
     const report = lab
       ? await runOnLab(runOptionsFrom(suites, { ...flags, board: '' }), lab, reportersFor(flags))
       : await runSuites(runOptionsFrom(suites, flags), reportersFor(flags));
+    const unchecked = nothingChecked(report);
+    if (unchecked !== undefined) process.stderr.write(`bootproof: FAILED: ${unchecked}\n`);
     process.exitCode = exitCodeOf(report);
   });
 }

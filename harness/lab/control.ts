@@ -4,12 +4,13 @@
  * `command` power driver can cut and restore power exactly as a relay would (`bootproof serve-ctl`, or any client:
  * `echo off | socat - UNIX-CONNECT:<socket>`).
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { BootproofError, UsageError } from '../../emulator/common/errors.ts';
+import { readInputFile } from '../../emulator/common/files.ts';
 import { fromIntelHex } from '../../images/index.ts';
 import type { ServedBoard } from './served-board.ts';
 
@@ -59,7 +60,7 @@ export function controlCommand(board: ServedBoard, line: string, log: (text: str
         return `ok ${board.state}${board.recoveryButton ? ' button' : ''}`;
       case 'program': {
         if (!arg) return 'error expected program <intel hex file>';
-        const { baseAddress, bytes } = fromIntelHex(readFileSync(arg, 'utf8'));
+        const { baseAddress, bytes } = fromIntelHex(Buffer.from(readInputFile(arg)).toString('latin1'), { file: arg });
         board.program(baseAddress - board.board.memory.flash.base, bytes);
         return `ok ${board.state} programmed ${bytes.length} bytes at 0x${baseAddress.toString(16)}`;
       }

@@ -52,6 +52,8 @@ export const ldrLiteral = (rt: number, imm: number): Code => assemble('01001 Rt:
 export const ldr = (rt: number, rn: number, imm: number): Code => assemble('01101 imm5:5 Rn:3 Rt:3', { imm5: imm >> 2, Rn: lo(rn), Rt: lo(rt) });
 export const str = (rt: number, rn: number, imm: number): Code => assemble('01100 imm5:5 Rn:3 Rt:3', { imm5: imm >> 2, Rn: lo(rn), Rt: lo(rt) });
 export const ldrb = (rt: number, rn: number, imm: number): Code => assemble('01111 imm5:5 Rn:3 Rt:3', { imm5: imm, Rn: lo(rn), Rt: lo(rt) });
+export const strb = (rt: number, rn: number, imm: number): Code => assemble('01110 imm5:5 Rn:3 Rt:3', { imm5: imm, Rn: lo(rn), Rt: lo(rt) });
+export const ldrh = (rt: number, rn: number, imm: number): Code => assemble('10001 imm5:5 Rn:3 Rt:3', { imm5: imm >> 1, Rn: lo(rn), Rt: lo(rt) });
 export const strh = (rt: number, rn: number, imm: number): Code => assemble('10000 imm5:5 Rn:3 Rt:3', { imm5: imm >> 1, Rn: lo(rn), Rt: lo(rt) });
 export const ldrsh = (rt: number, rn: number, rm: number): Code => assemble('0101111 Rm:3 Rn:3 Rt:3', { Rm: lo(rm), Rn: lo(rn), Rt: lo(rt) });
 export const push = (...registers: number[]): Code =>
@@ -100,6 +102,16 @@ export const bl = (offset: number): Code => {
     imm11: half(offset, 11),
   });
 };
+/** `b<cond>.w` (T3), offsets within ±1 MiB: S, J2 and J1 are offset bits 20, 19 and 18. */
+export const bcondW = (cond: keyof typeof COND, offset: number): Code =>
+  assemble('11110 S:1 cond:4 imm6:6 10 J1:1 0 J2:1 imm11:11', {
+    S: (offset >> 20) & 1,
+    cond: COND[cond],
+    imm6: (offset >> 12) & 0x3f,
+    J1: (offset >> 18) & 1,
+    J2: (offset >> 19) & 1,
+    imm11: half(offset, 11),
+  });
 export const movw = (rd: number, imm16: number): Code =>
   assemble('11110 i:1 100100 imm4:4 0 imm3:3 Rd:4 imm8:8', { i: (imm16 >> 11) & 1, imm4: imm16 >> 12, imm3: (imm16 >> 8) & 7, Rd: rd, imm8: imm16 & 0xff });
 export const movt = (rd: number, imm16: number): Code =>

@@ -17,19 +17,11 @@ import { firmwareFile } from '../test/firmware-files.ts';
 
 const an385 = loadBoard('mps2_an385');
 
-/** The MPS2 images QEMU models, as bootproof boards: AN505 puts code and data at their Secure aliases. */
+/** The MPS2 images QEMU models, and the bootproof board of each. */
 const TARGETS: readonly { machine: string; board: Board }[] = [
   { machine: 'mps2-an385', board: an385 },
-  { machine: 'mps2-an386', board: { ...an385, name: 'mps2_an386', cpu: 'cortex-m4' } },
-  {
-    machine: 'mps2-an505',
-    board: {
-      ...an385,
-      name: 'mps2_an505',
-      cpu: 'cortex-m33',
-      memory: { flash: { base: 0x10000000, size: an385.memory.flash.size }, ram: { base: 0x38000000, size: 0x200000 } },
-    },
-  },
+  { machine: 'mps2-an386', board: loadBoard('mps2_an386') },
+  { machine: 'mps2-an505', board: loadBoard('mps2_an505') },
 ];
 
 function runOnBootproof(board: Board, file: string): { output: string; exitCode: number | undefined } {

@@ -4,10 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Board } from '../../../boards/index.ts';
+import { parseIntelHex } from '../../../images/intel-hex.ts';
 import type { NorFlash } from '../../flash/index.ts';
 import { FirmwareFormatError } from '../errors.ts';
 import { isElf, parseElf } from './elf.ts';
-import { parseIntelHex } from './intel-hex.ts';
 import type { FirmwareImage } from './segments.ts';
 
 /** MCUboot's IMAGE_MAGIC: a raw binary starting with it is a signed image and belongs at the primary slot. */
@@ -33,7 +33,9 @@ export function readFirmware(spec: string, board: Board): FirmwareImage {
   }
   if (/\.(hex|ihex)$/i.test(path)) {
     if (address !== undefined) throw new FirmwareFormatError(path, 'an Intel HEX file places itself; drop the @address');
-    return parseIntelHex(path, new TextDecoder('latin1').decode(bytes));
+    const segments = parseIntelHex(new TextDecoder('latin1').decode(bytes), path);
+    if (segments.length === 0) throw new FirmwareFormatError(path, 'no data records');
+    return { file: path, segments };
   }
   if (bytes.length === 0) throw new FirmwareFormatError(path, 'the file is empty');
   return { file: path, segments: [{ address: address ?? defaultBinaryAddress(bytes, board), bytes }] };

@@ -7,7 +7,6 @@ import { NorFlash } from '../../flash/index.ts';
 import { FirmwareFormatError } from '../errors.ts';
 import { firmwareFile } from '../test/firmware-files.ts';
 import { parseElf } from './elf.ts';
-import { parseIntelHex } from './intel-hex.ts';
 import { programFirmware, readFirmware } from './load.ts';
 
 const nrf = loadBoard('nrf52840dk');
@@ -45,25 +44,6 @@ describe('ELF loader', () => {
     expect(message(() => parseElf('x.elf', patched(4, 2)))).toContain('EI_CLASS is 2, expected 1 (32-bit)');
     expect(message(() => parseElf('x.elf', patched(18, 62)))).toContain('e_machine is 62, expected 40 (ARM)');
     expect(message(() => parseElf('x.elf', elf.slice(0, 100)))).toContain('run past the end of the file');
-  });
-});
-
-describe('Intel HEX reader', () => {
-  it('applies extended linear addresses and joins adjacent records', () => {
-    const image = parseIntelHex('a.hex', ':020000040800F2\n:0400000001020304F2\n:020004000506EF\n:00000001FF\n');
-    expect(image.segments).toEqual([{ address: 0x08000000, bytes: Uint8Array.of(1, 2, 3, 4, 5, 6) }]);
-  });
-
-  it('names the line of a bad checksum, a wrong count, an unknown type, overlap, and a missing end', () => {
-    expect(message(() => parseIntelHex('a.hex', ':00000001FF\n:0400000001020304F3\n'))).toBe('a.hex: line 2: a record after the end-of-file record');
-    expect(message(() => parseIntelHex('a.hex', ':0400000001020304F3\n'))).toBe(
-      'a.hex: line 1: checksum mismatch (record bytes sum to 0x1, expected 0x00)',
-    );
-    expect(message(() => parseIntelHex('a.hex', ':05000000010203F3\n'))).toContain('line 1: byte count says 5 data bytes, the line holds 3');
-    expect(message(() => parseIntelHex('a.hex', ':00000007F9\n'))).toContain('unknown record type 0x07');
-    expect(message(() => parseIntelHex('a.hex', 'hello\n'))).toContain('line 1: expected ":"');
-    expect(message(() => parseIntelHex('a.hex', ':0400000001020304F2\n'))).toContain('no end-of-file record');
-    expect(message(() => parseIntelHex('a.hex', ':0400000001020304F2\n:020002000506F1\n:00000001FF\n'))).toContain('overlap at 0x2');
   });
 });
 

@@ -52,17 +52,47 @@ void bn_submod(uint32_t r[8], const uint32_t a[8], const uint32_t b[8], const ui
   if (bn_sub(r, a, b) != 0) bn_add(r, r, m);
 }
 
+/* (hi:lo) = a b + lo + hi, which cannot overflow: one UMAAL where the core has it (v7E-M, v8-M with DSP). */
+static inline void multiply_accumulate(uint32_t *lo, uint32_t *hi, uint32_t a, uint32_t b) {
+#if defined(__ARM_FEATURE_DSP)
+  __asm__("umaal %0, %1, %2, %3" : "+r"(*lo), "+r"(*hi) : "r"(a), "r"(b));
+#else
+  uint64_t t = (uint64_t)a * b + *lo + *hi;
+  *lo = (uint32_t)t;
+  *hi = (uint32_t)(t >> 32);
+#endif
+}
+
 void bn_mul(uint32_t r[16], const uint32_t a[8], const uint32_t b[8]) {
-  for (int i = 0; i < 16; i++) r[i] = 0;
+  for (int i = 0; i < 8; i++) r[i] = 0;
   for (int i = 0; i < 8; i++) {
-    uint32_t carry = 0;
-    for (int j = 0; j < 8; j++) {
-      /* a*b + r + carry < 2^64: one UMAAL on v7E-M. */
-      uint64_t t = (uint64_t)a[i] * b[j] + r[i + j] + carry;
-      r[i + j] = (uint32_t)t;
-      carry = (uint32_t)(t >> 32);
-    }
+    uint32_t carry = 0, ai = a[i];
+#pragma GCC unroll 8
+    for (int j = 0; j < 8; j++) multiply_accumulate(&r[i + j], &carry, ai, b[j]);
     r[i + 8] = carry;
+  }
+}
+
+void bn_sqr(uint32_t r[16], const uint32_t a[8]) {
+  /* The products a[i] a[j] with i < j once, doubled, then the squares a[i]^2 added on the diagonal. */
+  for (int i = 0; i < 16; i++) r[i] = 0;
+  for (int i = 0; i < 7; i++) {
+    uint32_t carry = 0, ai = a[i];
+    for (int j = i + 1; j < 8; j++) multiply_accumulate(&r[i + j], &carry, ai, a[j]);
+    r[i + 8] = carry;
+  }
+  uint32_t top = 0;
+  for (int i = 0; i < 16; i++) {
+    uint32_t word = r[i];
+    r[i] = word << 1 | top;
+    top = word >> 31;
+  }
+  uint32_t carry = 0;
+  for (int i = 0; i < 8; i++) {
+    multiply_accumulate(&r[2 * i], &carry, a[i], a[i]);
+    uint64_t t = (uint64_t)r[2 * i + 1] + carry;
+    r[2 * i + 1] = (uint32_t)t;
+    carry = (uint32_t)(t >> 32);
   }
 }
 

@@ -19,6 +19,7 @@ void bn_addmod(uint32_t r[8], const uint32_t a[8], const uint32_t b[8], const ui
 void bn_submod(uint32_t r[8], const uint32_t a[8], const uint32_t b[8], const uint32_t m[8]);
 /* The full 512-bit product. */
 void bn_mul(uint32_t r[16], const uint32_t a[8], const uint32_t b[8]);
+void bn_sqr(uint32_t r[16], const uint32_t a[8]);
 /* r = a * x mod m, x given as `words` words (any size), a < m: bit by bit, for the few scalar operations. */
 void bn_mulmod_bits(uint32_t r[8], const uint32_t a[8], const uint32_t *x, int words, const uint32_t m[8]);
 /* r = a^-1 mod m for an odd m and 0 < a < m with gcd(a, m) = 1 (binary extended Euclid); 0 for a = 0. */

@@ -33,10 +33,8 @@ static const uint32_t BY[8] = {0x66666658, 0x66666666, 0x66666666, 0x66666666,
 static const uint32_t SQRT_EXPONENT[8] = {0xfffffffd, 0xffffffff, 0xffffffff, 0xffffffff,
                                           0xffffffff, 0xffffffff, 0xffffffff, 0x0fffffff};
 
-/* r = a b mod p: the 512-bit product folded with 2^256 = 38 (mod p), then fully reduced. */
-static void fe_mul(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]) {
-  uint32_t c[16];
-  bn_mul(c, a, b);
+/* r = c mod p for a 512-bit c: fold with 2^256 = 38 (mod p), then reduce fully. */
+static void reduce(uint32_t r[8], const uint32_t c[16]) {
   uint64_t carry = 0;
   for (int i = 0; i < 8; i++) {
     carry += (uint64_t)c[i] + (uint64_t)c[i + 8] * 38;
@@ -54,6 +52,18 @@ static void fe_mul(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]) {
   while (bn_cmp(r, P) >= 0) bn_sub(r, r, P);
 }
 
+static void fe_mul(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]) {
+  uint32_t product[16];
+  bn_mul(product, a, b);
+  reduce(r, product);
+}
+
+static void fe_sqr(uint32_t r[8], const uint32_t a[8]) {
+  uint32_t product[16];
+  bn_sqr(product, a);
+  reduce(r, product);
+}
+
 static void fe_add(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]) { bn_addmod(r, a, b, P); }
 static void fe_sub(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]) { bn_submod(r, a, b, P); }
 
@@ -61,7 +71,7 @@ static void fe_pow(uint32_t r[8], const uint32_t a[8], const uint32_t e[8]) {
   uint32_t acc[8];
   bn_set_word(acc, 1);
   for (int bit = 255; bit >= 0; bit--) {
-    fe_mul(acc, acc, acc);
+    fe_sqr(acc, acc);
     if ((e[bit / 32] >> (bit % 32)) & 1) fe_mul(acc, acc, a);
   }
   bn_copy(r, acc);
@@ -98,12 +108,12 @@ static void point_add(struct epoint *r, const struct epoint *p, const struct epo
 /* p = 2p (dbl-2008-hwcd, a = -1): 4M + 4S. */
 static void point_double(struct epoint *p) {
   uint32_t a[8], b[8], c[8], e[8], g[8];
-  fe_mul(a, p->x, p->x);
-  fe_mul(b, p->y, p->y);
-  fe_mul(c, p->z, p->z);
+  fe_sqr(a, p->x);
+  fe_sqr(b, p->y);
+  fe_sqr(c, p->z);
   fe_add(c, c, c);
   fe_add(e, p->x, p->y);
-  fe_mul(e, e, e);
+  fe_sqr(e, e);
   fe_sub(e, e, a);
   fe_sub(e, e, b); /* E = (X + Y)^2 - A - B */
   fe_sub(g, b, a); /* G = D + B with D = -A */
@@ -136,19 +146,19 @@ static int point_decode(uint32_t x[8], uint32_t y[8], const uint8_t bytes[32]) {
   y[7] &= 0x7fffffff;
   if (bn_cmp(y, P) >= 0) return 0;
   bn_set_word(t, 1);
-  fe_mul(u, y, y);
+  fe_sqr(u, y);
   fe_mul(v, u, D);
   fe_sub(u, u, t); /* u = y^2 - 1 */
   fe_add(v, v, t); /* v = d y^2 + 1 */
-  fe_mul(v3, v, v);
+  fe_sqr(v3, v);
   fe_mul(v3, v3, v);
-  fe_mul(t, v3, v3);
+  fe_sqr(t, v3);
   fe_mul(t, t, v);
   fe_mul(t, t, u); /* u v^7 */
   fe_pow(t, t, SQRT_EXPONENT);
   fe_mul(t, t, v3);
   fe_mul(x, t, u); /* x = u v^3 (u v^7)^((p-5)/8) */
-  fe_mul(check, x, x);
+  fe_sqr(check, x);
   fe_mul(check, check, v);
   if (bn_cmp(check, u) != 0) {
     bn_set_word(t, 0);

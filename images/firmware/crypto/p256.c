@@ -58,6 +58,12 @@ static void fe_mul(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]) {
   reduce(r, product);
 }
 
+static void fe_sqr(uint32_t r[8], const uint32_t a[8]) {
+  uint32_t product[16];
+  bn_sqr(product, a);
+  reduce(r, product);
+}
+
 static void fe_add(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]) { bn_addmod(r, a, b, P); }
 static void fe_sub(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]) { bn_submod(r, a, b, P); }
 
@@ -69,8 +75,8 @@ struct jpoint {
 /* p = 2p, in place (dbl-2001-b, a = -3). P-256 has no point of order 2, so Y = 0 needs no case. */
 static void point_double(struct jpoint *p) {
   uint32_t delta[8], gamma[8], beta[8], alpha[8], t[8];
-  fe_mul(delta, p->z, p->z);
-  fe_mul(gamma, p->y, p->y);
+  fe_sqr(delta, p->z);
+  fe_sqr(gamma, p->y);
   fe_mul(beta, p->x, gamma);
   fe_sub(t, p->x, delta);
   fe_add(alpha, p->x, delta);
@@ -81,12 +87,12 @@ static void point_double(struct jpoint *p) {
   fe_add(p->z, p->z, p->z); /* Z3 = 2 Y Z */
   fe_add(beta, beta, beta);
   fe_add(beta, beta, beta); /* 4 beta */
-  fe_mul(p->x, alpha, alpha);
+  fe_sqr(p->x, alpha);
   fe_sub(p->x, p->x, beta);
   fe_sub(p->x, p->x, beta); /* X3 = alpha^2 - 8 beta */
   fe_sub(t, beta, p->x);
   fe_mul(t, alpha, t);
-  fe_mul(gamma, gamma, gamma);
+  fe_sqr(gamma, gamma);
   fe_add(gamma, gamma, gamma);
   fe_add(gamma, gamma, gamma);
   fe_add(gamma, gamma, gamma); /* 8 gamma^2 */
@@ -102,7 +108,7 @@ static void point_add_affine(struct jpoint *p, const uint32_t qx[8], const uint3
     return;
   }
   uint32_t z1z1[8], h[8], r[8], hh[8], hhh[8], v[8];
-  fe_mul(z1z1, p->z, p->z);
+  fe_sqr(z1z1, p->z);
   fe_mul(h, qx, z1z1);
   fe_sub(h, h, p->x); /* H = X2 Z1^2 - X1 */
   fe_mul(r, qy, p->z);
@@ -116,11 +122,11 @@ static void point_add_affine(struct jpoint *p, const uint32_t qx[8], const uint3
     }
     return;
   }
-  fe_mul(hh, h, h);
+  fe_sqr(hh, h);
   fe_mul(hhh, h, hh);
   fe_mul(v, p->x, hh);
   fe_mul(p->z, p->z, h);
-  fe_mul(p->x, r, r);
+  fe_sqr(p->x, r);
   fe_sub(p->x, p->x, hhh);
   fe_sub(p->x, p->x, v);
   fe_sub(p->x, p->x, v); /* X3 = R^2 - H^3 - 2 X1 H^2 */
@@ -134,7 +140,7 @@ static void point_add_affine(struct jpoint *p, const uint32_t qx[8], const uint3
 static void point_to_affine(uint32_t x[8], uint32_t y[8], const struct jpoint *p) {
   uint32_t zinv[8], zinv2[8];
   bn_invmod(zinv, p->z, P);
-  fe_mul(zinv2, zinv, zinv);
+  fe_sqr(zinv2, zinv);
   fe_mul(x, p->x, zinv2);
   if (y != 0) {
     fe_mul(zinv2, zinv2, zinv);
@@ -144,8 +150,8 @@ static void point_to_affine(uint32_t x[8], uint32_t y[8], const struct jpoint *p
 
 static int on_curve(const uint32_t x[8], const uint32_t y[8]) {
   uint32_t lhs[8], rhs[8], t[8];
-  fe_mul(lhs, y, y);
-  fe_mul(rhs, x, x);
+  fe_sqr(lhs, y);
+  fe_sqr(rhs, x);
   fe_mul(rhs, rhs, x);
   fe_add(t, x, x);
   fe_add(t, t, x);

@@ -201,3 +201,33 @@ export function wycheproofCases(): CryptoCase[] {
   }
   return cases;
 }
+
+/**
+ * Encodings at the edge, on the neutral element (x = 0, y = 1), where signatures can be written by hand: with
+ * A = neutral, [S]B = R + [k]A holds for any message when R = [S]B, so S = 0 with R = neutral is valid. The
+ * canonical forms verify (node:crypto agrees: OpenSSL does not reject small-order keys, and neither does RFC 8032).
+ * The non-canonical ones must not (RFC 8032 §5.1.3 decoding): y = p + 1 for y = 1, and x = 0 with the sign bit
+ * set. node:crypto rejects them as R but accepts them as A; this verifier rejects both, as issue 13 asks.
+ */
+export function ed25519EncodingCases(): CryptoCase[] {
+  const neutral = new Uint8Array(32);
+  neutral[0] = 1;
+  const yAboveP = new Uint8Array(Buffer.from('eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', 'hex'));
+  const negativeZero = new Uint8Array(neutral);
+  negativeZero[31] = 0x80;
+  const message = new Uint8Array(Buffer.from('edge'));
+  const zero = new Uint8Array(32);
+  const item = (label: string, a: Uint8Array, r: Uint8Array, valid: boolean): CryptoCase => ({
+    kind: 'ed25519',
+    label,
+    payload: concat(a, r, zero, message),
+    expected: valid ? '1' : '0',
+  });
+  return [
+    item('A and R the canonical neutral element, S = 0', neutral, neutral, true),
+    item('R encoded with y = p + 1', neutral, yAboveP, false),
+    item('R encoded as x = 0 with the sign bit set', neutral, negativeZero, false),
+    item('A encoded with y = p + 1 (node:crypto accepts it)', yAboveP, neutral, false),
+    item('A encoded as x = 0 with the sign bit set (node:crypto accepts it)', negativeZero, neutral, false),
+  ];
+}

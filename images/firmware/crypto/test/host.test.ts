@@ -1,10 +1,12 @@
+import { createPublicKey, verify } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prng } from '../../../../emulator/common/prng.ts';
-import { type CryptoCase, ed25519Cases, hashCases, p256Cases, wycheproofCases } from './cases.ts';
+import { type CryptoCase, ed25519Cases, ed25519EncodingCases, hashCases, p256Cases, wycheproofCases } from './cases.ts';
 import { buildHostDriver, type HostDriver, hostCompilerMissing } from './host.ts';
 
 const missing = hostCompilerMissing();
 const SEED = 13;
+const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 /** Every case whose answer differs, as "label: got X, want Y" with the payload to replay it through the driver. */
 function mismatches(cases: readonly CryptoCase[], answers: readonly string[]): string[] {
@@ -50,6 +52,18 @@ describe.skipIf(missing !== undefined)(`the C crypto on the host${missing ? ` (s
     );
     expect(runnable.length).toBeGreaterThan(600);
     expect(mismatches(runnable, driver.run(runnable))).toEqual([]);
+  });
+
+  it('rejects non-canonical Ed25519 encodings of A and R, and accepts the canonical ones', () => {
+    const cases = ed25519EncodingCases();
+    expect(mismatches(cases, driver.run(cases))).toEqual([]);
+    // node:crypto, which the TypeScript verifier uses, differs on A alone: it decodes y mod p and ignores a sign
+    // bit on x = 0. No key that a real signer produces has such an encoding.
+    const byNode = cases.map(({ payload }) => {
+      const key = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, payload.subarray(0, 32)]), format: 'der', type: 'spki' });
+      return verify(null, payload.subarray(96), key, payload.subarray(32, 96)) ? '1' : '0';
+    });
+    expect(byNode).toEqual(['1', '0', '0', '1', '1']);
   });
 
   it('checks public keys: on the curve, coordinates below p, uncompressed form only', () => {
