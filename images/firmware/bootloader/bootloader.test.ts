@@ -22,7 +22,7 @@ describe('swap-move on nrf52840dk', () => {
     const first = device.boot();
     expect(first.version).toBe('2.0.0');
     expect(first.console).toMatch(
-      /^I: Starting bootproof bootloader\n[^]*I: Swap type: test\n[^]*I: Jumping to the first image slot\nbootproof-app/,
+      /^I: Starting bootproof bootloader\n[\s\S]*I: Swap type: test\n[\s\S]*I: Jumping to the first image slot\nbootproof-app/,
     );
     const second = device.boot();
     expect(second.console).toContain('I: Swap type: revert\n');
