@@ -80,7 +80,7 @@ export class EmulatedDevice implements Device {
     this.flash = new NorFlash(options.board.flash);
     this.description = `emulated ${options.board.name} / ${options.bootloader.name}`;
     // A full swap touches each sector a few times (erase, copy, status records); 16 per sector is ample.
-    this.opsPerBoot = options.opsPerBoot ?? options.board.flash.sectors.length * 16 + 1000;
+    this.opsPerBoot = options.opsPerBoot ?? options.bootloader.flashOpsPerBoot ?? options.board.flash.sectors.length * 16 + 1000;
     this.chunkSize = options.chunkSize ?? 4096;
   }
 
@@ -102,6 +102,7 @@ export class EmulatedDevice implements Device {
     try {
       outcome = this.bootloader.boot({
         flash: budget.flash,
+        storage: this.flash,
         board: this.board,
         config: this.config,
         trust: this.trust,

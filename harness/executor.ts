@@ -306,6 +306,7 @@ export class ScenarioExecutor {
       if (name) load(board.partitions.images[image].secondary.offset, this.oracle.known(name).bytes);
     });
     for (const region of untouchableRegions(board)) this.device.factoryLoad(region.offset, factoryFiller(region, seed));
+    for (const part of this.options.bootloader.factoryContents?.() ?? []) this.device.factoryLoad(part.offset, part.bytes);
     for (const [id, value] of factory.counters ?? []) this.device.flash.advanceCounter(id, value);
     if (this.scenario.config.strategy === 'direct-xip') this.confirmFactoryImages();
     this.oracle.captureFactory(this.device.view());

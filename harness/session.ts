@@ -61,7 +61,9 @@ export class Session {
 
   constructor(readonly ctx: RunContext) {
     this.skips = ctx.suites.map(({ suite }) => suite.skip?.(ctx.suiteContext));
-    this.scenarios = ctx.suites.map(({ suite }, i) => (this.skips[i] ? [] : suite.scenarios(ctx.suiteContext)));
+    this.scenarios = ctx.suites.map(({ suite }, i) =>
+      this.skips[i] ? [] : suite.scenarios(ctx.suiteContext).map((scenario) => withBuildSkip(scenario, ctx)),
+    );
   }
 
   /**
@@ -320,4 +322,10 @@ function journalAround(journal: readonly FlashOp[], focus: number): string[] {
       (op) =>
         `${op.index === focus ? '>' : ' '} #${op.index} ${op.kind} 0x${op.offset.toString(16)}+${op.length} at ${op.startUs} us: ${op.result}`,
     );
+}
+
+/** A scenario the bootloader under test cannot take (a binary's fixed build) becomes a skipped case. */
+function withBuildSkip(scenario: Scenario, ctx: RunContext): Scenario {
+  const skip = scenario.skip ?? ctx.scenarioSkip?.(scenario);
+  return skip === scenario.skip ? scenario : { ...scenario, skip };
 }

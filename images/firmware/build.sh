@@ -44,7 +44,7 @@ trap 'rm -rf "$scripts" ${out_is_temp:+"$out"}' EXIT
 variants=(confirm never-confirm hardfault hang)
 app() {
   local board=$1 cpu=$2 board_source=$3
-  local SLOT0_START SLOT0_SIZE SLOT1_START SLOT1_SIZE HEADER_SIZE RAM_BASE RAM_SIZE
+  local SLOT0_START SLOT0_SIZE SLOT1_START SLOT1_SIZE HEADER_SIZE RAM_BASE RAM_SIZE BOOT_START BOOT_SIZE
   eval "$(cd ../.. && npx --no-install tsx images/firmware/board-layout.ts "$board")"
   # The top 4 KiB of the slot hold the MCUboot trailer: keep code out of it.
   printf 'MEMORY\n{\n  FLASH (rx) : ORIGIN = %s, LENGTH = %s\n  RAM (rwx) : ORIGIN = %s, LENGTH = %s\n}\nINCLUDE common.ld\n' \
@@ -62,6 +62,28 @@ app() {
 app nrf52840dk cortex-m4 app/board-nrf52.c
 app stm32f429zi cortex-m4 app/board-stm32f4.c
 app nucleo_l552ze_q cortex-m33 app/board-stm32l5.c
+
+# minboot: a bootloader-shaped test firmware for the CPU-level device (nRF52840 DK), linked at the boot partition.
+# Variant 0 installs and hands off; 1 never hands off, 2 jumps into garbage, 3 sleeps; "wrongbase" is variant 0
+# linked at STM32's flash base (a binary for the wrong flash base).
+minboot() {
+  local board=nrf52840dk cpu=cortex-m4
+  local SLOT0_START SLOT0_SIZE SLOT1_START SLOT1_SIZE HEADER_SIZE RAM_BASE RAM_SIZE BOOT_START BOOT_SIZE
+  eval "$(cd ../.. && npx --no-install tsx images/firmware/board-layout.ts "$board")"
+  printf 'MEMORY\n{\n  FLASH (rx) : ORIGIN = %s, LENGTH = %s\n  RAM (rwx) : ORIGIN = %s, LENGTH = %s\n}\nINCLUDE common.ld\n' \
+    "$((BOOT_START))" "$((BOOT_SIZE))" "$((RAM_BASE))" "$((RAM_SIZE))" >"$scripts/$board-boot.ld"
+  printf 'MEMORY\n{\n  FLASH (rx) : ORIGIN = 0x8000000, LENGTH = %s\n  RAM (rwx) : ORIGIN = %s, LENGTH = %s\n}\nINCLUDE common.ld\n' \
+    "$((BOOT_SIZE))" "$((RAM_BASE))" "$((RAM_SIZE))" >"$scripts/$board-wrongbase.ld"
+  local names=(handoff spin garbage sleep)
+  local slots=(-DSLOT0_START="${SLOT0_START}u" -DSLOT0_SIZE="${SLOT0_SIZE}u" -DSLOT1_START="${SLOT1_START}u")
+  for index in "${!names[@]}"; do
+    build "minboot-$board-${names[$index]}" "$cpu" "$scripts/$board-boot.ld" -DMINBOOT_VARIANT="$index" "${slots[@]}" \
+      -- "${COMMON[@]}" minboot/minboot.c app/board-nrf52.c
+  done
+  build "minboot-$board-wrongbase" "$cpu" "$scripts/$board-wrongbase.ld" -DMINBOOT_VARIANT=0 "${slots[@]}" \
+    -- "${COMMON[@]}" minboot/minboot.c app/board-nrf52.c
+}
+minboot
 
 SELFTEST=("${COMMON[@]}" common/semihost.c selftest/selftest.c selftest/exceptions.c selftest/isa.c)
 # An address no MPS2 image maps: loads from it must be precise BusFaults under QEMU and bootproof alike.
