@@ -111,6 +111,92 @@ CRYPTO=(crypto/sha256.c crypto/sha512.c crypto/bn256.c crypto/p256.c crypto/ed25
 build crypto-check-m4 cortex-m4 crypto-check.ld -- "${COMMON[@]}" common/semihost.c crypto/test/check.c "${CRYPTO[@]}"
 build crypto-check-m33 cortex-m33 crypto-check.ld -- "${COMMON[@]}" common/semihost.c crypto/test/check.c "${CRYPTO[@]}"
 
+# The reference bootloader (bootloader/README.md): one strategy, signature type and board layout per build, the
+# layout and the trusted key generated from the board file and keys/ at build time; next to each binary the build
+# configuration the CPU-level device reads (bootproof-bootloader/1).
+BOOTLOADER=(common/startup.c common/print.c common/string.c bootloader/main.c bootloader/loader.c
+  bootloader/image.c bootloader/trailer.c bootloader/flash.c bootloader/fault.c bootloader/counter.c
+  crypto/sha256.c)
+declare -A BOOTLOADER_CPU=([nrf52840dk]=cortex-m4 [stm32f429zi]=cortex-m4 [nucleo_l552ze_q]=cortex-m33)
+declare -A BOOTLOADER_PORT=([nrf52840dk]=nrf52 [stm32f429zi]=stm32f4 [nucleo_l552ze_q]=stm32l5)
+# bootloader NAME BOARD STRATEGY SIGNATURE DOWNGRADE IMAGES [-DMUTANT_...]
+bootloader() {
+  local name=$1 board=$2 strategy=$3 signature=$4 downgrade=$5 images=$6
+  shift 6
+  local dir="$scripts/bootloader-$board" key crypto defines=("$@")
+  if [ ! -d "$dir" ]; then
+    mkdir -p "$dir"
+    (cd ../.. && npx --no-install tsx images/firmware/bootloader/layout.ts "$board") >"$dir/layout.h"
+    local FLASH_BASE BOOT_CODE_SIZE RAM_BASE RAM_SIZE
+    eval "$(sed -n 's/^#define \(FLASH_BASE\|BOOT_CODE_SIZE\|RAM_BASE\|RAM_SIZE\) \(0x[0-9a-f]*\)u$/\1=\2/p' "$dir/layout.h")"
+    printf 'MEMORY\n{\n  FLASH (rx) : ORIGIN = %s, LENGTH = %s\n  RAM (rwx) : ORIGIN = %s, LENGTH = %s\n}\nINCLUDE common.ld\n' \
+      "$FLASH_BASE" "$BOOT_CODE_SIZE" "$RAM_BASE" "$RAM_SIZE" >"$dir/bootloader.ld"
+  fi
+  case $signature in
+    ecdsa-p256) key=ecdsa-p256.pem crypto=(crypto/p256.c crypto/bn256.c) defines+=(-DSIGNATURE_ECDSA_P256) ;;
+    ed25519) key=ed25519.pem crypto=(crypto/ed25519.c crypto/sha512.c crypto/bn256.c) defines+=(-DSIGNATURE_ED25519) ;;
+  esac
+  [ -f "$dir/keys-$signature.h" ] ||
+    (cd ../.. && npx --no-install tsx images/firmware/bootloader/keys.ts "images/firmware/bootloader/keys/$key") \
+      >"$dir/keys-$signature.h"
+  cp "$dir/keys-$signature.h" "$dir/keys.h"
+  case $downgrade in
+    version) defines+=(-DDOWNGRADE_VERSION) ;;
+    security-counter) defines+=(-DDOWNGRADE_SECURITY_COUNTER) ;;
+  esac
+  # The generated headers live in a temporary folder: its name must not reach the debug information.
+  build "$name" "${BOOTLOADER_CPU[$board]}" "$dir/bootloader.ld" -Os -I"$dir" -ffile-prefix-map="$dir"=generated \
+    -DVALIDATE_PRIMARY \
+    -DIMAGE_COUNT="$images" "${defines[@]}" -- "${BOOTLOADER[@]}" "${crypto[@]}" \
+    "bootloader/$strategy.c" "bootloader/port-${BOOTLOADER_PORT[$board]}.c" "app/board-${BOOTLOADER_PORT[$board]}.c"
+  local counter=null
+  if [ "$downgrade" = security-counter ]; then
+    counter=$(sed -n 's/^#define COUNTER_OFFSET \(0x[0-9a-f]*\)u$/\1/p' "$dir/layout.h")
+    local base size
+    base=$(sed -n 's/^#define FLASH_BASE \(0x[0-9a-f]*\)u$/\1/p' "$dir/layout.h")
+    size=$(sed -n 's/^#define COUNTER_SIZE \(0x[0-9a-f]*\)u$/\1/p' "$dir/layout.h")
+    counter=$(printf '{ "address": "0x%x", "size": %d }' \
+      "$((base + counter))" "$((size))")
+  fi
+  printf '%s\n' "{" \
+    '  "format": "bootproof-bootloader/1",' \
+    "  \"name\": \"$name\"," \
+    "  \"strategy\": \"$strategy\"," \
+    '  "maxAlign": 8,' \
+    '  "maxImageSectors": 128,' \
+    "  \"imageCount\": $images," \
+    '  "validatePrimary": true,' \
+    "  \"downgradePrevention\": \"$downgrade\"," \
+    "  \"hardwareCounter\": $counter," \
+    "  \"signature\": \"$signature\"," \
+    "  \"signingKey\": \"../bootloader/keys/$key\"," \
+    '  "console": { "handoff": "I: Jumping to the first image slot", "halt": "E: Unable to find bootable image" }' \
+    "}" >"$out/$name.json"
+}
+bootloader bootloader-nrf52840dk-swap-move nrf52840dk swap-move ecdsa-p256 version 1
+bootloader bootloader-nrf52840dk-overwrite-only nrf52840dk overwrite-only ecdsa-p256 version 1
+bootloader bootloader-nrf52840dk-swap-scratch nrf52840dk swap-scratch ecdsa-p256 version 1
+bootloader bootloader-stm32f429zi-swap-scratch stm32f429zi swap-scratch ecdsa-p256 version 1
+bootloader bootloader-stm32f429zi-overwrite-only stm32f429zi overwrite-only ecdsa-p256 version 1
+bootloader bootloader-nucleo_l552ze_q-overwrite-only nucleo_l552ze_q overwrite-only ecdsa-p256 version 2
+bootloader bootloader-nucleo_l552ze_q-swap-move nucleo_l552ze_q swap-move ecdsa-p256 version 1
+bootloader bootloader-nrf52840dk-swap-move-counter nrf52840dk swap-move ecdsa-p256 security-counter 1
+bootloader bootloader-nrf52840dk-swap-move-ed25519 nrf52840dk swap-move ed25519 version 1
+# Binary mutants: each the build above it with one defect of a class real bootloaders shipped (bootloader/README.md).
+for mutant in no-progress torn-magic primary-not-validated tlv-length-trusted revert-without-validation \
+  swap-state-in-ram; do
+  bootloader "bootloader-nrf52840dk-swap-move-mutant-$mutant" nrf52840dk swap-move ecdsa-p256 version 1 \
+    "-DMUTANT_$(echo "$mutant" | tr a-z- A-Z_)"
+done
+bootloader bootloader-nrf52840dk-overwrite-only-mutant-erase-before-validate nrf52840dk overwrite-only ecdsa-p256 \
+  version 1 -DMUTANT_ERASE_BEFORE_VALIDATE
+bootloader bootloader-nrf52840dk-swap-move-counter-mutant-counter-on-test-boot nrf52840dk swap-move ecdsa-p256 \
+  security-counter 1 -DMUTANT_COUNTER_ON_TEST_BOOT
+bootloader bootloader-nucleo_l552ze_q-swap-move-mutant-ecc-rewrite nucleo_l552ze_q swap-move ecdsa-p256 version 1 \
+  -DMUTANT_ECC_REWRITE
+bootloader bootloader-nucleo_l552ze_q-overwrite-only-mutant-dependencies-unprotected nucleo_l552ze_q overwrite-only \
+  ecdsa-p256 version 2 -DMUTANT_DEPENDENCIES_UNPROTECTED
+
 if [ "$mode" = check ]; then
   if ! diff -r "$out" build >/dev/null; then
     echo "images/firmware: the committed build differs from a fresh build:" >&2
