@@ -156,6 +156,7 @@ export class Session {
         board: this.ctx.board,
         bootloader: this.ctx.bootloader,
         seed: this.ctx.options.seed,
+        clockChecks: this.ctx.bootloader.readsClock !== false,
       });
       const { outcome, actions, settleResults, settleSeen } = executor.record();
       rec = { executor, actions, settleResults, settleSeen, clean: outcome, journal: outcome.journal };

@@ -143,6 +143,11 @@ export interface Bootloader {
    * copies by chunks; a binary programs one write unit per operation and needs more.
    */
   readonly flashOpsPerBoot?: number;
+  /**
+   * False when the bootloader cannot see the device clock (a binary on the SoC, which has no clock input the
+   * harness sets): re-booting a state under other clock values (invariant I-7) would prove nothing. Default true.
+   */
+  readonly readsClock?: boolean;
   /** Bytes the factory programs for the bootloader itself, by flash offset (a binary's boot partition). */
   factoryContents?(): readonly { readonly offset: number; readonly bytes: Uint8Array }[];
 }

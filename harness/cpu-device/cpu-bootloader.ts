@@ -37,6 +37,10 @@ export class CpuBootloader implements Bootloader {
   readonly name: string;
   /** A swap programs every write unit of both slots about twice, one operation each; three times the flash is ample. */
   readonly flashOpsPerBoot: number;
+  /** The SoC gives the binary no clock the harness sets, so clock independence (I-7) holds by construction. */
+  readonly readsClock = false;
+  /** Instructions retired by every boot so far (for benchmarks and reports). */
+  instructions = 0;
   private readonly sessions = new WeakMap<NorFlash, Session>();
   private readonly ranges: SlotRange[];
 
@@ -80,6 +84,7 @@ export class CpuBootloader implements Bootloader {
     for (;;) {
       const result = machine.run(Math.min(SLICE, budget - executed));
       executed += result.instructions;
+      this.instructions += result.instructions;
       if (result.reason === 'power-cut' || result.reason === 'flash-error') throw result.error;
       // The halt line may come just before the core stops by itself (a sleep after the message): the line says more.
       if (session.haltLine !== undefined) return halt(`console: ${session.haltLine}`);
