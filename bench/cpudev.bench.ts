@@ -33,7 +33,7 @@ export async function run(): Promise<void> {
     jobs: 0,
   });
   const scenario = ctx.suites[0]!.suite.scenarios(ctx.suiteContext).find((s) => s.id === 'upgrade')!;
-  const bootloader = ctx.bootloader as CpuBootloader;
+  const bootloader = ctx.bootloader.create() as CpuBootloader;
   const executor = new ScenarioExecutor(scenario, { board: ctx.board, bootloader, seed: 1, clockChecks: false });
   const recordStart = performance.now();
   const { actions } = executor.record();
