@@ -12,12 +12,15 @@ import { MAX_TEXT_FILE_BYTES, readInputFile } from '../emulator/common/files.ts'
 import { buildOfImage, loadPublicKey, verifyImage } from '../images/index.ts';
 import { type BootloaderSource, fromClass, fromInstance } from './bootloader-source.ts';
 import { builtinSuiteNames, loadBuiltinSuite } from './builtin-suites.ts';
+import { isBootloaderBinary } from './cpu-device/binary.ts';
+import { binaryRun } from './cpu-device/run-setup.ts';
 import { parsePoints } from './fault-points.ts';
 import { Fixtures, type UpdatePair } from './fixtures.ts';
 import { readImageFile } from './image-file.ts';
 import { maxImageSize } from './image-fit.ts';
 import { imageExtent } from './oracle.ts';
 import type { RunOptions } from './run-options.ts';
+import type { Scenario } from './scenario.ts';
 import { isSuite, type Suite, type SuiteContext } from './suite.ts';
 import { guardProcessExit, importUserModule, trialImport } from './user-code.ts';
 
@@ -32,10 +35,16 @@ export interface RunContext {
   readonly suiteContext: SuiteContext;
   /** The test images and keys (also `suiteContext.fixtures`). */
   readonly fixtures: Fixtures;
+  /** Why the bootloader under test cannot take a scenario (a binary's build is fixed), or undefined. */
+  readonly scenarioSkip?: (scenario: Scenario) => string | undefined;
 }
 
 export async function buildRunContext(options: RunOptions): Promise<RunContext> {
   const board = loadBoard(options.board);
+  if (options.bootloader !== undefined && isBootloaderBinary(options.bootloader)) return binaryRunContext(board, options);
+  if (options.bootloaderConfig !== undefined || options.signingKey !== undefined) {
+    throw new UsageError('--bootloader-config and --signing-key go with a bootloader binary (--bootloader boot.elf, boot.hex or boot.bin@0x0)');
+  }
   const config = boardConfig(board, options);
   const bootloader = await loadBootloader(options.bootloader);
   const suites = await loadSuites(options.suites);
@@ -43,6 +52,19 @@ export async function buildRunContext(options: RunOptions): Promise<RunContext> 
   const fixtures = new Fixtures(board, config, options.seed, loadUserPair(board, config, options));
   const suiteContext = { board, config, seed: options.seed, points, fixtures };
   return { options, board, config, bootloader, suites, suiteContext, fixtures };
+}
+
+/** A bootloader binary on the board's SoC: its declared build fixes the configuration, the key and the scenarios it takes. */
+async function binaryRunContext(board: Board, options: RunOptions): Promise<RunContext> {
+  const run = binaryRun(board, { ...options, bootloader: options.bootloader! });
+  const suites = await loadSuites(options.suites);
+  const points = options.points === undefined ? undefined : parsePoints(options.points);
+  const fixtures = new Fixtures(board, run.config, options.seed, loadUserPair(board, run.config, options), run.signingKey);
+  const suiteContext = { board, config: run.config, seed: options.seed, points, fixtures };
+  // Every power-on of the binary is already fresh (the machine's RAM cleared, its peripherals reset), so the one
+  // instance serves them all and keeps the code it translated.
+  const bootloader: BootloaderSource = { name: run.bootloader.name, create: () => run.bootloader };
+  return { options, board, config: run.config, bootloader, suites, suiteContext, fixtures, scenarioSkip: run.skip };
 }
 
 /** The board's bootloader defaults as an ImageConfig, with `--strategy` applied; suites vary it from here. */

@@ -84,7 +84,7 @@ export class EmulatedDevice implements Device, InProcessDevice {
     this.flash = new NorFlash(options.board.flash);
     this.description = `emulated ${options.board.name} / ${options.bootloader.name}`;
     // A full swap touches each sector a few times (erase, copy, status records); 16 per sector is ample.
-    this.opsPerBoot = options.opsPerBoot ?? options.board.flash.sectors.length * 16 + 1000;
+    this.opsPerBoot = options.opsPerBoot ?? this.bootloader.create().flashOpsPerBoot ?? options.board.flash.sectors.length * 16 + 1000;
     this.chunkSize = options.chunkSize ?? 4096;
   }
 
@@ -106,6 +106,7 @@ export class EmulatedDevice implements Device, InProcessDevice {
     try {
       outcome = this.bootloader.create().boot({
         flash: budget.flash,
+        storage: this.flash,
         board: this.board,
         config: this.config,
         trust: this.trust,

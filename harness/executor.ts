@@ -16,7 +16,7 @@ import { Prng } from '../emulator/common/prng.ts';
 import type { FlashSnapshot } from '../emulator/flash/index.ts';
 import type { CutOutcome, FlashOp } from '../emulator/flash/types.ts';
 import { encodeImgtoolTrailer } from '../images/index.ts';
-import type { BootloaderSource } from './bootloader-source.ts';
+import { type BootloaderSource, sourceOf } from './bootloader-source.ts';
 import type { BootObservation } from './device.ts';
 import { EmulatedDevice, type EmulatedSnapshot } from './emulated-device.ts';
 import type { Phase, PhasedOp } from './fault-points.ts';
@@ -272,6 +272,7 @@ export class ScenarioExecutor {
       if (name) load(board.partitions.images[image].secondary.offset, this.oracle.known(name).bytes);
     });
     for (const region of untouchableRegions(board)) this.device.factoryLoad(region.offset, factoryFiller(region, seed));
+    for (const part of sourceOf(this.options.bootloader).create().factoryContents?.() ?? []) this.device.factoryLoad(part.offset, part.bytes);
     for (const [id, value] of factory.counters ?? []) this.device.flash.advanceCounter(id, value);
     if (this.scenario.config.strategy === 'direct-xip') this.confirmFactoryImages();
     this.oracle.captureFactory(this.device.view());

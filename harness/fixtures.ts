@@ -7,7 +7,16 @@ import type { KeyObject } from 'node:crypto';
 import type { Board } from '../boards/types.ts';
 import type { ImageConfig, TrustedKey, TrustPolicy, ValidityEnforcement } from '../emulator/boot/index.ts';
 import { Prng } from '../emulator/common/prng.ts';
-import { buildOfImage, type Dependency, generateKeyPair, type KeyPair, signImage, verifyImage } from '../images/index.ts';
+import {
+  buildOfImage,
+  type Dependency,
+  generateKeyPair,
+  type KeyPair,
+  type KeyType,
+  keyTypeOf,
+  signImage,
+  verifyImage,
+} from '../images/index.ts';
 import type { KnownImage } from './scenario.ts';
 
 /** The update pair a suite tests, with the key the device trusts for it. */
@@ -40,13 +49,21 @@ export class Fixtures {
   readonly root: KeyPair;
   readonly pair: UpdatePair;
   private readonly keys = new Map<string, KeyPair>();
+  private readonly keyType: KeyType = 'ed25519';
 
   constructor(
     readonly board: Board,
     readonly config: ImageConfig,
     readonly seed: number,
     userPair?: UpdatePair,
+    signingKey?: KeyPair,
   ) {
+    // A bootloader binary trusts the key built into it: test images are signed with its private half, and the
+    // other named keys (an attacker's, a rotated one) are of the same type, so only the key itself differs.
+    if (signingKey !== undefined) {
+      this.keyType = keyTypeOf(signingKey.privateKey);
+      this.keys.set('root', signingKey);
+    }
     this.root = this.key('root');
     this.pair = userPair ?? {
       from: this.image({ version: '1.0.0', securityCounter: 1 }),
@@ -56,11 +73,12 @@ export class Fixtures {
     };
   }
 
-  /** A named Ed25519 key derived from the seed (`root`, `rotated`, `attacker` …). */
+  /** A named key derived from the seed (`root`, `rotated`, `attacker` …): Ed25519, or the signing key's type. */
   key(name: string): KeyPair {
     let pair = this.keys.get(name);
     if (!pair) {
-      pair = generateKeyPair('ed25519', { seed: `${this.seed}|${name}` });
+      const type = this.keyType.startsWith('rsa') ? 'ecdsa-p256' : this.keyType;
+      pair = generateKeyPair(type, { seed: `${this.seed}|${name}` });
       this.keys.set(name, pair);
     }
     return pair;
@@ -73,6 +91,7 @@ export class Fixtures {
     const payload = new Prng(`payload|${this.seed}|${image}|${options.version}`).bytes(
       options.payloadSize ?? DEFAULT_PAYLOAD,
     );
+    this.makeRunnable(payload, this.board.memory.flash.base + slot.offset);
     return signImage(payload, {
       key: (options.key ?? this.root.privateKey) as KeyObject,
       headerSize: this.config.headerSize,
@@ -86,6 +105,18 @@ export class Fixtures {
       erasedValue: this.board.flash.erasedValue,
       confirm: options.confirm,
     });
+  }
+
+  /**
+   * Starts the payload with a vector table whose reset handler lies inside the image (a branch to itself), so a
+   * bootloader binary that jumps through it, as MCUboot does, really hands off into the image.
+   */
+  private makeRunnable(payload: Uint8Array, slotAddress: number): void {
+    const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+    const { ram } = this.board.memory;
+    view.setUint32(0, ram.base + ram.size, true);
+    view.setUint32(4, (slotAddress + this.config.headerSize + 8) | 1, true);
+    view.setUint16(8, 0xe7fe, true);
   }
 
   /** A trust policy over the given keys (default: the update pair's key, no validity window). */

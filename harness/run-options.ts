@@ -11,8 +11,12 @@ export interface RunOptions {
   /** Board name or board file path. */
   readonly board: string;
   readonly strategy?: UpdateStrategy;
-  /** A module whose default export implements `Bootloader` (default: the reference model). */
+  /** A module whose default export implements `Bootloader` (default: the reference model), or a bootloader binary. */
   readonly bootloader?: string;
+  /** A binary's build configuration: a Zephyr MCUboot `.config` or a `bootproof-bootloader/1` JSON file. */
+  readonly bootloaderConfig?: string;
+  /** The private key whose public half is built into the binary (overrides the configuration's). */
+  readonly signingKey?: string;
   readonly imageFrom?: string;
   readonly imageTo?: string;
   /** Public key (PEM) the device trusts for the user's images. */
@@ -79,6 +83,8 @@ export function replayCommand(options: RunOptions, suite: string, id: string): s
   const parts = ['npx bootproof run', quote(suite), '--board', quote(options.board)];
   if (options.strategy) parts.push('--strategy', options.strategy);
   if (options.bootloader) parts.push('--bootloader', quote(options.bootloader));
+  if (options.bootloaderConfig) parts.push('--bootloader-config', quote(options.bootloaderConfig));
+  if (options.signingKey) parts.push('--signing-key', quote(options.signingKey));
   if (options.imageFrom) parts.push('--image-from', quote(options.imageFrom));
   if (options.imageTo) parts.push('--image-to', quote(options.imageTo));
   if (options.key) parts.push('--key', quote(options.key));

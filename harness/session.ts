@@ -62,7 +62,9 @@ export class Session {
 
   constructor(readonly ctx: RunContext) {
     this.skips = ctx.suites.map(({ suite }) => suite.skip?.(ctx.suiteContext));
-    this.scenarios = ctx.suites.map(({ suite }, i) => (this.skips[i] ? [] : suite.scenarios(ctx.suiteContext)));
+    this.scenarios = ctx.suites.map(({ suite }, i) =>
+      this.skips[i] ? [] : suite.scenarios(ctx.suiteContext).map((scenario) => withBuildSkip(scenario, ctx)),
+    );
   }
 
   /**
@@ -155,6 +157,7 @@ export class Session {
         board: this.ctx.board,
         bootloader: this.ctx.bootloader,
         seed: this.ctx.options.seed,
+        clockChecks: this.ctx.bootloader.create().readsClock !== false,
       });
       const { outcome, actions, settleResults, settleSeen } = executor.record();
       rec = { executor, actions, settleResults, settleSeen, clean: outcome, journal: outcome.journal };
@@ -289,4 +292,10 @@ function faultOf(spec: CaseSpec, rec: Recorded, focus: number): FaultPoint | und
     outcome: spec.outcome,
     ...(spec.kind === 'double' ? { second: { op: focus, outcome: spec.secondOutcome } } : {}),
   };
+}
+
+/** A scenario the bootloader under test cannot take (a binary's fixed build) becomes a skipped case. */
+function withBuildSkip(scenario: Scenario, ctx: RunContext): Scenario {
+  const skip = scenario.skip ?? ctx.scenarioSkip?.(scenario);
+  return skip === scenario.skip ? scenario : { ...scenario, skip };
 }

@@ -5,10 +5,9 @@
  * by user code is turned into an error that says so.
  */
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { UsageError } from '../emulator/common/errors.ts';
-import { importUserModule as importModule } from './user-module.ts';
+import { importUserModule as importModule, RUNNING_FROM_SOURCES } from './user-module.ts';
 
 /** How long importing a user's module may take in the trial child (tsx compiles it first). */
 export const IMPORT_TIMEOUT_MS = 30_000;
@@ -42,11 +41,14 @@ export async function importUserModule(path: string): Promise<{ default?: unknow
   }
 }
 
+// The trial loads the module the way the run will (user-module.ts: tsx only for a TypeScript module when bootproof
+// runs compiled), so a module that loads in the trial loads in the run, from an ESM or a CommonJS project.
 const TRIAL = `
-const url = process.argv[1];
+const [path, loader] = process.argv.slice(1);
 const exit = process.exit;
 process.exit = (code) => { process.stderr.write('@@bootproof-trial exit ' + code + '\\n'); exit(86); };
-await import(url);
+const { importUserModule } = await import(loader);
+await importUserModule(path);
 process.stdout.write('@@bootproof-trial imported\\n');
 exit(0);
 `;
@@ -56,8 +58,10 @@ exit(0);
  * import does not finish: it loops (killed after the timeout), ends the process, or crashes it.
  */
 export async function trialImport(path: string, flag: string, timeoutMs = IMPORT_TIMEOUT_MS): Promise<void> {
-  const url = pathToFileURL(resolve(path)).href;
-  const child = await execa(process.execPath, ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', TRIAL, url], {
+  const loader = new URL(`./user-module.${RUNNING_FROM_SOURCES ? 'ts' : 'js'}`, import.meta.url).href;
+  // From the sources the loader module is TypeScript itself, so the child needs tsx to import it.
+  const typescript = RUNNING_FROM_SOURCES ? ['--import', import.meta.resolve('tsx')] : [];
+  const child = await execa(process.execPath, [...typescript, '--input-type=module', '-e', TRIAL, resolve(path), loader], {
     reject: false,
     timeout: timeoutMs,
     stdin: 'ignore',

@@ -9,6 +9,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { Board, UpdateStrategy } from '../../boards/types.ts';
+import type { NorFlash } from '../flash/nor-flash.ts';
 import type { Flash } from '../flash/types.ts';
 
 export type { UpdateStrategy } from '../../boards/types.ts';
@@ -80,6 +81,11 @@ export interface DeviceClock {
 /** Everything a boot needs. The flash (with its counters) is the whole non-volatile state of the device. */
 export interface BootContext {
   readonly flash: Flash;
+  /**
+   * The flash model itself, behind `flash` (which may count or record operations). Only a bootloader that runs on
+   * the SoC emulator needs it, to map the flash into the machine; it still issues every operation through `flash`.
+   */
+  readonly storage?: NorFlash;
   readonly board: Board;
   readonly config: ImageConfig;
   readonly trust: TrustPolicy;
@@ -132,6 +138,18 @@ export type BootOutcome =
 export interface Bootloader {
   readonly name: string;
   boot(ctx: BootContext): BootOutcome;
+  /**
+   * Flash operations one boot may perform before it counts as a runaway loop. Default: enough for a model that
+   * copies by chunks; a binary programs one write unit per operation and needs more.
+   */
+  readonly flashOpsPerBoot?: number;
+  /**
+   * False when the bootloader cannot see the device clock (a binary on the SoC, which has no clock input the
+   * harness sets): re-booting a state under other clock values (invariant I-7) would prove nothing. Default true.
+   */
+  readonly readsClock?: boolean;
+  /** Bytes the factory programs for the bootloader itself, by flash offset (a binary's boot partition). */
+  factoryContents?(): readonly { readonly offset: number; readonly bytes: Uint8Array }[];
 }
 
 /** Swap types as MCUboot numbers them (FORMATS §2.3). */

@@ -95,9 +95,10 @@ export interface CortexMOptions {
  * - `breakpoint`: a BKPT other than the semihosting one, with no debugger attached (the core halts);
  * - `lockup`: a fault while in HardFault or NMI (or a failed vector fetch); the core stays locked up;
  * - `sleep`: WFI/WFE with nothing that can wake the core from inside (only an external interrupt can);
- * - `reset-request`: AIRCR.SYSRESETREQ was written; the machine decides what a reset means, then calls `reset()`.
+ * - `reset-request`: AIRCR.SYSRESETREQ was written; the machine decides what a reset means, then calls `reset()`;
+ * - `watch`: the next instruction lies in a range given to `watchExecution` (it has not executed).
  */
-export type StopReason = 'budget' | 'exit' | 'breakpoint' | 'lockup' | 'sleep' | 'reset-request';
+export type StopReason = 'budget' | 'exit' | 'breakpoint' | 'lockup' | 'sleep' | 'reset-request' | 'watch';
 
 export interface RunResult {
   reason: StopReason;

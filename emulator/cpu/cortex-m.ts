@@ -113,6 +113,8 @@ export class CortexM implements SystemControlHost {
   /** The exception a faulting or SVC instruction raised, taken before anything asynchronous. */
   private synchronousException = 0;
   private signalPc = 0;
+  /** Address ranges [start, end) whose first fetched instruction stops the run (see watchExecution). */
+  private watched: readonly { readonly start: number; readonly end: number }[] = [];
 
   constructor(
     readonly bus: CpuBus,
@@ -189,6 +191,7 @@ export class CortexM implements SystemControlHost {
         if (stop !== undefined) return this.result(stop, done);
       }
       if (done >= maxInstructions) return this.result('budget', done);
+      if (this.watched.length > 0 && this.isWatched(r[15])) return this.result('watch', done);
       // Straight-line execution, block after block, until the budget, a timer event or something that needs
       // the core's attention; successors are linked so the common path skips the lookup.
       const cyclesBefore = this.cycles - done;
@@ -202,6 +205,7 @@ export class CortexM implements SystemControlHost {
           let next = block.taken;
           if (next === undefined || next.start !== pc) next = block.notTaken;
           if (next === undefined || next.start !== pc || next.dead || next.count > maxInstructions - done) {
+            if (this.watched.length > 0 && this.isWatched(pc)) break;
             next = this.blockAt(pc, maxInstructions - done);
             if (next.count > 1 || !this.translateBlocks) {
               if (block.taken === undefined || block.taken.dead) block.taken = next;
@@ -221,6 +225,22 @@ export class CortexM implements SystemControlHost {
       }
       this.cycles = cyclesBefore + done;
     }
+  }
+
+  /**
+   * Stops `run()` (reason `watch`) before any instruction in these bus address ranges [start, end) executes, by
+   * whatever path execution gets there: a branch, an exception vector, an exception return. Code in a watched range
+   * is never translated nor linked, so the check costs nothing on the straight-line path.
+   */
+  watchExecution(ranges: readonly { readonly start: number; readonly end: number }[]): void {
+    this.watched = ranges.map((range) => ({ start: range.start >>> 0, end: range.end >>> 0 }));
+    this.flushTranslations();
+  }
+
+  private isWatched(pc: number): boolean {
+    const a = pc >>> 0;
+    for (const range of this.watched) if (a >= range.start && a < range.end) return true;
+    return false;
   }
 
   /** Pends external interrupt `n` (IRQn, exception 16 + n). */
@@ -403,6 +423,7 @@ export class CortexM implements SystemControlHost {
       lockup: `core locked up at ${at} (a fault while handling HardFault or NMI; ${this.recordedFaults()})`,
       sleep: `core asleep at ${at} with nothing to wake it`,
       'reset-request': `reset requested (AIRCR.SYSRESETREQ) at ${at}`,
+      watch: `execution reached a watched range at ${at}`,
     };
     return {
       reason,
@@ -584,8 +605,10 @@ export class CortexM implements SystemControlHost {
 
   private fetch16(address: number): number {
     const a = address >>> 0;
-    // The default memory map's Peripheral, Device and System regions are execute-never.
+    // The default memory map's Peripheral, Device and System regions are execute-never. A watched range ends the
+    // block being translated before it (its first instruction must stop the run, not run inside another block).
     if ((a >= 0x40000000 && a < 0x60000000) || a >= 0xa0000000) throw new ExecuteNever();
+    if (this.watched.length > 0 && this.isWatched(a)) throw new ExecuteNever();
     const region = this.regionOf(a, 2);
     if (region !== undefined) return region.view.getUint16(a - region.base, true);
     return this.bus.read16(a) & 0xffff;

@@ -6,6 +6,10 @@
  */
 import type { CodeWriteListener } from '../cpu/index.ts';
 import { EccFault, type NorFlash } from '../flash/index.ts';
+import type { Flash } from '../flash/types.ts';
+
+/** Where program and erase operations go: the flash itself, or a view of it that counts or records them. */
+export type FlashOperations = Pick<Flash, 'program' | 'erase'>;
 
 /**
  * Which contents the mirror holds, per sector, as a version stamp: every change through the port gives the
@@ -33,9 +37,15 @@ export class FlashPort {
   private nextVersion = 1;
   private codeWriteListener: CodeWriteListener | undefined;
   traceListener: FlashTraceListener | undefined;
+  /**
+   * Issues the operations (the flash by default). A harness routes them through its own view of the same flash
+   * (an operation budget, a recorder of the operations to fork from); reads still come from the flash itself.
+   */
+  operations: FlashOperations;
 
   constructor(flash: NorFlash, base: number) {
     this.flash = flash;
+    this.operations = flash;
     this.base = base >>> 0;
     this.mirror = new Uint8Array(flash.size);
     this.sectorStarts = [];
@@ -90,7 +100,7 @@ export class FlashPort {
   /** One program operation. PowerCut and FlashRuleViolation propagate to the caller. */
   program(offset: number, data: Uint8Array): void {
     try {
-      this.flash.program(offset, data);
+      this.operations.program(offset, data);
     } finally {
       this.refresh(offset, data.length);
     }
@@ -101,7 +111,7 @@ export class FlashPort {
   erase(offset: number): void {
     const sector = this.flash.sectorAt(offset);
     try {
-      this.flash.erase(sector.offset);
+      this.operations.erase(sector.offset);
     } finally {
       this.refresh(sector.offset, sector.size);
       this.eccSuspect.delete(sector.index);

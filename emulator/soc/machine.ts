@@ -8,7 +8,7 @@ import type { Board } from '../../boards/index.ts';
 import { BusError, type ConsoleStream, CortexM, type CpuSnapshot, type RunResult } from '../cpu/index.ts';
 import { FlashRuleViolation, type FlashSnapshot, NorFlash, PowerCut } from '../flash/index.ts';
 import { type SocFamily, socFamily } from './families.ts';
-import { FlashPort, type FlashPortSnapshot, type FlashTraceListener } from './flash-port.ts';
+import { type FlashOperations, FlashPort, type FlashPortSnapshot, type FlashTraceListener } from './flash-port.ts';
 import type { FlashWriteHandler, Peripheral, PeripheralContext, RegisterState, ResetCause, TimedPeripheral, Watchdog } from './peripheral.ts';
 import { type RamBlock, ramBlock, SocBus } from './soc-bus.ts';
 
@@ -39,9 +39,10 @@ export interface MachineOptions {
  * Why `Machine.run()` returned: the core's reasons that end a run, plus
  * - `power-cut`: a planned power cut landed on a flash operation (`error` holds the PowerCut);
  * - `flash-error`: the firmware broke a flash rule the controller does not report in a register (`error`);
- * - `stopped`: `stop()` was called (e.g. the expected text appeared).
+ * - `stopped`: `stop()` was called (e.g. the expected text appeared);
+ * - `watch`: execution reached a range given to `cpu.watchExecution` (a hand-off into an image slot).
  */
-export type MachineStopReason = 'budget' | 'exit' | 'breakpoint' | 'lockup' | 'sleep' | 'power-cut' | 'flash-error' | 'stopped';
+export type MachineStopReason = 'budget' | 'exit' | 'breakpoint' | 'lockup' | 'sleep' | 'power-cut' | 'flash-error' | 'stopped' | 'watch';
 
 export interface MachineRunResult {
   readonly reason: MachineStopReason;
@@ -160,6 +161,14 @@ export class Machine {
     this.restart(cause);
   }
 
+  /**
+   * Sends the flash controller's program and erase operations through `operations` (a view of this machine's
+   * flash that counts or records them), or back to the flash itself with undefined.
+   */
+  routeFlashOperations(operations: FlashOperations | undefined): void {
+    this.port.operations = operations ?? this.flash;
+  }
+
   /** Ends the current `run()` at the next slice boundary (callable from output callbacks). */
   stop(): void {
     this.stopRequested = true;
@@ -211,7 +220,8 @@ export class Machine {
         case 'exit':
           return { ...this.result('exit', done, outcome.message), exitCode: outcome.exitCode };
         case 'breakpoint':
-          return this.result('breakpoint', done, outcome.message);
+        case 'watch':
+          return this.result(outcome.reason, done, outcome.message);
       }
     }
   }

@@ -8,8 +8,10 @@
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import { loadBoard } from '../../boards/index.ts';
+import type { Board } from '../../boards/types.ts';
 import { BootproofError } from '../../emulator/common/errors.ts';
-import { type MachineRunResult, machineWithFirmware, readFirmware } from '../../emulator/soc/index.ts';
+import { type FirmwareImage, type Machine, type MachineRunResult, machineWithFirmware, readFirmware } from '../../emulator/soc/index.ts';
+import { readHandoff, slotRanges } from '../cpu-device/handoff.ts';
 
 const DEFAULT_MAX_INSTRUCTIONS = 100_000_000;
 
@@ -73,7 +75,7 @@ function emulate(files: readonly string[], options: EmulateOptions): void {
     onReset: trace ? (cause) => traceLine(`reset (${cause}) at ${(machine.nowUs / 1000).toFixed(3)} ms`) : undefined,
     strictRegisters: options.strictRegisters,
   });
-  const result = machine.run(options.maxInstructions);
+  const result = runReportingHandoff(machine, board, images, options.maxInstructions);
   if (expected !== undefined) {
     if (!found) throw new EmulationFailed(`'${expected}' did not appear on ${board.name}'s console: ${describe(result)}`);
     return;
@@ -85,6 +87,37 @@ function emulate(files: readonly string[], options: EmulateOptions): void {
     return;
   }
   if (!endedWell(result)) throw new EmulationFailed(`${board.name}: ${describe(result)}`);
+}
+
+/**
+ * With a bootloader in the boot partition and an image in a slot, the first instruction fetched from an image slot
+ * is the hand-off:
+ * reported (which slot, which image) on stderr, then the image runs on. A jump into garbage, or a bootloader that
+ * ends the run without handing off, fails the run (exit 1).
+ */
+function runReportingHandoff(machine: Machine, board: Board, images: readonly FirmwareImage[], budget: number): MachineRunResult {
+  const boot = board.partitions.bootloader;
+  const start = board.memory.flash.base + boot.offset;
+  const ranges = slotRanges(board, board.partitions.images.length);
+  const loaded = (from: number, size: number) =>
+    images.some((image) => image.segments.some((segment) => segment.address >= from && segment.address < from + size));
+  // A bootloader and an image for it to start: anything else (an app alone, a self-test) just runs.
+  const withImages = loaded(start, boot.size) && ranges.some((r) => loaded(r.address, r.size));
+  if (!withImages || machine.cpu.scs.vtor !== start) return machine.run(budget);
+  machine.cpu.watchExecution(ranges.map((r) => ({ start: r.address, end: r.address + r.size })));
+  const first = machine.run(budget);
+  if (first.reason === 'stopped') return first;
+  if (first.reason !== 'watch') {
+    const why = first.reason === 'budget' ? `no hand-off within ${budget} instructions` : `no hand-off: ${first.reason}: ${first.message}`;
+    throw new EmulationFailed(`${board.name}: the bootloader ended without handing off to an image slot: ${why}`);
+  }
+  const range = ranges.find((r) => first.pc >= r.address && first.pc < r.address + r.size)!;
+  const reading = readHandoff(range, first.pc, (offset, length) => machine.flash.peek(offset, length));
+  if (reading.kind === 'garbage') throw new EmulationFailed(`${board.name}: ${reading.reason}`);
+  process.stderr.write(`bootproof: ${reading.note}\n`);
+  machine.cpu.watchExecution([]);
+  const rest = machine.run(Math.max(1, budget - first.instructions));
+  return { ...rest, instructions: first.instructions + rest.instructions };
 }
 
 /** Without an expected text, running out of budget is the normal end of a device that keeps running. */

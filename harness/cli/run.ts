@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { trialUserModules } from '../context.ts';
+import { isBootloaderBinary } from '../cpu-device/binary.ts';
 import { parsePoints } from '../fault-points.ts';
 import { addLabOptions, labTargetFrom } from '../lab/lab-cli.ts';
 import { runOnLab } from '../lab/lab-runner.ts';
@@ -14,11 +15,15 @@ import { parseJobs, parseMaxFailures, parseSeed, parseShard, parseStrategy, pars
 import { defaultJobs, runSuites } from '../runner.ts';
 
 export const DEFAULT_SEED = 1;
+/** A binary's fault-free run boots it several times, each with a signature check on an emulated core. */
+const BINARY_CASE_TIMEOUT_MS = 300_000;
 
 interface RunFlags extends ReportFiles {
   board: string;
   strategy?: string;
   bootloader?: string;
+  bootloaderConfig?: string;
+  signingKey?: string;
   imageFrom?: string;
   imageTo?: string;
   key?: string;
@@ -60,7 +65,12 @@ export function registerRunCommand(program: Command): void {
 export function addRunOptions(command: Command): Command {
   command
     .option('--strategy <strategy>', 'override the board\'s update strategy (overwrite-only, swap-scratch, swap-move, swap-offset, direct-xip)')
-    .option('--bootloader <module>', 'a module whose default export implements Bootloader (default: the reference model)')
+    .option(
+      '--bootloader <module|binary>',
+      'a module whose default export implements Bootloader (default: the reference model), or a bootloader binary (boot.elf, boot.hex, boot.bin@0x0) run on the board\'s emulated SoC',
+    )
+    .option('--bootloader-config <file>', "the binary's build configuration: a Zephyr MCUboot .config or a bootproof-bootloader/1 JSON file")
+    .option('--signing-key <pem>', 'the private key whose public half is built into the binary (test images are signed with it)')
     .option('--points <points>', 'fault points: all, interesting, or random:N (default: each suite chooses)')
     .option('--seed <n>', `seed of every random choice (default ${DEFAULT_SEED})`)
     .option('--jobs <n>', 'worker threads (default: one per core; 0 runs in this thread)')
@@ -77,6 +87,8 @@ export function runOptionsFrom(suites: readonly string[], flags: RunFlags): RunO
     board: flags.board,
     strategy: flags.strategy === undefined ? undefined : parseStrategy(flags.strategy),
     bootloader: flags.bootloader,
+    bootloaderConfig: flags.bootloaderConfig,
+    signingKey: flags.signingKey,
     imageFrom: flags.imageFrom,
     imageTo: flags.imageTo,
     key: flags.key,
@@ -85,7 +97,12 @@ export function runOptionsFrom(suites: readonly string[], flags: RunFlags): RunO
     jobs: flags.jobs === undefined ? defaultJobs() : parseJobs(flags.jobs),
     shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
     only: flags.only,
-    caseTimeoutMs: flags.caseTimeout === undefined ? undefined : parseTimeout(flags.caseTimeout),
+    caseTimeoutMs:
+      flags.caseTimeout !== undefined
+        ? parseTimeout(flags.caseTimeout)
+        : flags.bootloader !== undefined && isBootloaderBinary(flags.bootloader)
+          ? BINARY_CASE_TIMEOUT_MS
+          : undefined,
     maxFailures: flags.maxFailures === undefined ? undefined : parseMaxFailures(flags.maxFailures),
   };
 }

@@ -20,6 +20,8 @@ const layout = {
   SLOT1_START: base + slots.secondary.offset,
   SLOT1_SIZE: slots.secondary.size,
   HEADER_SIZE: board.bootloader.headerSize,
+  BOOT_START: base + board.partitions.bootloader.offset,
+  BOOT_SIZE: board.partitions.bootloader.size,
   RAM_BASE: board.memory.ram.base,
   RAM_SIZE: board.memory.ram.size,
 };

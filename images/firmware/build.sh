@@ -44,7 +44,7 @@ trap 'rm -rf "$scripts" ${out_is_temp:+"$out"}' EXIT
 variants=(confirm never-confirm hardfault hang)
 app() {
   local board=$1 cpu=$2 board_source=$3
-  local SLOT0_START SLOT0_SIZE SLOT1_START SLOT1_SIZE HEADER_SIZE RAM_BASE RAM_SIZE
+  local SLOT0_START SLOT0_SIZE SLOT1_START SLOT1_SIZE HEADER_SIZE RAM_BASE RAM_SIZE BOOT_START BOOT_SIZE
   eval "$(cd ../.. && npx --no-install tsx images/firmware/board-layout.ts "$board")"
   # The top 4 KiB of the slot hold the MCUboot trailer: keep code out of it.
   printf 'MEMORY\n{\n  FLASH (rx) : ORIGIN = %s, LENGTH = %s\n  RAM (rwx) : ORIGIN = %s, LENGTH = %s\n}\nINCLUDE common.ld\n' \
@@ -62,6 +62,28 @@ app() {
 app nrf52840dk cortex-m4 app/board-nrf52.c
 app stm32f429zi cortex-m4 app/board-stm32f4.c
 app nucleo_l552ze_q cortex-m33 app/board-stm32l5.c
+
+# minboot: a bootloader-shaped test firmware for the CPU-level device (nRF52840 DK), linked at the boot partition.
+# Variant 0 installs and hands off; 1 never hands off, 2 jumps into garbage, 3 sleeps; "wrongbase" is variant 0
+# linked at STM32's flash base (a binary for the wrong flash base).
+minboot() {
+  local board=nrf52840dk cpu=cortex-m4
+  local SLOT0_START SLOT0_SIZE SLOT1_START SLOT1_SIZE HEADER_SIZE RAM_BASE RAM_SIZE BOOT_START BOOT_SIZE
+  eval "$(cd ../.. && npx --no-install tsx images/firmware/board-layout.ts "$board")"
+  printf 'MEMORY\n{\n  FLASH (rx) : ORIGIN = %s, LENGTH = %s\n  RAM (rwx) : ORIGIN = %s, LENGTH = %s\n}\nINCLUDE common.ld\n' \
+    "$((BOOT_START))" "$((BOOT_SIZE))" "$((RAM_BASE))" "$((RAM_SIZE))" >"$scripts/$board-boot.ld"
+  printf 'MEMORY\n{\n  FLASH (rx) : ORIGIN = 0x8000000, LENGTH = %s\n  RAM (rwx) : ORIGIN = %s, LENGTH = %s\n}\nINCLUDE common.ld\n' \
+    "$((BOOT_SIZE))" "$((RAM_BASE))" "$((RAM_SIZE))" >"$scripts/$board-wrongbase.ld"
+  local names=(handoff spin garbage sleep)
+  local slots=(-DSLOT0_START="${SLOT0_START}u" -DSLOT0_SIZE="${SLOT0_SIZE}u" -DSLOT1_START="${SLOT1_START}u")
+  for index in "${!names[@]}"; do
+    build "minboot-$board-${names[$index]}" "$cpu" "$scripts/$board-boot.ld" -DMINBOOT_VARIANT="$index" "${slots[@]}" \
+      -- "${COMMON[@]}" minboot/minboot.c app/board-nrf52.c
+  done
+  build "minboot-$board-wrongbase" "$cpu" "$scripts/$board-wrongbase.ld" -DMINBOOT_VARIANT=0 "${slots[@]}" \
+    -- "${COMMON[@]}" minboot/minboot.c app/board-nrf52.c
+}
+minboot
 
 SELFTEST=("${COMMON[@]}" common/semihost.c selftest/selftest.c selftest/exceptions.c selftest/isa.c)
 # An address no MPS2 image maps: loads from it must be precise BusFaults under QEMU and bootproof alike.
@@ -118,6 +140,92 @@ for opt in O2 Os; do
   rdimon_build "cpu-check-m33-$opt" cortex-m33 mps2-an505 "-$opt"
 done
 rdimon_build cpu-bench-m3 cortex-m3 mps2-an385 -O2 -DCHECK_ROUNDS=220 -DCHECK_BENCH
+
+# The reference bootloader (bootloader/README.md): one strategy, signature type and board layout per build, the
+# layout and the trusted key generated from the board file and keys/ at build time; next to each binary the build
+# configuration the CPU-level device reads (bootproof-bootloader/1).
+BOOTLOADER=(common/startup.c common/print.c common/string.c bootloader/main.c bootloader/loader.c
+  bootloader/image.c bootloader/trailer.c bootloader/flash.c bootloader/fault.c bootloader/counter.c
+  crypto/sha256.c)
+declare -A BOOTLOADER_CPU=([nrf52840dk]=cortex-m4 [stm32f429zi]=cortex-m4 [nucleo_l552ze_q]=cortex-m33)
+declare -A BOOTLOADER_PORT=([nrf52840dk]=nrf52 [stm32f429zi]=stm32f4 [nucleo_l552ze_q]=stm32l5)
+# bootloader NAME BOARD STRATEGY SIGNATURE DOWNGRADE IMAGES [-DMUTANT_...]
+bootloader() {
+  local name=$1 board=$2 strategy=$3 signature=$4 downgrade=$5 images=$6
+  shift 6
+  local dir="$scripts/bootloader-$board" key crypto defines=("$@")
+  if [ ! -d "$dir" ]; then
+    mkdir -p "$dir"
+    (cd ../.. && npx --no-install tsx images/firmware/bootloader/layout.ts "$board") >"$dir/layout.h"
+    local FLASH_BASE BOOT_CODE_SIZE RAM_BASE RAM_SIZE
+    eval "$(sed -n 's/^#define \(FLASH_BASE\|BOOT_CODE_SIZE\|RAM_BASE\|RAM_SIZE\) \(0x[0-9a-f]*\)u$/\1=\2/p' "$dir/layout.h")"
+    printf 'MEMORY\n{\n  FLASH (rx) : ORIGIN = %s, LENGTH = %s\n  RAM (rwx) : ORIGIN = %s, LENGTH = %s\n}\nINCLUDE common.ld\n' \
+      "$FLASH_BASE" "$BOOT_CODE_SIZE" "$RAM_BASE" "$RAM_SIZE" >"$dir/bootloader.ld"
+  fi
+  case $signature in
+    ecdsa-p256) key=ecdsa-p256.pem crypto=(crypto/p256.c crypto/bn256.c) defines+=(-DSIGNATURE_ECDSA_P256) ;;
+    ed25519) key=ed25519.pem crypto=(crypto/ed25519.c crypto/sha512.c crypto/bn256.c) defines+=(-DSIGNATURE_ED25519) ;;
+  esac
+  [ -f "$dir/keys-$signature.h" ] ||
+    (cd ../.. && npx --no-install tsx images/firmware/bootloader/keys.ts "images/firmware/bootloader/keys/$key") \
+      >"$dir/keys-$signature.h"
+  cp "$dir/keys-$signature.h" "$dir/keys.h"
+  case $downgrade in
+    version) defines+=(-DDOWNGRADE_VERSION) ;;
+    security-counter) defines+=(-DDOWNGRADE_SECURITY_COUNTER) ;;
+  esac
+  # The generated headers live in a temporary folder: its name must not reach the debug information.
+  build "$name" "${BOOTLOADER_CPU[$board]}" "$dir/bootloader.ld" -Os -I"$dir" -ffile-prefix-map="$dir"=generated \
+    -DVALIDATE_PRIMARY \
+    -DIMAGE_COUNT="$images" "${defines[@]}" -- "${BOOTLOADER[@]}" "${crypto[@]}" \
+    "bootloader/$strategy.c" "bootloader/port-${BOOTLOADER_PORT[$board]}.c" "app/board-${BOOTLOADER_PORT[$board]}.c"
+  local counter=null
+  if [ "$downgrade" = security-counter ]; then
+    counter=$(sed -n 's/^#define COUNTER_OFFSET \(0x[0-9a-f]*\)u$/\1/p' "$dir/layout.h")
+    local base size
+    base=$(sed -n 's/^#define FLASH_BASE \(0x[0-9a-f]*\)u$/\1/p' "$dir/layout.h")
+    size=$(sed -n 's/^#define COUNTER_SIZE \(0x[0-9a-f]*\)u$/\1/p' "$dir/layout.h")
+    counter=$(printf '{ "address": "0x%x", "size": %d }' \
+      "$((base + counter))" "$((size))")
+  fi
+  printf '%s\n' "{" \
+    '  "format": "bootproof-bootloader/1",' \
+    "  \"name\": \"$name\"," \
+    "  \"strategy\": \"$strategy\"," \
+    '  "maxAlign": 8,' \
+    '  "maxImageSectors": 128,' \
+    "  \"imageCount\": $images," \
+    '  "validatePrimary": true,' \
+    "  \"downgradePrevention\": \"$downgrade\"," \
+    "  \"hardwareCounter\": $counter," \
+    "  \"signature\": \"$signature\"," \
+    "  \"signingKey\": \"../bootloader/keys/$key\"," \
+    '  "console": { "handoff": "I: Jumping to the first image slot", "halt": "E: Unable to find bootable image" }' \
+    "}" >"$out/$name.json"
+}
+bootloader bootloader-nrf52840dk-swap-move nrf52840dk swap-move ecdsa-p256 version 1
+bootloader bootloader-nrf52840dk-overwrite-only nrf52840dk overwrite-only ecdsa-p256 version 1
+bootloader bootloader-nrf52840dk-swap-scratch nrf52840dk swap-scratch ecdsa-p256 version 1
+bootloader bootloader-stm32f429zi-swap-scratch stm32f429zi swap-scratch ecdsa-p256 version 1
+bootloader bootloader-stm32f429zi-overwrite-only stm32f429zi overwrite-only ecdsa-p256 version 1
+bootloader bootloader-nucleo_l552ze_q-overwrite-only nucleo_l552ze_q overwrite-only ecdsa-p256 version 2
+bootloader bootloader-nucleo_l552ze_q-swap-move nucleo_l552ze_q swap-move ecdsa-p256 version 1
+bootloader bootloader-nrf52840dk-swap-move-counter nrf52840dk swap-move ecdsa-p256 security-counter 1
+bootloader bootloader-nrf52840dk-swap-move-ed25519 nrf52840dk swap-move ed25519 version 1
+# Binary mutants: each the build above it with one defect of a class real bootloaders shipped (bootloader/README.md).
+for mutant in no-progress torn-magic primary-not-validated tlv-length-trusted revert-without-validation \
+  swap-state-in-ram; do
+  bootloader "bootloader-nrf52840dk-swap-move-mutant-$mutant" nrf52840dk swap-move ecdsa-p256 version 1 \
+    "-DMUTANT_$(echo "$mutant" | tr a-z- A-Z_)"
+done
+bootloader bootloader-nrf52840dk-overwrite-only-mutant-erase-before-validate nrf52840dk overwrite-only ecdsa-p256 \
+  version 1 -DMUTANT_ERASE_BEFORE_VALIDATE
+bootloader bootloader-nrf52840dk-swap-move-counter-mutant-counter-on-test-boot nrf52840dk swap-move ecdsa-p256 \
+  security-counter 1 -DMUTANT_COUNTER_ON_TEST_BOOT
+bootloader bootloader-nucleo_l552ze_q-swap-move-mutant-ecc-rewrite nucleo_l552ze_q swap-move ecdsa-p256 version 1 \
+  -DMUTANT_ECC_REWRITE
+bootloader bootloader-nucleo_l552ze_q-overwrite-only-mutant-dependencies-unprotected nucleo_l552ze_q overwrite-only \
+  ecdsa-p256 version 2 -DMUTANT_DEPENDENCIES_UNPROTECTED
 
 if [ "$mode" = check ]; then
   if ! diff -r "$out" build >/dev/null; then

@@ -1,0 +1,20 @@
+/**
+ * The CPU-level device: a bootloader binary (ELF, Intel HEX or `file.bin@address`) booted on the board's emulated
+ * SoC. Public surface:
+ * - the build configuration (build-config.ts, zephyr-config.ts): `loadBuildConfig(file)` reads the JSON form
+ *   `bootproof-bootloader/1` or a Zephyr MCUboot `.config`; `checkBuildFitsBoard`, `imageConfigOf`.
+ */
+export { checkBuildFitsBoard, imageConfigOf } from './board-fit.ts';
+export {
+  BUILD_CONFIG_FORMAT,
+  type BuildConfig,
+  BuildConfigError,
+  type BuildConfigJson,
+  DEFAULT_INSTRUCTION_BUDGET,
+  type HardwareCounter,
+  parseBuildConfigJson,
+  SIGNATURE_TYPES,
+  type SignatureType,
+} from './build-config.ts';
+export { loadBuildConfig } from './load-config.ts';
+export { parseKconfigLines, parseZephyrConfig } from './zephyr-config.ts';
