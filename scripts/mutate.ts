@@ -22,7 +22,11 @@ const TARGETS: Target[] = [
   { file: 'images/trailer.ts', tests: ['images/trailer.test.ts'], goal: 95 },
   {
     file: 'emulator/flash/nor-flash.ts',
-    tests: ['emulator/flash/nor-flash.test.ts', 'emulator/flash/nor-flash.property.test.ts'],
+    tests: [
+      'emulator/flash/nor-flash.test.ts',
+      'emulator/flash/nor-flash.edges.test.ts',
+      'emulator/flash/nor-flash.property.test.ts',
+    ],
     goal: 95,
   },
 ];
