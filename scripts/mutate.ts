@@ -6,6 +6,7 @@
  *   npm run mutate                      every critical file
  *   npm run mutate images/verify.ts     one file
  *   npm run mutate -- --full …          ignore the incremental files (a complete re-run)
+ *   npm run mutate -- --ci              the files CI holds to their goal (those that have reached it)
  */
 import { basename } from 'node:path';
 import { Stryker } from '@stryker-mutator/core';
@@ -15,27 +16,35 @@ interface Target {
   tests: string[];
   /** The lowest mutation score (percent) the file may have. */
   goal: number;
+  /** CI fails the build when this file falls below its goal (set once the file has reached it). */
+  ci: boolean;
 }
 
 const TARGETS: Target[] = [
-  { file: 'images/verify.ts', tests: ['images/sign-verify.test.ts', 'images/verify.test.ts', 'images/interop.test.ts'], goal: 95 },
-  { file: 'images/trailer.ts', tests: ['images/trailer.test.ts'], goal: 95 },
+  { file: 'images/verify.ts', tests: ['images/sign-verify.test.ts', 'images/verify.test.ts', 'images/interop.test.ts'], goal: 95, ci: true },
+  { file: 'images/trailer.ts', tests: ['images/trailer.test.ts'], goal: 95, ci: true },
   {
     file: 'emulator/flash/nor-flash.ts',
-    tests: ['emulator/flash/nor-flash.test.ts', 'emulator/flash/nor-flash.property.test.ts'],
+    tests: [
+      'emulator/flash/nor-flash.test.ts',
+      'emulator/flash/nor-flash.edges.test.ts',
+      'emulator/flash/nor-flash.property.test.ts',
+    ],
     goal: 95,
+    ci: false,
   },
 ];
 
 const args = process.argv.slice(2);
 const full = args.includes('--full');
-const named = args.filter((a) => a !== '--full');
+const ci = args.includes('--ci');
+const named = args.filter((a) => a !== '--full' && a !== '--ci');
 const unknown = named.filter((f) => !TARGETS.some((t) => t.file === f));
 if (unknown.length > 0) {
   console.error(`mutate: not a critical file: ${unknown.join(', ')} (known: ${TARGETS.map((t) => t.file).join(', ')})`);
   process.exit(2);
 }
-const chosen = named.length === 0 ? TARGETS : TARGETS.filter((t) => named.includes(t.file));
+const chosen = TARGETS.filter((t) => (named.length === 0 || named.includes(t.file)) && (!ci || t.ci));
 
 const rows: { file: string; score: number; goal: number; killed: number; survived: number; noCoverage: number }[] = [];
 for (const target of chosen) {
