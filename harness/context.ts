@@ -9,15 +9,16 @@ import type { Bootloader, ImageConfig } from '../emulator/boot/index.ts';
 import { ReferenceBootloader } from '../emulator/boot/index.ts';
 import { BootproofError, UsageError } from '../emulator/common/errors.ts';
 import { MAX_TEXT_FILE_BYTES, readInputFile } from '../emulator/common/files.ts';
-import { loadPublicKey, verifyImage } from '../images/index.ts';
+import { buildOfImage, loadPublicKey, verifyImage } from '../images/index.ts';
 import { BUILTIN_SUITES } from '../suites/index.ts';
 import { parsePoints } from './fault-points.ts';
 import { Fixtures, type UpdatePair } from './fixtures.ts';
 import { readImageFile } from './image-file.ts';
 import { maxImageSize } from './image-fit.ts';
+import { imageExtent } from './oracle.ts';
 import type { RunOptions } from './run-options.ts';
 import { isSuite, type Suite, type SuiteContext } from './suite.ts';
-import { importUserModule } from './user-module.ts';
+import { guardProcessExit, importUserModule, trialImport } from './user-code.ts';
 
 export interface RunContext {
   readonly options: RunOptions;
@@ -37,7 +38,7 @@ export async function buildRunContext(options: RunOptions): Promise<RunContext> 
   const bootloader = await loadBootloader(options.bootloader);
   const suites = await loadSuites(options.suites);
   const points = options.points === undefined ? undefined : parsePoints(options.points);
-  const fixtures = new Fixtures(board, config, options.seed, loadUserPair(board, options));
+  const fixtures = new Fixtures(board, config, options.seed, loadUserPair(board, config, options));
   const suiteContext = { board, config, seed: options.seed, points, fixtures };
   return { options, board, config, bootloader, suites, suiteContext, fixtures };
 }
@@ -80,10 +81,13 @@ export async function loadBootloader(path: string | undefined): Promise<Bootload
   }
   let candidate = module.default;
   if (typeof candidate === 'function') {
+    const restore = guardProcessExit();
     try {
       candidate = new (candidate as new () => unknown)();
     } catch (error) {
       throw new UsageError(`--bootloader ${path}: its default export could not be constructed: ${(error as Error).message}`);
+    } finally {
+      restore();
     }
   }
   const bootloader = candidate as Bootloader | undefined;
@@ -103,7 +107,7 @@ export async function loadSuites(args: readonly string[]): Promise<{ arg: string
       out.push(...BUILTIN_SUITES.map((suite) => ({ arg: suite.name, suite })));
       continue;
     }
-    if (/[\\/]|\.[cm]?[jt]s$/.test(arg)) {
+    if (isSuiteFile(arg)) {
       out.push({ arg, suite: await loadSuiteFile(arg) });
       continue;
     }
@@ -115,6 +119,19 @@ export async function loadSuites(args: readonly string[]): Promise<{ arg: string
   }
   // `run all power-loss` names power-loss twice: run it once.
   return out.filter(({ suite }, i) => out.findIndex((o) => o.suite.name === suite.name) === i);
+}
+
+function isSuiteFile(arg: string): boolean {
+  return /[\\/]|\.[cm]?[jt]s$/.test(arg);
+}
+
+/**
+ * Tries the import of every user module a run names (`--bootloader`, suite files) in a child process first, so
+ * one that ends the process or loops at import is bad input (exit 2) instead of exit 0 or a hang.
+ */
+export async function trialUserModules(options: Pick<RunOptions, 'bootloader' | 'suites'>): Promise<void> {
+  if (options.bootloader !== undefined) await trialImport(options.bootloader, '--bootloader');
+  for (const arg of options.suites) if (isSuiteFile(arg)) await trialImport(arg, 'suite file');
 }
 
 async function loadSuiteFile(path: string): Promise<Suite> {
@@ -130,7 +147,7 @@ async function loadSuiteFile(path: string): Promise<Suite> {
   return module.default;
 }
 
-function loadUserPair(board: Board, options: RunOptions): UpdatePair | undefined {
+function loadUserPair(board: Board, config: ImageConfig, options: RunOptions): UpdatePair | undefined {
   const given = [options.imageFrom, options.imageTo, options.key].filter((v) => v !== undefined).length;
   if (given === 0) return undefined;
   if (given !== 3) throw new UsageError('--image-from, --image-to and --key go together: give all three');
@@ -145,8 +162,19 @@ function loadUserPair(board: Board, options: RunOptions): UpdatePair | undefined
     if (error instanceof BootproofError) throw new UsageError(`--key ${options.key}: ${error.message}`);
     throw error;
   }
+  if (Buffer.from(from).equals(Buffer.from(to))) {
+    throw new UsageError(`--image-from ${options.imageFrom} and --image-to ${options.imageTo} hold the same image: an update needs two`);
+  }
+  // As gate's fit check: an image the strategy cannot hold is bad input, not a convergence failure.
+  const limit = maxImageSize(board, config);
   for (const [flag, path, bytes] of [['--image-from', options.imageFrom!, from], ['--image-to', options.imageTo!, to]] as const) {
-    const result = verifyImage(bytes, { keys: [trustKey] });
+    const size = imageExtent(bytes);
+    if (typeof limit === 'number' && size > limit) {
+      throw new UsageError(
+        `${flag} ${path}: the image is ${size} bytes, ${size - limit} more than the ${limit} bytes ${config.strategy} fits in board ${board.name}'s slot`,
+      );
+    }
+    const result = verifyImage(bytes, { keys: [trustKey], ...buildOfImage(bytes) });
     if (!result.valid) throw new UsageError(`${flag} ${path} does not verify with --key ${options.key}: ${result.message}`);
   }
   return { from, to, trustKey, fromUser: true };

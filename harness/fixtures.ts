@@ -7,7 +7,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Board } from '../boards/types.ts';
 import type { ImageConfig, TrustedKey, TrustPolicy, ValidityEnforcement } from '../emulator/boot/index.ts';
 import { Prng } from '../emulator/common/prng.ts';
-import { type Dependency, generateKeyPair, type KeyPair, signImage, verifyImage } from '../images/index.ts';
+import { buildOfImage, type Dependency, generateKeyPair, type KeyPair, signImage, verifyImage } from '../images/index.ts';
 import type { KnownImage } from './scenario.ts';
 
 /** The update pair a suite tests, with the key the device trusts for it. */
@@ -99,7 +99,7 @@ export class Fixtures {
    */
   known(name: string, bytes: Uint8Array, trust: TrustPolicy, app?: KnownImage['app']): KnownImage {
     const keys = trust.keys.filter((k) => !k.revoked).map((k) => k.key);
-    const result = verifyImage(bytes, { keys });
+    const result = verifyImage(bytes, { keys, ...buildOfImage(bytes) });
     return { name, bytes, trusted: result.valid, securityCounter: result.securityCounter ?? 0, app };
   }
 }

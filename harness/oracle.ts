@@ -6,7 +6,7 @@
 import type { Board, FlashRegion } from '../boards/types.ts';
 import { securityCounterId } from '../emulator/boot/index.ts';
 import { Prng } from '../emulator/common/prng.ts';
-import { verifyImage, walkImage } from '../images/index.ts';
+import { buildOfImage, verifyImage, walkImage } from '../images/index.ts';
 import type { BootObservation, NonVolatileView, RunningImage } from './device.ts';
 import type { Violation } from './invariants.ts';
 import type { KnownImage, Scenario } from './scenario.ts';
@@ -175,7 +175,8 @@ export class Oracle {
   /** Why the bytes in `slot` are not a valid image under the trust policy ('' when they are valid). */
   private verifyUnknown(view: NonVolatileView, slot: FlashRegion): string {
     const keys = this.scenario.trust.keys.filter((k) => !k.revoked).map((k) => k.key);
-    const result = verifyImage(view.read(slot.offset, slot.size), { keys, slotSize: slot.size });
+    const bytes = view.read(slot.offset, slot.size);
+    const result = verifyImage(bytes, { keys, slotSize: slot.size, ...buildOfImage(bytes) });
     return result.valid ? '' : result.message;
   }
 }

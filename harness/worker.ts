@@ -7,6 +7,7 @@ import { BootproofError } from '../emulator/common/errors.ts';
 import { buildRunContext } from './context.ts';
 import type { RunOptions } from './run-options.ts';
 import { Session } from './session.ts';
+import { guardProcessExit } from './user-code.ts';
 import type { Job, JobResult } from './worker-pool.ts';
 
 export type ToWorker = { type: 'jobs'; jobs: { position: number; job: Job }[] };
@@ -16,6 +17,8 @@ export type FromWorker =
   | { type: 'fatal'; message: string; exitCode: 1 | 2 };
 
 if (parentPort) {
+  // This thread runs only user code: a process.exit there is reported as such, not as a worker that went quiet.
+  guardProcessExit();
   const port = parentPort;
   const post = (message: FromWorker) => port.postMessage(message);
   try {

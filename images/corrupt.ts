@@ -89,6 +89,9 @@ export function corruptImage(bytes: Uint8Array, mutation: MutationName, options:
   return { bytes: out, mutation, seed: options.seed, description, offset };
 }
 
+/** The largest slot `grow-past-slot` grows an image past: the grown image is held in memory. */
+const MAX_GROWN_SLOT = 64 * 1024 * 1024;
+
 function flipIn(bytes: Uint8Array, start: number, end: number, prng: Prng, what: string): [Uint8Array, number, string] {
   if (end <= start) throw new CorruptionError(`this image has no ${what}`);
   const offset = start + prng.below(end - start);
@@ -169,6 +172,11 @@ const APPLY: Readonly<Record<MutationName, Apply>> = {
   'grow-past-slot': (bytes, image, prng, options) => {
     const slotSize = options.slotSize ?? bytes.length;
     const { header } = image;
+    if (slotSize < image.end || slotSize > MAX_GROWN_SLOT) {
+      throw new CorruptionError(
+        `grow-past-slot: slot size ${hex(slotSize)}: expected at least the image end ${hex(image.end)} and at most ${hex(MAX_GROWN_SLOT)}`,
+      );
+    }
     const imgSize = slotSize - header.hdrSize - header.protectTlvSize + 1 + prng.below(64);
     const grown = prng.bytes(imgSize - header.imgSize);
     const out = concat([bytes.subarray(0, image.payload.offset + header.imgSize), grown, bytes.subarray(image.payload.offset + header.imgSize, image.end)]);
@@ -215,12 +223,12 @@ const APPLY: Readonly<Record<MutationName, Apply>> = {
   },
   'swap-hash': (bytes, image, _prng, options) => {
     const tlv = hashTlv(image);
-    const donor = hashTlv(parseOther(options));
+    const donor = differentDonor(tlv, hashTlv(parseOther(options)));
     return [replaceTlvValue(bytes, image, tlv, donor.value.slice()), tlv.offset, `${tlv.name} replaced by the other image's ${donor.name}`];
   },
   'swap-signature': (bytes, image, _prng, options) => {
     const tlv = signatureTlv(image);
-    const donor = signatureTlv(parseOther(options));
+    const donor = differentDonor(tlv, signatureTlv(parseOther(options)));
     return [replaceTlvValue(bytes, image, tlv, donor.value.slice()), tlv.offset, `${tlv.name} replaced by the other image's ${donor.name}`];
   },
   'header-size-past-image': (bytes, image, prng) => {
@@ -247,6 +255,14 @@ const APPLY: Readonly<Record<MutationName, Apply>> = {
     return [bytes, offset, `${which === 1 ? 'reset vector' : 'initial SP'} ${hex(old)} → ${hex(value)}`];
   },
 };
+
+/** A swap with an equal value would write the image unchanged: that is no corruption. */
+function differentDonor(tlv: Tlv, donor: Tlv): Tlv {
+  if (Buffer.from(tlv.value).equals(Buffer.from(donor.value))) {
+    throw new CorruptionError(`the other image's ${donor.name} is the same as this image's: swapping it would change nothing (give a different --other)`);
+  }
+  return donor;
+}
 
 function parseOther(options: CorruptOptions): ParsedImage {
   if (options.other === undefined) throw new CorruptionError('this mutation needs a second image (--other)');

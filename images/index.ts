@@ -74,5 +74,5 @@ export {
 } from './tlv-types.ts';
 export * from './trailer.ts';
 export { classUuid, parseUuid, vendorUuid } from './uuid.ts';
-export { decodeDependency, type VerifyOptions, type VerifyReason, type VerifyResult, verifyImage } from './verify.ts';
+export { buildOfImage, decodeDependency, type VerifyOptions, type VerifyReason, type VerifyResult, verifyImage } from './verify.ts';
 export { compareVersions, formatVersion, type ImageVersion, parseVersion, securityCounterFromVersion } from './version.ts';

@@ -52,6 +52,7 @@ export function publicKeyBytes(key: KeyObject): Uint8Array {
 export function loadPrivateKey(pem: string | Uint8Array, options?: { password?: string; source?: string }): KeyObject {
   const source = options?.source ?? 'key';
   const text = typeof pem === 'string' ? pem : Buffer.from(pem).toString('latin1');
+  refuseCertificate(text, source);
   const encrypted = text.includes('ENCRYPTED PRIVATE KEY') || text.includes('Proc-Type: 4,ENCRYPTED');
   if (encrypted && options?.password === undefined) {
     throw new KeyFileError(`${source}: the private key is encrypted; give its password`);
@@ -71,8 +72,24 @@ export function loadPrivateKey(pem: string | Uint8Array, options?: { password?: 
     }
     throw new KeyFileError(`${source}: not a readable private key PEM (PKCS#8, SEC1 or PKCS#1)`, { cause: error });
   }
-  keyTypeOf(key);
+  supportedKey(key, source);
   return key;
+}
+
+/** A certificate holds a public key but is not one: say so, and how to get the key out. */
+function refuseCertificate(text: string, source: string): void {
+  if (text.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new KeyFileError(`${source}: an X.509 certificate, not a key PEM (extract its key: openssl x509 -pubkey -noout -in ${source})`);
+  }
+}
+
+function supportedKey(key: KeyObject, source: string): void {
+  try {
+    keyTypeOf(key);
+  } catch (error) {
+    if (error instanceof KeyFileError) throw new KeyFileError(`${source}: ${error.message}`);
+    throw error;
+  }
 }
 
 /**
@@ -82,6 +99,7 @@ export function loadPrivateKey(pem: string | Uint8Array, options?: { password?: 
 export function loadPublicKey(pem: string | Uint8Array, options?: { password?: string; source?: string }): KeyObject {
   const source = options?.source ?? 'key';
   const text = typeof pem === 'string' ? pem : Buffer.from(pem).toString('latin1');
+  refuseCertificate(text, source);
   if (!text.includes('PUBLIC KEY-----')) return createPublicKey(loadPrivateKey(text, options));
   let key: KeyObject;
   try {
@@ -89,7 +107,7 @@ export function loadPublicKey(pem: string | Uint8Array, options?: { password?: s
   } catch (error) {
     throw new KeyFileError(`${source}: not a readable public key PEM (SPKI or PKCS#1)`, { cause: error });
   }
-  keyTypeOf(key);
+  supportedKey(key, source);
   return key;
 }
 

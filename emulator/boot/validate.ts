@@ -5,7 +5,7 @@
 import { decodeHeader } from '../../images/header.ts';
 import type { Dependency } from '../../images/sign.ts';
 import { IMAGE_HEADER_SIZE, IMAGE_MAGIC, TLV_INFO_SIZE, TLV_PROT_INFO_MAGIC } from '../../images/tlv-types.ts';
-import { type VerifyResult, verifyImage } from '../../images/verify.ts';
+import { buildOfImage, type VerifyResult, verifyImage } from '../../images/verify.ts';
 import type { ImageVersion } from '../../images/version.ts';
 import type { Flash } from '../flash/types.ts';
 import { type FlashArea, readArea } from './area.ts';
@@ -90,6 +90,8 @@ export function validateImageAt(flash: Flash, area: FlashArea, base: number, opt
     slotSize: options.slotSize,
     maxImageSize: limit,
     minSecurityCounter: options.minSecurityCounter,
+    // The build the image was signed for (hash, pure Ed25519), as `image verify` reads it: one verification.
+    ...buildOfImage(bytes),
   });
   return {
     valid: result.valid,

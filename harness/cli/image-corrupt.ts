@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../emulator/common/errors.ts';
 import { corruptImage, isMutationName, MUTATIONS } from '../../images/corrupt.ts';
-import { loadPrivateKey } from '../../images/index.ts';
+import { CorruptionError, loadPrivateKey } from '../../images/index.ts';
 import { parseNumber, print, printJson, readBytes, readPassword, readText, writeFile } from './image-io.ts';
 
 interface CorruptCliOptions {
@@ -43,16 +43,19 @@ export function registerCorruptCommand(image: Command): void {
         throw new UsageError(`--mutation ${options.mutation ?? '(missing)'}: expected one of ${MUTATIONS.map((m) => m.name).join(', ')}`);
       }
       const seed = /^\d+$/.test(options.seed) ? Number(options.seed) : options.seed;
-      const corruption = corruptImage(readBytes(path), options.mutation, {
-        seed,
-        other: options.other === undefined ? undefined : readBytes(options.other),
-        slotSize: options.slotSize,
-        offset: options.offset,
-        key:
-          options.key === undefined
-            ? undefined
-            : loadPrivateKey(readText(options.key), { source: options.key, password: readPassword(options.passwordFile) }),
-      });
+      const input = readBytes(path);
+      const other = options.other === undefined ? undefined : readBytes(options.other);
+      const key =
+        options.key === undefined
+          ? undefined
+          : loadPrivateKey(readText(options.key), { source: options.key, password: readPassword(options.passwordFile) });
+      let corruption: ReturnType<typeof corruptImage>;
+      try {
+        corruption = corruptImage(input, options.mutation, { seed, other, slotSize: options.slotSize, offset: options.offset, key });
+      } catch (error) {
+        if (error instanceof CorruptionError) throw new CorruptionError(`${path}: ${error.message}`, { cause: error });
+        throw error;
+      }
       writeFile(outfile, corruption.bytes);
       const summary = { mutation: corruption.mutation, seed, offset: corruption.offset, description: corruption.description, output: outfile };
       if (options.json === true) printJson(summary);

@@ -2,14 +2,12 @@
 import type { Command } from 'commander';
 import { BootproofError, UsageError } from '../../emulator/common/errors.ts';
 import {
+  buildOfImage,
   formatVersion,
   type HashAlgorithm,
-  hashAlgorithmOfTlv,
   loadPublicKey,
-  TlvType,
   type VerifyOptions,
   verifyImage,
-  walkImage,
 } from '../../images/index.ts';
 import { collect, parseNumber, print, printJson, readImageFile, readPassword, readText } from './image-io.ts';
 
@@ -87,10 +85,10 @@ export function registerVerifyCommand(image: Command): void {
  * SIG_PURE, as imgtool verify does, so a valid image of any supported build verifies.
  */
 function buildConfig(bytes: Uint8Array, options: VerifyCliOptions): Omit<VerifyOptions, 'keys'> {
-  const tlvs = walkImage(bytes).unprotectedArea?.tlvs ?? [];
+  const own = buildOfImage(bytes);
   let hash: HashAlgorithm | undefined;
   if (options.sha === 'auto') {
-    hash = tlvs.map((t) => hashAlgorithmOfTlv(t.type)).find((h) => h !== undefined);
+    hash = own.hash;
   } else if (options.sha === '256' || options.sha === '384' || options.sha === '512') {
     hash = `sha${options.sha}`;
   } else {
@@ -98,7 +96,7 @@ function buildConfig(bytes: Uint8Array, options: VerifyCliOptions): Omit<VerifyO
   }
   return {
     hash,
-    pure: options.pure ?? tlvs.some((t) => t.type === TlvType.SIG_PURE),
+    pure: options.pure ?? own.pure,
     slotSize: options.slotSize,
     maxImageSize: options.maxImageSize,
     allowList: options.allowList,

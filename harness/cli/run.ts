@@ -3,12 +3,14 @@
  * checks every invariant after every boot. Exit 0 when every invariant held, 1 on a violation, 2 on bad input.
  */
 import type { Command } from 'commander';
+import { trialUserModules } from '../context.ts';
 import { parsePoints } from '../fault-points.ts';
 import { addLabOptions, labTargetFrom } from '../lab/lab-cli.ts';
 import { runOnLab } from '../lab/lab-runner.ts';
-import { type ReportFiles, reportersFor } from '../reporters/index.ts';
+import { checkOutputPaths } from '../output-paths.ts';
+import { addReportOptions, type ReportFiles, reportersFor } from '../reporters/index.ts';
 import { exitCodeOf, nothingChecked } from '../results.ts';
-import { parseJobs, parseSeed, parseShard, parseStrategy, parseTimeout, type RunOptions } from '../run-options.ts';
+import { parseJobs, parseMaxFailures, parseSeed, parseShard, parseStrategy, parseTimeout, type RunOptions } from '../run-options.ts';
 import { defaultJobs, runSuites } from '../runner.ts';
 
 export const DEFAULT_SEED = 1;
@@ -26,6 +28,7 @@ interface RunFlags extends ReportFiles {
   shard?: string;
   only?: string[];
   caseTimeout?: string;
+  maxFailures?: string;
 }
 
 export function registerRunCommand(program: Command): void {
@@ -42,10 +45,11 @@ export function registerRunCommand(program: Command): void {
       .option('--key <pem>', 'the public key the device trusts for --image-from/--image-to')
       .option('--only <id...>', 'run only the cases with these ids (as printed in a replay command)'),
   ).action(async (suites: string[], flags: RunFlags & { lab?: string; boardId?: string }) => {
+    checkOutputPaths({ junit: flags.junit, tap: flags.tap, json: flags.json, html: flags.html });
     const lab = labTargetFrom(flags);
-    const report = lab
-      ? await runOnLab(runOptionsFrom(suites, { ...flags, board: '' }), lab, reportersFor(flags))
-      : await runSuites(runOptionsFrom(suites, flags), reportersFor(flags));
+    const options = runOptionsFrom(suites, lab ? { ...flags, board: '' } : flags);
+    await trialUserModules(options);
+    const report = lab ? await runOnLab(options, lab, reportersFor(flags)) : await runSuites(options, reportersFor(flags));
     const unchecked = nothingChecked(report);
     if (unchecked !== undefined) process.stderr.write(`bootproof: FAILED: ${unchecked}\n`);
     process.exitCode = exitCodeOf(report);
@@ -54,7 +58,7 @@ export function registerRunCommand(program: Command): void {
 
 /** The options `run` and `gate` share. */
 export function addRunOptions(command: Command): Command {
-  return command
+  command
     .option('--strategy <strategy>', 'override the board\'s update strategy (overwrite-only, swap-scratch, swap-move, swap-offset, direct-xip)')
     .option('--bootloader <module>', 'a module whose default export implements Bootloader (default: the reference model)')
     .option('--points <points>', 'fault points: all, interesting, or random:N (default: each suite chooses)')
@@ -62,9 +66,8 @@ export function addRunOptions(command: Command): Command {
     .option('--jobs <n>', 'worker threads (default: one per core; 0 runs in this thread)')
     .option('--shard <i/n>', 'run the i-th of n disjoint shares of the cases (merge the --json files with `bootproof merge`)')
     .option('--case-timeout <ms>', 'time one case may take before its bootloader counts as hung (default 20000)')
-    .option('--junit <file>', 'write JUnit XML')
-    .option('--tap <file>', 'write TAP')
-    .option('--json <file>', 'write the JSON report (also the shard file `bootproof merge` reads)');
+    .option('--max-failures <n>', 'stop once this many cases failed (the report says it stopped early)');
+  return addReportOptions(command);
 }
 
 export function runOptionsFrom(suites: readonly string[], flags: RunFlags): RunOptions {
@@ -83,5 +86,6 @@ export function runOptionsFrom(suites: readonly string[], flags: RunFlags): RunO
     shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
     only: flags.only,
     caseTimeoutMs: flags.caseTimeout === undefined ? undefined : parseTimeout(flags.caseTimeout),
+    maxFailures: flags.maxFailures === undefined ? undefined : parseMaxFailures(flags.maxFailures),
   };
 }

@@ -4,7 +4,7 @@
  * `command` power driver can cut and restore power exactly as a relay would (`bootproof serve-ctl`, or any client:
  * `echo off | socat - UNIX-CONNECT:<socket>`).
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +74,11 @@ export function controlCommand(board: ServedBoard, line: string, log: (text: str
 
 export async function listenControl(path: string, board: ServedBoard, log?: (text: string) => void): Promise<Server> {
   if (existsSync(path)) {
+    const stat = lstatSync(path);
+    if (!stat.isSocket()) {
+      const kind = stat.isDirectory() ? 'a directory' : stat.isFile() ? 'a regular file' : 'not a socket';
+      throw new UsageError(`--control ${path}: exists and is ${kind}, not a socket: bootproof replaces only a stale control socket`);
+    }
     const live = await sendControl(path, 'status', 1000).then(
       () => true,
       () => false,

@@ -3,11 +3,11 @@
  * power is switched, how it is put back to its factory state, and how long to wait for it. JSON, validated with
  * zod; every mistake is a LabFileError (exit 2) naming the file, the field and what was expected.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { BootproofError } from '../../emulator/common/errors.ts';
+import { readInputText } from '../../emulator/common/files.ts';
 
 export class LabFileError extends BootproofError {
   constructor(file: string, message: string) {
@@ -194,12 +194,13 @@ function readYaml(text: string, file: string): ReadText {
 export function loadLabEntry(file: string, id: string): LabEntry {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readInputText(file);
   } catch (error) {
-    throw new LabFileError(file, `cannot be read: ${(error as Error).message}`);
+    throw new LabFileError(file, (error as Error).message.slice(file.length + 2));
   }
   const boards = parseLabFile(text, file);
-  const settings = boards[id];
+  // Own properties only: `--board-id toString` must not find Object.prototype.toString.
+  const settings = Object.hasOwn(boards, id) ? boards[id] : undefined;
   if (!settings) throw new LabFileError(file, `no board '${id}'; it has ${Object.keys(boards).join(', ')}`);
   const isPath = /[\\/]|\.json$/.test(settings.board);
   return { id, file, settings, board: isPath ? resolve(dirname(file), settings.board) : settings.board };

@@ -27,18 +27,25 @@ export async function socatMissing(): Promise<string | undefined> {
   }
 }
 
+/**
+ * socat, tied to this process: a reader of our pipe kills it when the pipe closes, which happens when we close
+ * it or when this process dies in any way (SIGKILL included), so no socat outlives its bootproof. A background
+ * job's stdin is /dev/null in sh, hence the pipe kept on fd 3.
+ */
+const TIED_TO_PARENT = 'exec 3<&0; socat "$@" </dev/null & s=$!; (read -r _ <&3; kill $s 2>/dev/null) & wait $s';
+
 export async function openPtyPair(): Promise<PtyPair> {
   const dir = mkdtempSync(join(tmpdir(), 'bootproof-pty-'));
   const devicePath = join(dir, 'device');
   const hostPath = join(dir, 'host');
-  const socat: ResultPromise = execa('socat', [`pty,raw,echo=0,link=${devicePath}`, `pty,raw,echo=0,link=${hostPath}`], {
+  const socat: ResultPromise = execa('sh', ['-c', TIED_TO_PARENT, 'sh', `pty,raw,echo=0,link=${devicePath}`, `pty,raw,echo=0,link=${hostPath}`], {
     reject: false,
-    stdin: 'ignore',
+    stdin: 'pipe',
   });
   const deadline = Date.now() + 5000;
   while (!(existsSync(devicePath) && existsSync(hostPath))) {
     if (Date.now() > deadline || socat.exitCode !== null) {
-      socat.kill();
+      socat.stdin?.end();
       rmSync(dir, { recursive: true, force: true });
       throw new BootproofError(`socat did not create the pty pair in ${dir} within 5 s`);
     }
@@ -48,7 +55,7 @@ export async function openPtyPair(): Promise<PtyPair> {
     devicePath,
     hostPath,
     close: async () => {
-      socat.kill();
+      socat.stdin?.end();
       await socat;
       rmSync(dir, { recursive: true, force: true });
     },

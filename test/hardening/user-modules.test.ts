@@ -1,0 +1,55 @@
+/**
+ * User modules cannot end a run with exit 0 or hang it: a `--bootloader` or suite file that calls process.exit or
+ * loops at import is exit 2 naming it, and a boot() that calls process.exit is reported as exactly that.
+ */
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli, REPO, spawnCli, tempDir } from '../cli-helpers.ts';
+
+const dir = tempDir();
+const file = (name: string) => join(dir, name);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const REFERENCE = join(REPO, 'emulator/boot/index.ts').replaceAll('\\', '/');
+writeFileSync(file('exits.ts'), 'process.exit(0);\nexport default {};\n');
+writeFileSync(file('loops.ts'), 'while (true) {}\nexport default {};\n');
+writeFileSync(file('throws.ts'), "throw new Error('broken at import');\n");
+writeFileSync(
+  file('exit-in-boot.ts'),
+  `import { ReferenceBootloader } from '${REFERENCE}';\n` +
+    'const reference = new ReferenceBootloader();\nlet boots = 0;\n' +
+    "export default { name: 'exits-on-boot', boot(ctx) { if (++boots > 2) process.exit(0); return reference.boot(ctx); } };\n",
+);
+// Modules in a folder without a package.json would be loaded as CommonJS.
+writeFileSync(file('package.json'), '{ "type": "module" }\n');
+
+describe('user modules', () => {
+  it('a --bootloader that calls process.exit(0) at import is exit 2, as a real process', async () => {
+    const result = await spawnCli('run', 'power-loss', '--board', 'nrf52840dk', '--bootloader', file('exits.ts'), '--jobs', '0');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`--bootloader ${file('exits.ts')}: importing it called process.exit(0)`);
+  });
+
+  it('a suite file that loops at import is exit 2 after the time limit, not a hang', async () => {
+    const { trialImport } = await import('../../harness/user-code.ts');
+    await expect(trialImport(file('loops.ts'), 'suite file', 3000)).rejects.toThrow(`suite file ${file('loops.ts')}: importing it did not finish within 3000 ms`);
+  });
+
+  it('a module that throws at import names its error, without a stack trace', async () => {
+    const result = await cli('run', file('throws.ts'), '--board', 'nrf52840dk', '--jobs', '0');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`suite file ${file('throws.ts')}: cannot load the module: `);
+    expect(result.stderr).toContain('broken at import');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('a boot() that calls process.exit fails its cases saying so, inline and on workers', async () => {
+    for (const jobs of ['0', '1']) {
+      const result = await spawnCli('run', 'power-loss', '--board', 'nrf52840dk', '--bootloader', file('exit-in-boot.ts'), '--jobs', jobs, '--points', 'random:1');
+      expect(result.code, `--jobs ${jobs}`).toBe(1);
+      expect(result.stdout + result.stderr).toContain('process.exit(0) was called');
+      expect(result.stdout + result.stderr).not.toContain('hangs');
+    }
+  });
+});
