@@ -10,7 +10,8 @@ import { ReferenceBootloader } from '../emulator/boot/index.ts';
 import { BootproofError, UsageError } from '../emulator/common/errors.ts';
 import { MAX_TEXT_FILE_BYTES, readInputFile } from '../emulator/common/files.ts';
 import { buildOfImage, loadPublicKey, verifyImage } from '../images/index.ts';
-import { BUILTIN_SUITES } from '../suites/index.ts';
+import { type BootloaderSource, fromClass, fromInstance } from './bootloader-source.ts';
+import { builtinSuiteNames, loadBuiltinSuite } from './builtin-suites.ts';
 import { parsePoints } from './fault-points.ts';
 import { Fixtures, type UpdatePair } from './fixtures.ts';
 import { readImageFile } from './image-file.ts';
@@ -24,7 +25,8 @@ export interface RunContext {
   readonly options: RunOptions;
   readonly board: Board;
   readonly config: ImageConfig;
-  readonly bootloader: Bootloader;
+  /** A fresh bootloader at every power-on. */
+  readonly bootloader: BootloaderSource;
   /** Each suite with the argument that named it (for the replay command). */
   readonly suites: readonly { readonly arg: string; readonly suite: Suite }[];
   readonly suiteContext: SuiteContext;
@@ -70,52 +72,60 @@ export function boardConfig(board: Board, options: Pick<RunOptions, 'strategy'>)
   return config;
 }
 
-/** The reference model, or the default export of a user's module (an instance, or a class to instantiate). */
-export async function loadBootloader(path: string | undefined): Promise<Bootloader> {
-  if (path === undefined) return new ReferenceBootloader();
+/**
+ * The reference model, or the default export of a user's module: a class (a fresh instance at every power-on), or
+ * an instance (a copy of it as loaded at every power-on).
+ */
+export async function loadBootloader(path: string | undefined): Promise<BootloaderSource> {
+  if (path === undefined) return fromClass(ReferenceBootloader);
   let module: { default?: unknown };
   try {
     module = await importUserModule(path);
   } catch (error) {
     throw new UsageError(`--bootloader ${path}: cannot load the module: ${(error as Error).message}`);
   }
-  let candidate = module.default;
-  if (typeof candidate === 'function') {
-    const restore = guardProcessExit();
-    try {
-      candidate = new (candidate as new () => unknown)();
-    } catch (error) {
-      throw new UsageError(`--bootloader ${path}: its default export could not be constructed: ${(error as Error).message}`);
-    } finally {
-      restore();
-    }
+  const candidate = module.default;
+  let source: BootloaderSource | undefined;
+  const restore = guardProcessExit();
+  try {
+    if (typeof candidate === 'function') source = fromClass(candidate as new () => Bootloader);
+    else if (isBootloader(candidate)) source = fromInstance(candidate);
+    if (source && !isBootloader(source.create())) source = undefined;
+  } catch (error) {
+    throw new UsageError(`--bootloader ${path}: its default export could not be constructed: ${(error as Error).message}`);
+  } finally {
+    restore();
   }
-  const bootloader = candidate as Bootloader | undefined;
-  if (!bootloader || typeof bootloader.boot !== 'function' || typeof bootloader.name !== 'string') {
+  if (!source) {
     throw new UsageError(
       `--bootloader ${path}: the default export must implement Bootloader (a 'name' string and a 'boot(ctx)' method)`,
     );
   }
-  return bootloader;
+  return source;
+}
+
+function isBootloader(value: unknown): value is Bootloader {
+  const b = value as Bootloader | undefined;
+  return typeof b === 'object' && b !== null && typeof b.boot === 'function' && typeof b.name === 'string';
 }
 
 export async function loadSuites(args: readonly string[]): Promise<{ arg: string; suite: Suite }[]> {
   if (args.length === 0) throw new UsageError('run: name at least one suite (see `bootproof suites`), or `all`');
+  const builtin = builtinSuiteNames();
   const out: { arg: string; suite: Suite }[] = [];
   for (const arg of args) {
     if (arg === 'all') {
-      out.push(...BUILTIN_SUITES.map((suite) => ({ arg: suite.name, suite })));
+      for (const name of builtin) out.push({ arg: name, suite: await loadBuiltinSuite(name) });
       continue;
     }
     if (isSuiteFile(arg)) {
       out.push({ arg, suite: await loadSuiteFile(arg) });
       continue;
     }
-    const suite = BUILTIN_SUITES.find((s) => s.name === arg);
-    if (!suite) {
-      throw new UsageError(`unknown suite '${arg}': expected one of ${BUILTIN_SUITES.map((s) => s.name).join(', ')}, all, or a suite file`);
+    if (!builtin.includes(arg)) {
+      throw new UsageError(`unknown suite '${arg}': expected one of ${builtin.join(', ')}, all, or a suite file`);
     }
-    out.push({ arg, suite });
+    out.push({ arg, suite: await loadBuiltinSuite(arg) });
   }
   // `run all power-loss` names power-loss twice: run it once.
   return out.filter(({ suite }, i) => out.findIndex((o) => o.suite.name === suite.name) === i);

@@ -7,8 +7,11 @@
  * counted: a power cut is requested as a `PowerCutRequest`, which a real board serves by time offset or by
  * upload offset and an emulated one by operation index.
  */
-import type { SlotName } from '../emulator/boot/index.ts';
-import type { CutOutcome } from '../emulator/flash/types.ts';
+import type { Board } from '../boards/types.ts';
+import type { ImageConfig, SlotName } from '../emulator/boot/index.ts';
+import type { NorFlash } from '../emulator/flash/index.ts';
+import type { CutOutcome, Flash } from '../emulator/flash/types.ts';
+import type { PendingOp } from './flash-budget.ts';
 
 export type { SlotName } from '../emulator/boot/index.ts';
 
@@ -54,6 +57,18 @@ export type PowerCutRequest =
 /** How an action that can be cut ended: done, cut by a power loss, or refused by the device (an error reply). */
 export type ActionResult = 'done' | 'power-cut' | 'refused';
 
+/**
+ * What differs between devices is a capability, not a copy of the pipeline. The runner and the judge are the same
+ * for every device; they ask a device's capabilities how to cut, how to see that it settled, and what to inspect.
+ *
+ * | capability        | ModelDevice / CpuDevice (in process)            | SerialDevice (a real board)                   |
+ * | ----------------- | ----------------------------------------------- | --------------------------------------------- |
+ * | cutting           | `fork`: restore the snapshot taken before op k, | `replay`: from factory, cut by time after an  |
+ * |                   | issue op k under the cut                        | action starts or at an upload offset          |
+ * | settling          | `flash-ops`: a boot and the app wrote nothing   | `image-list`: the image list and the banner   |
+ * |                   |                                                 | did not change between two boots              |
+ * | inspection        | raw flash and counters                          | the image list only                           |
+ */
 export interface DeviceCapabilities {
   /** Power cuts by flash-operation index (emulated devices). */
   readonly cutsByOperation: boolean;
@@ -89,4 +104,37 @@ export interface Device {
   armPowerCut(cut: PowerCutRequest): Promise<void>;
   /** The non-volatile state, where the device allows reading it (`capabilities.inspection`). */
   inspect(): Promise<NonVolatileView>;
+}
+
+/**
+ * The synchronous face of a device that runs in this process (the flash model with a TypeScript bootloader; the SoC
+ * and CPU running a bootloader binary). The sweep's hot path drives it without awaiting anything: a case forks from a
+ * snapshot, issues one operation under a cut, and boots until the device settles, thousands of times a second.
+ *
+ * Contract, for every in-process device:
+ * - `boot()` is one power-on: a fresh bootloader (a new model instance; cleared RAM and reset peripherals on a CPU)
+ *   boots from the non-volatile state alone. A cut armed with `armCut` that lands during the boot ends it with
+ *   `{ kind: 'power-cut' }`; a bootloader that throws, breaks a flash rule, runs past its per-boot budget, returns
+ *   something that is not a boot outcome, or keeps running after the power went is `{ kind: 'crash' }`.
+ * - `flash` is the flash model every program and erase goes through (the bootloader's and the application's), so
+ *   the runner can count operations (`opCount`, `journal`), snapshot them and cut at any of them. `beforeOp`, when
+ *   set, sees each operation before it is issued (the recorder keeps a snapshot there).
+ * - `appAction(body)` runs one application action (download, request upgrade, confirm: `body` writes through
+ *   `appContext()`) and says whether it was done, cut, or refused by the flash state.
+ * - `snapshot()`/`restore()` cover the whole non-volatile state (flash, counters, trust store, clock).
+ * - `factoryLoad()` puts bytes on flash before the story starts (not an operation, not journaled).
+ */
+export interface InProcessDevice {
+  readonly description: string;
+  readonly capabilities: DeviceCapabilities;
+  readonly flash: NorFlash;
+  beforeOp: ((op: PendingOp) => void) | undefined;
+  boot(): BootObservation;
+  appAction(body: () => void): ActionResult;
+  appContext(): { readonly flash: Flash; readonly board: Board; readonly config: ImageConfig };
+  /** Issues `op` (recorded before a snapshot) under the armed cut; false when the cut did not land on it. */
+  cutDuring(op: PendingOp): boolean;
+  armCut(cut: PowerCutRequest): void;
+  factoryLoad(offset: number, bytes: Uint8Array): void;
+  view(): NonVolatileView;
 }

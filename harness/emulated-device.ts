@@ -16,10 +16,13 @@ import {
 } from '../emulator/boot/index.ts';
 import { FlashRuleViolation, type FlashSnapshot, NorFlash, PowerCut } from '../emulator/flash/index.ts';
 import type { Flash } from '../emulator/flash/types.ts';
+import { badBootOutcome } from './boot-outcome.ts';
+import { type BootloaderSource, sourceOf } from './bootloader-source.ts';
 import type {
   ActionResult,
   BootObservation,
   Device,
+  InProcessDevice,
   NonVolatileView,
   PowerCutRequest,
   RunningImage,
@@ -38,7 +41,8 @@ export interface ClockSpec {
 export interface EmulatedDeviceOptions {
   readonly board: Board;
   readonly config: ImageConfig;
-  readonly bootloader: Bootloader;
+  /** Every power-on boots a fresh bootloader from this source (an instance is copied as it is now). */
+  readonly bootloader: Bootloader | BootloaderSource;
   readonly trust: TrustPolicy;
   readonly clock: ClockSpec;
   /** Flash operations one boot may perform before it counts as a runaway bootloader (default from the flash size). */
@@ -54,7 +58,7 @@ export interface EmulatedSnapshot {
   readonly running: readonly RunningImage[] | undefined;
 }
 
-export class EmulatedDevice implements Device {
+export class EmulatedDevice implements Device, InProcessDevice {
   readonly flash: NorFlash;
   readonly board: Board;
   readonly config: ImageConfig;
@@ -66,7 +70,7 @@ export class EmulatedDevice implements Device {
   beforeOp: ((op: PendingOp) => void) | undefined;
   /** The bootloader's outcome of the last boot that ended (handoff or halt), with its log. */
   lastOutcome: BootOutcome | undefined;
-  private bootloader: Bootloader;
+  private readonly bootloader: BootloaderSource;
   private runningNow: readonly RunningImage[] | undefined;
   private readonly opsPerBoot: number;
   private readonly chunkSize: number;
@@ -74,7 +78,7 @@ export class EmulatedDevice implements Device {
   constructor(options: EmulatedDeviceOptions) {
     this.board = options.board;
     this.config = options.config;
-    this.bootloader = options.bootloader;
+    this.bootloader = sourceOf(options.bootloader);
     this.trust = options.trust;
     this.clock = makeClock(options.clock);
     this.flash = new NorFlash(options.board.flash);
@@ -100,7 +104,7 @@ export class EmulatedDevice implements Device {
     const budget = budgetedFlash(this.flash, this.opsPerBoot, this.beforeOp);
     let outcome: BootOutcome;
     try {
-      outcome = this.bootloader.boot({
+      outcome = this.bootloader.create().boot({
         flash: budget.flash,
         board: this.board,
         config: this.config,
@@ -121,6 +125,11 @@ export class EmulatedDevice implements Device {
       this.runningNow = undefined;
       this.clock.powerLoss();
       return { kind: 'crash', error: 'the bootloader caught a PowerCut and kept running without power' };
+    }
+    const bad = badBootOutcome(outcome, this.config.imageCount);
+    if (bad) {
+      this.runningNow = undefined;
+      return { kind: 'crash', error: bad };
     }
     this.lastOutcome = outcome;
     const flashOps = this.flash.opCount - opsBefore;

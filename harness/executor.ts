@@ -16,20 +16,16 @@ import { Prng } from '../emulator/common/prng.ts';
 import type { FlashSnapshot } from '../emulator/flash/index.ts';
 import type { CutOutcome, FlashOp } from '../emulator/flash/types.ts';
 import { encodeImgtoolTrailer } from '../images/index.ts';
+import type { BootloaderSource } from './bootloader-source.ts';
 import type { BootObservation } from './device.ts';
 import { EmulatedDevice, type EmulatedSnapshot } from './emulated-device.ts';
 import type { Phase, PhasedOp } from './fault-points.ts';
 import type { PendingOp } from './flash-budget.ts';
 import type { Violation } from './invariants.ts';
+import { CRASH, type CutAction, HALT, type Terminal, UNSETTLED } from './judge.ts';
 import { factoryFiller, Oracle, untouchableRegions } from './oracle.ts';
 import type { Scenario, ScenarioStep } from './scenario.ts';
 
-/** What the device ended in: the image names per image index, `halt`, or `crash` (the bootloader failed). */
-export type Terminal = string;
-
-export const HALT = 'halt';
-export const CRASH = 'crash';
-const UNSETTLED = 'unsettled';
 
 interface HarnessState {
   confirmedCounters: number[];
@@ -39,14 +35,11 @@ interface HarnessState {
   lastSettled: Terminal;
 }
 
-export interface RecordedAction {
+export interface RecordedAction extends CutAction {
   readonly index: number;
-  readonly kind: 'download' | 'request' | 'boot' | 'confirm';
   readonly phase: Phase;
   readonly opStart: number;
   readonly opEnd: number;
-  /** Index of the settle (reboot step) this action belongs to, or precedes. */
-  readonly settle: number;
   readonly before: EmulatedSnapshot;
   readonly state: HarnessState;
   readonly perform: () => void;
@@ -68,7 +61,7 @@ export interface CaseOutcome {
 
 export interface ExecutorOptions {
   readonly board: Board;
-  readonly bootloader: Bootloader;
+  readonly bootloader: Bootloader | BootloaderSource;
   readonly seed: number;
   /** Re-boot each settled state under other clock values (I-7). Default true. */
   readonly clockChecks?: boolean;
@@ -241,33 +234,6 @@ export class ScenarioExecutor {
     return this.outcome(this.device.flash.journal.filter((op) => op.index >= cutAt), terminal);
   }
 
-  /**
-   * Terminal states a cut at `atOp` in `action` may end in: the states on either side of the interrupted step.
-   * A cut inside a boot must let that boot's work finish (resume); only once the boot has done its last operation
-   * is the device where a plain reset would leave it — in a trial that a reset legitimately reverts.
-   */
-  static allowedAfterCut(
-    action: RecordedAction,
-    atOp: number,
-    settleResults: readonly Terminal[],
-    seen: readonly (readonly Terminal[])[],
-  ): Set<Terminal> {
-    const next = settleResults[action.settle] ?? action.state.lastSettled;
-    switch (action.kind) {
-      case 'download':
-        return new Set([action.state.lastSettled]);
-      case 'request':
-      case 'confirm':
-        return new Set([action.state.lastSettled, next]);
-      case 'boot':
-        // The boot's last operation writes its completion flags; torn, MCUboot reads them as BAD and keeps the
-        // image without a revert (FAULTS F-09): any image that ran during that step is a correct end.
-        return atOp === action.opEnd - 1
-          ? new Set([next, action.state.lastSettled, ...(seen[action.settle] ?? [])])
-          : new Set([next]);
-    }
-  }
-
   private reset(): void {
     this.clockSeed = undefined;
     this.device.restore(this.factory);
@@ -418,6 +384,7 @@ export class ScenarioExecutor {
         opStart,
         opEnd: this.device.flash.opCount,
         settle: this.settleIndex,
+        lastSettled: state.lastSettled,
         before,
         state,
         perform,

@@ -90,3 +90,28 @@ export function replayCommand(options: RunOptions, suite: string, id: string): s
 export function quote(text: string): string {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
+
+/**
+ * `--only` picks cases by id (an id that matches nothing is bad input); `--shard i/n` keeps every n-th case from the
+ * i-th, so shards are disjoint and complete. The emulated and the lab runner select alike.
+ */
+export function selectCases<T extends { readonly id: string }>(cases: readonly T[], options: Pick<RunOptions, 'only' | 'shard'>): T[] {
+  let selected = [...cases];
+  if (options.only && options.only.length > 0) {
+    const wanted = new Set(options.only);
+    const known = new Set(selected.map((c) => c.id));
+    const unknown = [...wanted].filter((id) => !known.has(id));
+    if (unknown.length > 0) {
+      throw new UsageError(`--only ${unknown.join(', ')}: no case has this id (ids look like upgrade/install/op42/torn)`);
+    }
+    selected = selected.filter((c) => wanted.has(c.id));
+  }
+  if (options.shard) {
+    const { index, count } = options.shard;
+    selected = selected.filter((_, i) => i % count === index - 1);
+    if (selected.length === 0) {
+      throw new UsageError(`--shard ${index}/${count}: the run has only ${cases.length} cases, so this shard would check nothing`);
+    }
+  }
+  return selected;
+}

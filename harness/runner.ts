@@ -3,15 +3,15 @@
  * results to the reporters. It knows nothing of output formats.
  */
 import { availableParallelism } from 'node:os';
-import { UsageError } from '../emulator/common/errors.ts';
 import { buildRunContext } from './context.ts';
+import { judgeOrderDependence } from './judge.ts';
 import type { Reporter } from './reporters/reporter.ts';
 import { type CaseResult, REPORT_FORMAT, type RunReport } from './results.ts';
 import { describeContext } from './run-info.ts';
-import type { RunOptions } from './run-options.ts';
+import { type RunOptions, selectCases } from './run-options.ts';
 import { type PlannedCase, Session } from './session.ts';
 import { guardProcessExit } from './user-code.ts';
-import { DEFAULT_CASE_TIMEOUT_MS, type Job, WorkerPool } from './worker-pool.ts';
+import { DEFAULT_CASE_TIMEOUT_MS, type Job, type JobResult, runAlone, WorkerPool } from './worker-pool.ts';
 
 export function defaultJobs(): number {
   return availableParallelism();
@@ -106,38 +106,65 @@ async function runOnWorkers(
     } else remote.push(i);
   });
   const timeout = options.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
+  const onHung = (job: Job): JobResult => ({ type: 'run', result: session.hungCase(job.type === 'run' ? job.planned : cases[0], timeout) });
+  // A failure is reported only once the case has run again alone (see `checkAlone`); a pass is reported at once.
+  // Under --max-failures a failure is reported at once, so the run can stop; it is then not re-run alone.
+  const failed: number[] = [];
+  const defer = options.maxFailures === undefined;
   const done = await pool.execute(
     remote.map((i) => ({ type: 'run' as const, planned: cases[i] })),
-    (_, result) => {
-      if (result.type === 'run') onResult(result.result);
+    (k, result) => {
+      if (result.type !== 'run') return;
+      if (defer && result.result.status === 'fail') failed.push(remote[k]);
+      else onResult(result.result);
     },
-    (job) => ({ type: 'run', result: session.hungCase(job.type === 'run' ? job.planned : cases[0], timeout) }),
+    onHung,
   );
   done.forEach((result, k) => {
     if (result?.type === 'run') results[remote[k]] = result.result;
   });
+  await checkAlone(failed.sort((a, b) => a - b), cases, results, options, onHung);
+  for (const i of failed) onResult(results[i]);
   // A run stopped early (--max-failures) has holes where cases did not run.
   return results.filter((r) => r !== undefined);
 }
 
-/** `--only` picks cases by id; `--shard i/n` keeps every n-th case from the i-th, so shards are disjoint and complete. */
-export function selectCases(cases: readonly PlannedCase[], options: Pick<RunOptions, 'only' | 'shard'>): PlannedCase[] {
-  let selected = [...cases];
-  if (options.only && options.only.length > 0) {
-    const wanted = new Set(options.only);
-    const known = new Set(selected.map((c) => c.id));
-    const unknown = [...wanted].filter((id) => !known.has(id));
-    if (unknown.length > 0) {
-      throw new UsageError(`--only ${unknown.join(', ')}: no case has this id (ids look like upgrade/install/op42/torn)`);
+/** Failures re-run alone at most; beyond this many, a failure says it was not (each re-run starts a worker). */
+const MAX_RERUNS = 8;
+
+/**
+ * Power loss loses volatile state: a bootloader's verdict must not depend on the cases that ran before it in the
+ * same worker. Each failure runs again alone in a fresh worker; a different verdict is reported as order dependence
+ * (I-8), the run's own failure, with the verdict alone in its note.
+ */
+async function checkAlone(
+  failed: readonly number[],
+  cases: readonly PlannedCase[],
+  results: CaseResult[],
+  options: RunOptions,
+  onHung: (job: Job) => JobResult,
+): Promise<void> {
+  const rerun = failed.filter((i) => cases[i].spec.kind !== 'hung').slice(0, MAX_RERUNS);
+  const lanes = Math.max(1, Math.min(options.jobs, rerun.length));
+  let next = 0;
+  const lane = async () => {
+    while (next < rerun.length) {
+      const i = rerun[next++];
+      const alone = await runAlone(options, { type: 'run', planned: cases[i] }, onHung);
+      if (alone.type === 'run') results[i] = withOrderCheck(results[i], alone.result);
     }
-    selected = selected.filter((c) => wanted.has(c.id));
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+  const unchecked = failed.filter((i) => !rerun.includes(i) && cases[i].spec.kind !== 'hung');
+  for (const i of unchecked) {
+    const note = `not re-run alone (only the first ${MAX_RERUNS} failures are): run it with its replay line to see it alone`;
+    results[i] = { ...results[i], note: results[i].note ? `${results[i].note}; ${note}` : note };
   }
-  if (options.shard) {
-    const { index, count } = options.shard;
-    selected = selected.filter((_, i) => i % count === index - 1);
-    if (selected.length === 0) {
-      throw new UsageError(`--shard ${index}/${count}: the run has only ${cases.length} cases, so this shard would check nothing`);
-    }
-  }
-  return selected;
+}
+
+function withOrderCheck(first: CaseResult, alone: CaseResult): CaseResult {
+  const violation = judgeOrderDependence(first, alone);
+  if (!violation) return first;
+  const note = `alone in a fresh worker it ${alone.status === 'pass' ? 'passes' : 'fails'}, so its replay line shows it ${alone.status === 'pass' ? 'passing' : 'failing'} alone; the whole run with --jobs 1 repeats the order that failed`;
+  return { ...first, status: 'fail', violations: [violation, ...first.violations], note };
 }

@@ -8,9 +8,10 @@ import { Prng } from '../emulator/common/prng.ts';
 import { FlashRuleViolation } from '../emulator/flash/index.ts';
 import type { CutOutcome, FlashOp } from '../emulator/flash/types.ts';
 import type { RunContext } from './context.ts';
-import { type CaseOutcome, CRASH, HALT, type RecordedAction, ScenarioExecutor, type Terminal } from './executor.ts';
+import { type CaseOutcome, type RecordedAction, ScenarioExecutor } from './executor.ts';
 import { type FlashLayout, type Phase, type PointSelection, selectOps } from './fault-points.ts';
 import type { Violation } from './invariants.ts';
+import { allowedAfterCut, CRASH, judgeClean, judgeCut, judgeSecondCut, type Terminal, verdictOf } from './judge.ts';
 import type { CaseResult, FaultPoint, FlashOpRecord } from './results.ts';
 import { replayCommand } from './run-options.ts';
 import type { Scenario } from './scenario.ts';
@@ -212,36 +213,18 @@ export class Session {
     }
     const { outcome, violations, focus, note } = executed;
     const fault = faultOf(planned.spec, this.record(planned.suite, planned.scenario), focus);
-    let status: CaseResult['status'] = violations.length > 0 ? 'fail' : 'pass';
-    let shown = violations;
-    let shownNote = note;
-    if (scenario.demonstrates) {
-      const hit = violations.find((v) => v.invariant === scenario.demonstrates!.invariant);
-      if (hit) {
-        status = 'pass';
-        shown = [];
-        shownNote = `demonstrated: ${scenario.demonstrates.what} — ${hit.message}`;
-      } else {
-        status = 'fail';
-        shown = [
-          ...violations,
-          {
-            invariant: scenario.demonstrates.invariant,
-            message: `expected this configuration to show '${scenario.demonstrates.what}', but the device ended on '${outcome.terminal}'`,
-          },
-        ];
-      }
-    }
+    const verdict = verdictOf(scenario, outcome.terminal, violations, note);
+    const { status } = verdict;
     const failed = status === 'fail';
     return {
       ...base,
       status,
-      violations: shown,
+      violations: verdict.violations,
       ...(fault ? { fault } : {}),
       ...(failed ? { trace: journalAround(outcome.journal, focus) } : {}),
       journal: [],
       bootLog: failed ? outcome.bootLog : [],
-      note: shownNote,
+      note: verdict.note,
       boots: outcome.boots,
       durationMs: performance.now() - started,
     };
@@ -255,25 +238,14 @@ export class Session {
   ): { outcome: CaseOutcome; violations: Violation[]; focus: number; note?: string } {
     if (spec.kind === 'clean') {
       const outcome = rec.clean;
-      const violations = [...outcome.violations];
-      const expected = terminalOf(scenario.expect);
-      const acceptable = new Set([expected, ...(scenario.alsoAcceptable ?? []).map(terminalOf)]);
-      if (!acceptable.has(outcome.terminal) && outcome.terminal !== CRASH) {
-        violations.push({
-          invariant: outcome.terminal === HALT ? 'no-brick' : 'convergence',
-          message: `without faults the device ended on '${outcome.terminal}', expected '${expected}'`,
-        });
-      }
-      return { outcome, violations, focus: outcome.journal.at(-1)?.index ?? 0 };
+      return { outcome, violations: judgeClean(scenario, outcome.terminal, outcome.violations), focus: outcome.journal.at(-1)?.index ?? 0 };
     }
     const action = rec.actions[spec.action];
     const executor = rec.executor;
     const single = executor.runCut(action, spec.atOp, spec.outcome, seed);
     if (spec.kind === 'cut') {
-      const violations = [...single.violations];
-      const allowed = ScenarioExecutor.allowedAfterCut(action, spec.atOp, rec.settleResults, rec.settleSeen);
-      for (const also of scenario.alsoAcceptable ?? []) allowed.add(terminalOf(also));
-      checkTerminal(single, allowed, spec.atOp, violations);
+      const allowed = allowedAfterCut(scenario, action, rec, spec.atOp === action.opEnd - 1);
+      const violations = judgeCut(allowed, single.terminal, single.violations, `at op ${spec.atOp}`);
       return { outcome: single, violations, focus: spec.atOp };
     }
     const candidates = single.recoveryOps;
@@ -282,34 +254,16 @@ export class Session {
     }
     const second = candidates[new Prng(`second|${seed}|${spec.sample}`).below(candidates.length)];
     const double = executor.runDoubleCut(action, { atOp: spec.atOp, outcome: spec.outcome }, { atOp: second.index, outcome: spec.secondOutcome }, seed);
-    const violations = [...double.violations];
     // A second cut on the last operation of a recovery boot is a reset after that boot's work, and one in the
     // application's confirm leaves the trial unconfirmed: either may then be reverted, as after a single cut there.
     const accepted = new Set([single.terminal]);
     if (single.bootEnds.includes(second.index) || single.appOps.includes(second.index)) {
-      for (const t of ScenarioExecutor.allowedAfterCut(action, action.opEnd - 1, rec.settleResults, rec.settleSeen)) accepted.add(t);
+      for (const t of allowedAfterCut(scenario, action, rec, true)) accepted.add(t);
     }
-    if (!accepted.has(double.terminal) && double.terminal !== CRASH) {
-      violations.push({
-        invariant: 'idempotent-recovery',
-        message: `a second cut (${spec.secondOutcome}) at op ${second.index} of the recovery ended on '${double.terminal}'; the single cut at op ${spec.atOp} ended on '${single.terminal}'`,
-      });
-    }
+    const what = `a second cut (${spec.secondOutcome}) at op ${second.index} of the recovery (the single cut at op ${spec.atOp} ended on '${single.terminal}')`;
+    const violations = judgeSecondCut(accepted, double.terminal, double.violations, what);
     return { outcome: double, violations, focus: second.index };
   }
-}
-
-function checkTerminal(outcome: CaseOutcome, allowed: ReadonlySet<Terminal>, atOp: number, violations: Violation[]): void {
-  if (allowed.has(outcome.terminal) || outcome.terminal === CRASH) return;
-  if (violations.some((v) => v.invariant === 'no-brick')) return;
-  violations.push({
-    invariant: outcome.terminal === HALT ? 'no-brick' : 'convergence',
-    message: `after the cut at op ${atOp} the device settled on '${outcome.terminal}'; expected ${[...allowed].map((t) => `'${t}'`).join(' or ')}`,
-  });
-}
-
-function terminalOf(expect: readonly string[] | 'halt'): Terminal {
-  return expect === 'halt' ? HALT : expect.join('+');
 }
 
 export function pointId(scenario: string, phase: Phase, op: number, outcome: CutOutcome): string {

@@ -164,3 +164,17 @@ export class WorkerPool {
     run?.reject(error);
   }
 }
+
+/**
+ * Runs one job alone, in a worker started for it and stopped after it: no other case ran before it in that thread,
+ * so no state a bootloader keeps in its module can carry over from them.
+ */
+export async function runAlone(options: RunOptions, job: Job, onHung: (job: Job) => JobResult): Promise<JobResult> {
+  const pool = new WorkerPool(options, 1);
+  try {
+    const [result] = await pool.execute([job], () => {}, onHung);
+    return result;
+  } finally {
+    await pool.close();
+  }
+}

@@ -53,6 +53,8 @@ if (upToDate()) {
       copyFileSync(file, join(dist, path));
     }
   }
+  // The built-in suites are loaded by module path from the names in their catalogue.
+  copyFileSync(join(root, 'suites', 'catalog.json'), join(dist, 'suites', 'catalog.json'));
   chmodSync(stamp, 0o755);
   const now = new Date();
   utimesSync(stamp, now, now);

@@ -27,16 +27,17 @@ export class FlashRuleViolation extends BootproofError {
 }
 
 /**
- * Power went away during (or just before) an operation. Not an error of the code under test: the caller is
- * expected to stop, and the device boots again from what the flash holds.
+ * Power went away during (or just before) an operation. Not an error of the code under test, and deliberately not
+ * a `BootproofError`: a bootloader that catches the project's errors (to halt on a bad image, say) must not catch
+ * the power going away. It is the one form a cut takes from the flash to the judge: the device stops where it is
+ * thrown, and the runner records the cut it carries.
  */
-export class PowerCut extends BootproofError {
+export class PowerCut extends Error {
   readonly op: FlashOp;
 
   constructor(op: FlashOp) {
-    super(`power cut at flash operation ${op.index} (${op.kind} at 0x${op.offset.toString(16)}, ${op.result})`, {
-      exitCode: 1,
-    });
+    super(`power cut at flash operation ${op.index} (${op.kind} at 0x${op.offset.toString(16)}, ${op.result})`);
+    this.name = 'PowerCut';
     this.op = op;
   }
 }

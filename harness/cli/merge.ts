@@ -1,7 +1,7 @@
 /** `bootproof merge <shard.json>…`: one report from the JSON files of `run --shard i/n`, in any reporter format. */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../../emulator/common/errors.ts';
+import { readInputFile } from '../../emulator/common/files.ts';
 import { mergeReports, parseReport } from '../merge.ts';
 import { addReportOptions, type ReportFiles, reportersFor } from '../reporters/index.ts';
 import { exitCodeOf } from '../results.ts';
@@ -27,7 +27,8 @@ export function registerMergeCommand(program: Command): void {
 
 function readText(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    // Bounded: a shard report is text of a few megabytes, never a device or a pipe.
+    return Buffer.from(readInputFile(file, { what: 'report', maxBytes: 512 * 1024 * 1024 })).toString('utf8');
   } catch (error) {
     throw new UsageError(`merge: ${file} cannot be read: ${(error as Error).message}`);
   }

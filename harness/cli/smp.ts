@@ -4,7 +4,7 @@
  * bar on upload when stderr is a terminal.
  */
 import { type Command, Option } from 'commander';
-import { UsageError } from '../../emulator/common/errors.ts';
+import { BootproofError, UsageError } from '../../emulator/common/errors.ts';
 import { SmpClient } from '../serial/client.ts';
 import { type FlowControl, SerialTransport } from '../serial/serial-transport.ts';
 import type { ImageSlotState } from '../serial/smp.ts';
@@ -30,7 +30,7 @@ export function registerSmpCommand(program: Command): void {
     .requiredOption('--port <path>', 'serial port (/dev/ttyACM0, a pty path)')
     .option('--baud <rate>', 'baud rate', parseNumber('--baud'), 115200)
     .addOption(new Option('--flow <kind>', 'flow control').choices(['none', 'rtscts', 'xonxoff']).default('none'))
-    .option('--timeout <ms>', 'how long to wait for each answer', parseNumber('--timeout'), 3000)
+    .option('--timeout <ms>', 'how long to wait for each answer (at least 1)', parsePositive('--timeout'), 3000)
     .option('--retries <n>', 'attempts after the first on a timeout or a corrupt answer', parseNumber('--retries', 10), 2)
     .option('--json', 'print JSON instead of text');
 
@@ -49,6 +49,8 @@ export function registerSmpCommand(program: Command): void {
     .option('--upgrade', 'ask the device to refuse an image that is not newer')
     .action(async (file: string, options: { image?: number; upgrade?: boolean }, command: Command) => {
       const bytes = readImageFile(file).bytes;
+      // Checked before the port is opened: nothing to send is bad input, not a failed upload.
+      if (bytes.length === 0) throw new UsageError(`${file}: the image file is empty`);
       await withClient(command, async (client, o) => {
         const bar = o.json !== true && process.stderr.isTTY ? progressBar() : undefined;
         const started = Date.now();
@@ -66,6 +68,11 @@ export function registerSmpCommand(program: Command): void {
           hash: result.imageHash === undefined ? null : hex(result.imageHash),
           listed: result.listed ?? null,
         };
+        if (summary.hash !== null && summary.listed !== true) {
+          throw new BootproofError(`${file}: sent ${summary.bytes} bytes, but the device lists no image afterwards: the upload is not confirmed`, {
+            exitCode: 1,
+          });
+        }
         print(o, summary, (s) => {
           const check = s.listed === true ? 'the device lists it' : 'the device lists no hashes to check';
           return `uploaded ${s.bytes} bytes in ${s.seconds.toFixed(1)} s (${s.bytesPerSecond} B/s, ${s.requests} requests); ${s.hash === null ? 'not an MCUboot image' : `hash ${s.hash}, ${check}`}`;
@@ -145,6 +152,15 @@ function formatImages(state: { images: readonly ImageSlotState[] }): string {
       return `image ${s.image ?? 0} slot ${s.slot}  version ${s.version}  ${flags.join(' ') || '-'}${hash}`;
     })
     .join('\n');
+}
+
+function parsePositive(option: string): (text: string) => number {
+  const parse = parseNumber(option);
+  return (text: string) => {
+    const value = parse(text);
+    if (value === 0) throw new UsageError(`${option} ${text}: expected at least 1`);
+    return value;
+  };
 }
 
 function parseHash(text: string): Uint8Array {

@@ -7,6 +7,7 @@
 import type { ActionResult, BootObservation, Device, PowerCutRequest } from '../device.ts';
 import type { Phase } from '../fault-points.ts';
 import type { Violation } from '../invariants.ts';
+import { HALT, UNSETTLED } from '../judge.ts';
 import type { Scenario, ScenarioStep } from '../scenario.ts';
 import { type ImageSlotState, SmpProtocolError, SmpTimeoutError } from '../serial/index.ts';
 import { LabOracle } from './lab-oracle.ts';
@@ -19,8 +20,6 @@ export interface LabDevice extends Device {
   readonly lastCutAfterHandoff: boolean;
 }
 
-export const HALT = 'halt';
-const UNSETTLED = 'unsettled';
 
 /** One action of a run, in order, as the fault points of a sweep name them. */
 export interface LabAction {

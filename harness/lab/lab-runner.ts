@@ -5,17 +5,17 @@
  * Every case starts from the factory state. Scenarios a real board cannot play (a clock or trust-store change, bit
  * rot, factory counters, another bootloader build than the board's) are reported as skipped, with the reason.
  */
-import { UsageError } from '../../emulator/common/errors.ts';
 import { Prng } from '../../emulator/common/prng.ts';
 import { buildRunContext, type RunContext } from '../context.ts';
 import type { Violation } from '../invariants.ts';
+import { allowedAfterCut, judgeClean, judgeCut, verdictOf } from '../judge.ts';
 import type { Reporter } from '../reporters/reporter.ts';
 import { type CaseResult, REPORT_FORMAT, type RunReport } from '../results.ts';
 import { describeContext } from '../run-info.ts';
-import type { RunOptions } from '../run-options.ts';
+import { type RunOptions, selectCases } from '../run-options.ts';
 import type { Scenario } from '../scenario.ts';
 import type { Suite } from '../suite.ts';
-import { HALT, type LabAction, type LabCut, type LabDevice, type LabOutcome, LabScenarioRun } from './lab-executor.ts';
+import { type LabAction, type LabCut, type LabDevice, type LabOutcome, LabScenarioRun } from './lab-executor.ts';
 import { type LabBoard, type LabEntry, loadLabEntry } from './lab-file.ts';
 import { makePowerControl } from './power.ts';
 import { SerialDevice } from './serial-device.ts';
@@ -85,7 +85,7 @@ export async function runLabSuites(ctx: RunContext, device: LabDevice, entry: La
       }
       const cleanStarted = performance.now();
       const clean = await new LabScenarioRun(scenario, device).run();
-      const violations = [...clean.violations, ...checkClean(scenario, clean)];
+      const violations = judgeClean(scenario, clean.terminal, clean.violations);
       cleanCases.push({ planned, judged: { violations, outcome: clean, durationMs: performance.now() - cleanStarted } });
       const cuts = scenario.cuts ? planCuts(scenario, clean.actions, pointCount(ctx, entry.settings)) : [];
       for (const cut of cuts) {
@@ -93,7 +93,7 @@ export async function runLabSuites(ctx: RunContext, device: LabDevice, entry: La
       }
     }
   }
-  const selected = new Set(selectIds([...cleanCases.map((c) => c.planned.id), ...cutCases.map((c) => c.id)], options));
+  const selected = new Set(selectCases([...cleanCases.map((c) => c.planned), ...cutCases], options).map((c) => c.id));
   const info = describeContext(ctx, {
     target: `${entry.id} (${ctx.board.name}) on ${entry.settings.port}`,
     points: `lab: ${pointCount(ctx, entry.settings)} per action`,
@@ -118,24 +118,11 @@ function skipped(note: string): Judged {
   return { violations: [], note, durationMs: 0 };
 }
 
-/** `--only` by id, then `--shard i/n` keeps every n-th case from the i-th (the emulated runner's rule). */
-function selectIds(ids: readonly string[], options: Pick<RunOptions, 'only' | 'shard'>): string[] {
-  let selected = options.only && options.only.length > 0 ? ids.filter((id) => options.only!.includes(id)) : [...ids];
-  if (options.only && options.only.length > 0 && selected.length === 0) {
-    throw new UsageError(`--only ${options.only.join(', ')}: no case of this lab run has this id`);
-  }
-  if (options.shard) {
-    const { index, count } = options.shard;
-    selected = selected.filter((_, i) => i % count === index - 1);
-  }
-  return selected;
-}
-
 async function runCut(device: LabDevice, scenario: Scenario, clean: LabOutcome, cut: CutPoint): Promise<Judged> {
   const started = performance.now();
   const outcome = await new LabScenarioRun(scenario, device).run(cut.cut);
   const action = clean.actions[cut.cut.action];
-  const violations = [...outcome.violations, ...checkAfterCut(scenario, action, clean, outcome)];
+  const violations = checkAfterCut(scenario, action, clean, outcome);
   const note = !outcome.cutLanded
     ? `the cut came after the ${action.kind} had ended: nothing was cut`
     : outcome.cutAfterHandoff
@@ -214,36 +201,11 @@ export function labSkip(scenario: Scenario, settings: LabBoard, ctx: RunContext)
   return undefined;
 }
 
-function expectedTerminals(scenario: Scenario): Set<string> {
-  const terminalOf = (t: readonly string[] | 'halt') => (t === 'halt' ? HALT : t.join('+'));
-  return new Set([terminalOf(scenario.expect), ...(scenario.alsoAcceptable ?? []).map(terminalOf)]);
-}
-
-function checkClean(scenario: Scenario, outcome: LabOutcome): Violation[] {
-  const acceptable = expectedTerminals(scenario);
-  if (acceptable.has(outcome.terminal) || outcome.violations.some((v) => v.invariant === 'no-brick')) return [];
-  return [
-    {
-      invariant: outcome.terminal === HALT ? 'no-brick' : 'convergence',
-      message: `without faults the board ended on '${outcome.terminal}', expected ${[...acceptable].map((t) => `'${t}'`).join(' or ')}`,
-    },
-  ];
-}
-
-/** The states on either side of the interrupted step (as on an emulated device). */
+/** The states on either side of the interrupted step (the judge's rule, as on an emulated device). */
 function checkAfterCut(scenario: Scenario, action: LabAction, clean: LabOutcome, outcome: LabOutcome): Violation[] {
-  const next = clean.settleResults[action.settle] ?? action.lastSettled;
   // A boot cut only after its hand-off was cut between the boot and the confirm: either side may then be right.
-  const inBoot = action.kind === 'boot' && !outcome.cutAfterHandoff;
-  const allowed = new Set(action.kind === 'download' ? [action.lastSettled] : inBoot ? [next] : [action.lastSettled, next]);
-  for (const also of scenario.alsoAcceptable ?? []) allowed.add(also === 'halt' ? HALT : also.join('+'));
-  if (allowed.has(outcome.terminal) || outcome.violations.some((v) => v.invariant === 'no-brick')) return [];
-  return [
-    {
-      invariant: outcome.terminal === HALT ? 'no-brick' : 'convergence',
-      message: `after the cut the board settled on '${outcome.terminal}'; expected ${[...allowed].map((t) => `'${t}'`).join(' or ')}`,
-    },
-  ];
+  const allowed = allowedAfterCut(scenario, action, clean, action.kind === 'boot' && outcome.cutAfterHandoff === true);
+  return judgeCut(allowed, outcome.terminal, outcome.violations, `${Math.round(action.durationMs)} ms into the ${action.kind}`);
 }
 
 function caseResult(ctx: RunContext, entry: LabEntry, planned: Planned, judged: Judged): CaseResult {
@@ -253,24 +215,14 @@ function caseResult(ctx: RunContext, entry: LabEntry, planned: Planned, judged: 
   const base = { suite: planned.suite.name, id: planned.id, title: planned.title, seed, replay, journal: [] };
   const { violations, outcome, note } = judged;
   if (!outcome) return { ...base, status: 'skip', violations: [], bootLog: [], note, boots: 0, durationMs: 0 };
-  let status: CaseResult['status'] = violations.length > 0 ? 'fail' : 'pass';
-  let shown = violations;
-  let shownNote = note;
-  const demonstrates = planned.demonstrates;
-  if (demonstrates) {
-    const hit = violations.find((v) => v.invariant === demonstrates.invariant);
-    status = hit ? 'pass' : 'fail';
-    shown = hit
-      ? []
-      : [...violations, { invariant: demonstrates.invariant, message: `expected this configuration to show '${demonstrates.what}', but the board ended on '${outcome.terminal}'` }];
-    if (hit) shownNote = `demonstrated: ${demonstrates.what} — ${hit.message}`;
-  }
+  const verdict = verdictOf(planned, outcome.terminal, violations, note);
+  const { status } = verdict;
   return {
     ...base,
     status,
-    violations: shown,
+    violations: verdict.violations,
     bootLog: status === 'fail' ? outcome.bootLog : [],
-    note: shownNote,
+    note: verdict.note,
     boots: outcome.boots,
     durationMs: judged.durationMs,
   };

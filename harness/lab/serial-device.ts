@@ -308,9 +308,14 @@ export class SerialDevice implements Device {
   /** Switches the power off; the SMP client of the powered board is retired with it. */
   private async cutPower(): Promise<void> {
     this.runningNow = undefined;
-    this.console.cancelAll();
     this.renewClient();
-    await this.switchPower('off');
+    // Keep listening until the switch has acted: a banner printed while the off command runs means the switch was
+    // slower than the boot, which only a listener still in place can tell.
+    try {
+      await this.switchPower('off');
+    } finally {
+      this.console.cancelAll();
+    }
   }
 
   /**

@@ -8,6 +8,7 @@ import type { Server } from 'node:net';
 import type { Board } from '../../boards/types.ts';
 import type { Bootloader, ImageConfig, TrustPolicy } from '../../emulator/boot/index.ts';
 import { BootproofError } from '../../emulator/common/errors.ts';
+import type { BootloaderSource } from '../bootloader-source.ts';
 import { openPtyPair, SerialTransport, socatMissing } from '../serial/index.ts';
 import { defaultControlPath, listenControl } from './control.ts';
 import { ServedBoard } from './served-board.ts';
@@ -15,7 +16,7 @@ import { ServedBoard } from './served-board.ts';
 export interface ServeOptions {
   readonly board: Board;
   readonly config: ImageConfig;
-  readonly bootloader: Bootloader;
+  readonly bootloader: Bootloader | BootloaderSource;
   readonly trust: TrustPolicy;
   readonly controlPath?: string;
   readonly speedup?: number;

@@ -18,6 +18,8 @@ import { Prng } from '../../emulator/common/prng.ts';
 import { type FlashSnapshot, NorFlash } from '../../emulator/flash/index.ts';
 import type { CutOutcome, FlashOp } from '../../emulator/flash/types.ts';
 import { formatVersion } from '../../images/index.ts';
+import { badBootOutcome } from '../boot-outcome.ts';
+import { type BootloaderSource, sourceOf } from '../bootloader-source.ts';
 import { BootBudgetExceeded, budgetedFlash } from '../flash-budget.ts';
 import { SmpServer } from '../serial/index.ts';
 
@@ -26,7 +28,8 @@ export type PowerState = 'off' | 'booting' | 'app' | 'recovery' | 'halted' | 'fa
 export interface ServedBoardOptions {
   readonly board: Board;
   readonly config: ImageConfig;
-  readonly bootloader: Bootloader;
+  /** A fresh bootloader at every power-on (an instance is copied as it is now). */
+  readonly bootloader: Bootloader | BootloaderSource;
   readonly trust: TrustPolicy;
   /** Where the board's serial output goes. */
   readonly send: (bytes: Uint8Array) => void;
@@ -160,10 +163,11 @@ export class ServedBoard {
     const limit = board.flash.sectors.length * 16 + 1000;
     const budget = budgetedFlash(this.flash, limit);
     try {
-      const outcome = this.options.bootloader.boot({ flash: budget.flash, board, config, trust, clock: this.clock });
+      const outcome = sourceOf(this.options.bootloader).create().boot({ flash: budget.flash, board, config, trust, clock: this.clock });
       // It caught the overrun and carried on: still a runaway.
       if (budget.exceeded()) return { kind: 'fault', error: new BootBudgetExceeded(limit).message };
-      return outcome;
+      const bad = badBootOutcome(outcome, config.imageCount);
+      return bad ? { kind: 'fault', error: bad } : outcome;
     } catch (error) {
       return { kind: 'fault', error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
     }

@@ -76,8 +76,9 @@ function mutateJson(node: Record<string, unknown>): void {
   if (keys.length === 0) return;
   const key = pick(keys);
   const value = node[key];
-  if (value !== null && typeof value === 'object' && prng.below(3) !== 0) return mutateJson(value as Record<string, unknown>);
-  node[key] = pick([0, -1, 1e308, 5e-324, 0xffffffff, 1_000_000_000, '0xffffffff', '', null, [], {}, 'toString', '__proto__', true, 4096]);
+  if (value !== null && typeof value === 'object' && prng.below(3) !== 0) mutateJson(value as Record<string, unknown>);
+  else
+    node[key] = pick([0, -1, 1e308, 5e-324, 0xffffffff, 1_000_000_000, '0xffffffff', '', null, [], {}, 'toString', '__proto__', true, 4096]);
 }
 
 function mutateText(text: string): string {

@@ -8,10 +8,10 @@ import { maxImageSizeWithoutSwap } from '../../../images/trailer.ts';
 import { compareVersions } from '../../../images/version.ts';
 import type { FlashArea } from '../area.ts';
 import { securityCounterId } from '../clock.ts';
-import type { ReferenceBootloader } from '../reference.ts';
 import type { BootRun } from '../run.ts';
 import type { BootedImage, BootOutcome, SlotName } from '../types.ts';
 import { readHeader, type SlotImage } from '../validate.ts';
+import type { DirectXipPrimitives } from './strategy.ts';
 
 interface Choice {
   readonly slot: SlotName;
@@ -22,7 +22,7 @@ interface Choice {
 const SLOTS: readonly SlotName[] = ['primary', 'secondary'];
 
 export class DirectXip {
-  constructor(protected readonly loader: ReferenceBootloader) {}
+  constructor(protected readonly loader: DirectXipPrimitives) {}
 
   maxImageSize(run: BootRun, image: number): number {
     const { primary, secondary } = run.images[image];

@@ -4,16 +4,15 @@
  * secondary's header is erased leaves a valid, still-pending secondary, so the next boot simply starts again.
  */
 import { maxImageSizeWithoutSwap } from '../../../images/trailer.ts';
-import type { ReferenceBootloader } from '../reference.ts';
 import type { BootRun } from '../run.ts';
 import type { SwapType } from '../types.ts';
-import { NO_PROGRESS, type SwapProgress, type UpdateStrategy } from './strategy.ts';
+import { NO_PROGRESS, type SwapPrimitives, type SwapProgress, type UpdateStrategy } from './strategy.ts';
 import { imageEnd, sectorsIn } from './swap-common.ts';
 
 export class OverwriteOnly implements UpdateStrategy {
   readonly marksCompletion = false;
 
-  constructor(protected readonly loader: ReferenceBootloader) {}
+  constructor(protected readonly loader: SwapPrimitives) {}
 
   layoutProblem(run: BootRun, image: number): string | undefined {
     const { primary, secondary } = run.images[image];

@@ -2,9 +2,13 @@
  * What every update strategy provides to the loader's boot flow. One file per strategy implements it; the flow
  * itself (decide, validate, dependencies, downgrade, confirm, counters) lives in reference.ts, once.
  */
-import type { ReferenceBootloader } from '../reference.ts';
+import type { Dependency } from '../../../images/sign.ts';
+import type { FlashArea } from '../area.ts';
 import type { BootRun } from '../run.ts';
-import type { SwapType } from '../types.ts';
+import type { TrailerField } from '../trailer-io.ts';
+import type { ValidationPurpose } from '../trust.ts';
+import type { BootedImage, BootOutcome, SlotName, SwapType, TrailerState } from '../types.ts';
+import type { SlotImage } from '../validate.ts';
 
 /** Where a swap stands, as read back from the status area and the trailer that holds it. */
 export interface SwapProgress {
@@ -37,4 +41,37 @@ export interface UpdateStrategy {
   readonly marksCompletion: boolean;
 }
 
-export type StrategyFactory = (loader: ReferenceBootloader) => UpdateStrategy;
+/**
+ * What a swap strategy may ask of the loader, and nothing more (MCUboot's `swap_priv.h`): read and write the trailer
+ * and the status records, copy a region, erase a sector. Each is an overridable method of the reference bootloader,
+ * so a mutant changes one primitive and every strategy sees it; a strategy never sees the boot flow itself.
+ */
+export interface SwapPrimitives {
+  readTrailer(run: BootRun, area: FlashArea): TrailerState;
+  writeMagic(run: BootRun, area: FlashArea): void;
+  writeFlag(run: BootRun, area: FlashArea, field: TrailerField): void;
+  writeSwapInfo(run: BootRun, area: FlashArea, type: 'test' | 'perm' | 'revert', image: number): void;
+  writeSwapSize(run: BootRun, area: FlashArea, size: number): void;
+  writeUnprotectedSizes(run: BootRun, area: FlashArea, sizes: number): void;
+  writeStatusRecord(run: BootRun, area: FlashArea, offset: number, value: number): void;
+  isStatusWritten(run: BootRun, firstByte: number): boolean;
+  copyRegion(run: BootRun, from: FlashArea, fromOffset: number, to: FlashArea, toOffset: number, length: number): void;
+  eraseSector(run: BootRun, area: FlashArea, index: number): void;
+}
+
+/**
+ * direct-xip is a boot flow of its own (nothing is copied: it picks a slot and runs it in place), so it asks the
+ * loader for validation, counters and the hand-off rather than for swap primitives.
+ */
+export interface DirectXipPrimitives {
+  readTrailer(run: BootRun, area: FlashArea): TrailerState;
+  writeFlag(run: BootRun, area: FlashArea, field: TrailerField): void;
+  scrambleSlot(run: BootRun, area: FlashArea): void;
+  validateSlot(run: BootRun, image: number, slot: SlotName, base: number, purpose: ValidationPurpose): SlotImage;
+  readDependencies(image: SlotImage): readonly Dependency[];
+  counterMayAdvance(run: BootRun, primary: TrailerState): boolean;
+  bumpSecurityCounter(run: BootRun, image: number, value: number): void;
+  bootedImage(run: BootRun, image: number, slot: SlotName, area: FlashArea, info: SlotImage): BootedImage;
+  handoffOutcome(run: BootRun, booted: BootedImage[]): BootOutcome;
+  halt(run: BootRun, reason: string): BootOutcome;
+}

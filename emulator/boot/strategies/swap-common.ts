@@ -11,10 +11,10 @@ import {
   type TrailerStrategy,
 } from '../../../images/trailer.ts';
 import { type FlashArea, readArea } from '../area.ts';
-import type { ReferenceBootloader } from '../reference.ts';
 import type { BootRun } from '../run.ts';
 import type { SwapType, TrailerState } from '../types.ts';
 import { imageExtent } from '../validate.ts';
+import type { SwapPrimitives } from './strategy.ts';
 
 export interface StatusGeometry {
   readonly strategy: TrailerStrategy;
@@ -55,7 +55,7 @@ export function recordOffset(geometry: StatusGeometry, area: FlashArea, index: n
  * read faults counts as written: its program was cut, so its step's flash work had been done.
  */
 export function readRecords(
-  loader: ReferenceBootloader,
+  loader: SwapPrimitives,
   run: BootRun,
   area: FlashArea,
   start: number,
@@ -88,7 +88,7 @@ export function sectorsIn(area: FlashArea, from: number, to: number): number[] {
  * the sizes, and the magic last, so a GOOD magic means the rest is there (FORMATS §3.3).
  */
 export function writeSwapTrailer(
-  loader: ReferenceBootloader,
+  loader: SwapPrimitives,
   run: BootRun,
   area: FlashArea,
   image: number,
@@ -162,4 +162,36 @@ export function spareSectorMaxImageSize(
   const trailer = alignUp(slotTrailerSize(geometry), sector);
   const spare = (slot: 'primary' | 'secondary') => (layout.spareIn === slot ? sector : 0);
   return Math.min(primary.size - trailer - spare('primary'), secondary.size - trailer - spare('secondary'));
+}
+
+/**
+ * swap-move and swap-offset: a swap through one spare sector, in the primary (move) or in the secondary (offset),
+ * with status records counted in the strategy's own steps. What they share of layout and size lives here, once.
+ */
+export abstract class SpareSectorSwap {
+  readonly marksCompletion = true;
+
+  constructor(protected readonly loader: SwapPrimitives) {}
+
+  /** The slot that holds the spare sector. */
+  protected abstract readonly spareIn: 'primary' | 'secondary';
+  /** The strategy's name and how many status states each of its records has (FORMATS §3.3). */
+  protected abstract readonly kind: 'swap-move' | 'swap-offset';
+  protected abstract readonly statusStates: number;
+
+  protected geometry(run: BootRun): StatusGeometry {
+    return statusGeometry(run, this.kind, this.statusStates);
+  }
+
+  protected sectorSize(run: BootRun, image: number): number {
+    return run.images[image].primary.sectors[0].size;
+  }
+
+  layoutProblem(run: BootRun, image: number): string | undefined {
+    return spareSectorLayoutProblem(run, image, { spareIn: this.spareIn });
+  }
+
+  maxImageSize(run: BootRun, image: number): number {
+    return spareSectorMaxImageSize(run, image, this.geometry(run), { spareIn: this.spareIn });
+  }
 }

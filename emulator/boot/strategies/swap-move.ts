@@ -4,7 +4,6 @@
  * Step order, as counted by `SwapProgress.done`: the `last` move records, then two swap records per sector.
  */
 import type { FlashArea } from '../area.ts';
-import type { ReferenceBootloader } from '../reference.ts';
 import type { BootRun } from '../run.ts';
 import type { SwapType } from '../types.ts';
 import { NO_PROGRESS, type SwapProgress, type UpdateStrategy } from './strategy.ts';
@@ -14,35 +13,16 @@ import {
   plausibleSwapSize,
   readRecords,
   recordOffset,
-  type StatusGeometry,
+  SpareSectorSwap,
   sectorsIn,
   slotTrailerSize,
-  spareSectorLayoutProblem,
-  spareSectorMaxImageSize,
-  statusGeometry,
   writeSwapTrailer,
 } from './swap-common.ts';
 
-export class SwapMove implements UpdateStrategy {
-  readonly marksCompletion = true;
-
-  constructor(protected readonly loader: ReferenceBootloader) {}
-
-  protected geometry(run: BootRun): StatusGeometry {
-    return statusGeometry(run, 'swap-move', 3);
-  }
-
-  protected sectorSize(run: BootRun, image: number): number {
-    return run.images[image].primary.sectors[0].size;
-  }
-
-  layoutProblem(run: BootRun, image: number): string | undefined {
-    return spareSectorLayoutProblem(run, image, { spareIn: 'primary' });
-  }
-
-  maxImageSize(run: BootRun, image: number): number {
-    return spareSectorMaxImageSize(run, image, this.geometry(run), { spareIn: 'primary' });
-  }
+export class SwapMove extends SpareSectorSwap implements UpdateStrategy {
+  protected readonly spareIn = 'primary';
+  protected readonly kind = 'swap-move';
+  protected readonly statusStates = 3;
 
   secondaryBase(): number {
     return 0;

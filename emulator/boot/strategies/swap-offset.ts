@@ -4,7 +4,6 @@
  * at the start of the secondary, and a revert moves both back (highest sector first).
  */
 import type { FlashArea } from '../area.ts';
-import type { ReferenceBootloader } from '../reference.ts';
 import type { BootRun } from '../run.ts';
 import type { SwapType } from '../types.ts';
 import { readHeader, unprotectedTlvSize } from '../validate.ts';
@@ -15,36 +14,17 @@ import {
   plausibleSwapSize,
   readRecords,
   recordOffset,
-  type StatusGeometry,
+  SpareSectorSwap,
   sectorIsBlank,
   sectorsIn,
   slotTrailerSize,
-  spareSectorLayoutProblem,
-  spareSectorMaxImageSize,
-  statusGeometry,
   writeSwapTrailer,
 } from './swap-common.ts';
 
-export class SwapOffset implements UpdateStrategy {
-  readonly marksCompletion = true;
-
-  constructor(protected readonly loader: ReferenceBootloader) {}
-
-  protected geometry(run: BootRun): StatusGeometry {
-    return statusGeometry(run, 'swap-offset', 2);
-  }
-
-  protected sectorSize(run: BootRun, image: number): number {
-    return run.images[image].primary.sectors[0].size;
-  }
-
-  layoutProblem(run: BootRun, image: number): string | undefined {
-    return spareSectorLayoutProblem(run, image, { spareIn: 'secondary' });
-  }
-
-  maxImageSize(run: BootRun, image: number): number {
-    return spareSectorMaxImageSize(run, image, this.geometry(run), { spareIn: 'secondary' });
-  }
+export class SwapOffset extends SpareSectorSwap implements UpdateStrategy {
+  protected readonly spareIn = 'secondary';
+  protected readonly kind = 'swap-offset';
+  protected readonly statusStates = 2;
 
   /** Uploads sit one sector in; after an upgrade the old image sits at the start, which a revert restores. */
   secondaryBase(run: BootRun, image: number, swapType: SwapType): number {

@@ -4,10 +4,9 @@
  * holds the trailer itself, whose status is kept in the scratch trailer until the primary trailer is rebuilt.
  */
 import type { FlashArea } from '../area.ts';
-import type { ReferenceBootloader } from '../reference.ts';
 import type { BootRun } from '../run.ts';
 import type { SwapType } from '../types.ts';
-import type { SwapProgress, UpdateStrategy } from './strategy.ts';
+import type { SwapPrimitives, SwapProgress, UpdateStrategy } from './strategy.ts';
 import { NO_PROGRESS } from './strategy.ts';
 import {
   imageEnd,
@@ -36,7 +35,7 @@ export interface ScratchRegion {
 export class SwapScratch implements UpdateStrategy {
   readonly marksCompletion = true;
 
-  constructor(protected readonly loader: ReferenceBootloader) {}
+  constructor(protected readonly loader: SwapPrimitives) {}
 
   protected geometry(run: BootRun): StatusGeometry {
     return statusGeometry(run, 'swap-scratch', STATES);
