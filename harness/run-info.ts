@@ -14,10 +14,9 @@ import type { UpdatePair } from './fixtures.ts';
 import type { PartitionRecord, RunInfo } from './results.ts';
 import { quote, type RunOptions } from './run-options.ts';
 import { trailerRegions } from './trailer-regions.ts';
+import { packageVersion } from './version.ts';
 
-export const BOOTPROOF_VERSION: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+export const BOOTPROOF_VERSION: string = packageVersion();
 
 export interface RunInfoExtras {
   /** Where a lab run ran (`dk1 (nrf52840dk) on /dev/ttyACM0`). */

@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { execa } from 'execa';
 import { UsageError } from '../emulator/common/errors.ts';
-import { importUserModule as importModule, RUNNING_FROM_SOURCES } from './user-module.ts';
+import { importModuleFile, RUNNING_FROM_SOURCES } from './user-module.ts';
 
 /** How long importing a user's module may take in the trial child (tsx compiles it first). */
 export const IMPORT_TIMEOUT_MS = 30_000;
@@ -35,7 +35,7 @@ export function guardProcessExit(): () => void {
 export async function importUserModule(path: string): Promise<{ default?: unknown }> {
   const restore = guardProcessExit();
   try {
-    return await importModule(path);
+    return await importModuleFile(path);
   } finally {
     restore();
   }
@@ -47,8 +47,8 @@ const TRIAL = `
 const [path, loader] = process.argv.slice(1);
 const exit = process.exit;
 process.exit = (code) => { process.stderr.write('@@bootproof-trial exit ' + code + '\\n'); exit(86); };
-const { importUserModule } = await import(loader);
-await importUserModule(path);
+const { importModuleFile } = await import(loader);
+await importModuleFile(path);
 process.stdout.write('@@bootproof-trial imported\\n');
 exit(0);
 `;

@@ -13,7 +13,7 @@ export const RUNNING_FROM_SOURCES = import.meta.url.endsWith('.ts');
 let typescriptLoader: Promise<void> | undefined;
 
 /** Imports the module at `path` (relative to the working directory); its namespace, whatever the module kind. */
-export async function importUserModule(path: string): Promise<{ default?: unknown }> {
+export async function importModuleFile(path: string): Promise<{ default?: unknown }> {
   if (TYPESCRIPT_MODULE.test(path) && !RUNNING_FROM_SOURCES) {
     typescriptLoader ??= registerTypeScriptLoader();
     await typescriptLoader;

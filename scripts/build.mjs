@@ -1,9 +1,9 @@
 // Builds the package: the TypeScript sources compiled to JavaScript with declarations in dist/, plus the data
-// files the code reads at run time (the built-in board files). A build starts from an empty dist/ so nothing stale
+// files the code reads at run time (board files, the HTML report's script). A build starts from an empty dist/ so nothing stale
 // ships. It is skipped when dist/ is already up to date (no source newer, none added or removed): `npx bootproof`
 // at the root of a clone packs the repository, running `prepare` (this build), before it runs the CLI.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,14 +28,14 @@ function upToDate() {
   const sources = SOURCE_FOLDERS.flatMap((folder) => filesUnder(join(root, folder), (name) => /\.(ts|json)$/.test(name)));
   if ([...sources, ...SETTINGS.map((file) => join(root, file))].some((file) => statSync(file).mtimeMs > built)) return false;
   // A removed source leaves its output behind; a new one has none yet.
-  const compiled = new Set(filesUnder(dist, (name) => name.endsWith('.js')).map((file) => relative(dist, file).replace(/\.js$/, '.ts')));
+  const compiled = new Set(filesUnder(dist, (name) => name.endsWith('.d.ts')).map((file) => relative(dist, file).replace(/\.d\.ts$/, '.ts')));
   const compilable = sources.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts')).map((file) => relative(root, file));
   return [...compiled].every((file) => existsSync(join(root, file))) && compilable.every((file) => compiled.has(file) || isExcluded(file));
 }
 
 /** The sources tsconfig.build.json leaves out (tests and test helpers, the conformance tooling, firmware scripts). */
 function isExcluded(file) {
-  return /\.test\.ts$|(^|\/)test\/|\/conformance\/|^images\/firmware\/|(^|\/)testing\.ts$/.test(file);
+  return /\.test\.ts$|(^|\/)test\/|\/conformance\/|^images\/firmware\/|(^|\/)testing\.ts$|^harness\/cli\/run-cli\.ts$/.test(file);
 }
 
 if (upToDate()) {
@@ -44,8 +44,14 @@ if (upToDate()) {
   rmSync(dist, { recursive: true, force: true });
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
-  for (const file of readdirSync(join(root, 'boards')).filter((f) => f.endsWith('.json'))) {
-    copyFileSync(join(root, 'boards', file), join(dist, 'boards', file));
+  // Files the code reads beside itself at run time: board files, the HTML report's script, JSON schemas.
+  for (const folder of SOURCE_FOLDERS) {
+    for (const file of filesUnder(join(root, folder), (name) => /\.(js|json)$/.test(name))) {
+      const path = relative(root, file);
+      if (isExcluded(path)) continue;
+      mkdirSync(dirname(join(dist, path)), { recursive: true });
+      copyFileSync(file, join(dist, path));
+    }
   }
   // The built-in suites are loaded by module path from the names in their catalogue.
   copyFileSync(join(root, 'suites', 'catalog.json'), join(dist, 'suites', 'catalog.json'));

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { BootproofError } from '../../emulator/common/errors.ts';
+import { packageVersion } from '../version.ts';
 import { registerCommands } from './commands.ts';
-import { packageVersion } from './version.ts';
 
 /** Exit codes: 0 = every check passed, 1 = a check failed, 2 = bad usage or bad input. */
 export const EXIT_OK = 0;
