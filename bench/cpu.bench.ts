@@ -1,12 +1,20 @@
 /**
- * CPU speed, side by side in one run: million instructions per second on the benchmark firmware (SHA-256 over
- * 64 KiB, then 4000 256-bit modular multiplications; images/firmware/bench) —
+ * CPU speed, side by side in one run.
+ *
+ * Whole process, on cpu-bench-m3 (newlib --specs=rdimon firmware: SHA-256 and P-256 bignum at -O2 for the
+ * Cortex-M3, console over semihosting, over 250 M instructions; images/firmware/rdimon): `bootproof emulate` on
+ * mps2_an385, unicorn (python3-unicorn, no hooks on the hot path) and QEMU (mps2-an385, -icount off), each a
+ * fresh process from start to exit, instructions per second of CPU time (user + system, so the figure does not
+ * depend on what else the machine runs) and of wall time. The instruction count is bootproof's.
+ *
+ * In process, on the older benchmark firmware (SHA-256 over 64 KiB, then 4000 256-bit modular multiplications;
+ * images/firmware/bench) —
  * - bench-m4 on an nrf52840dk machine (flash behind its NVMC, code-write hooks live) and on the bare core;
  * - bench-m0plus on bootproof's core and on rp2040js's Cortex-M0+ core, each with a minimal bus: the ratio;
  * - bench-m4 on unicorn (python3-unicorn), where installed.
  * Every run must print the known digest, so a fast wrong core cannot score.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -185,7 +193,96 @@ function unicorn(python: string, instructions: number): Measured | undefined {
   return exited ? { instructions, seconds } : undefined;
 }
 
+const REPO = fileURLToPath(new URL('../', import.meta.url));
+const CPU_BENCH = fileURLToPath(new URL('cpu-bench-m3.elf', BUILD));
+const WHOLE_RUNS = 3;
+
+/** CPU seconds (user + system) of this process's reaped children, from /proc (Linux), or undefined. */
+function childCpuSeconds(): number | undefined {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'latin1').replace(/^.*\) /, '').split(' ');
+    // After the command name: state is field 3, cutime and cstime are fields 16 and 17 (in clock ticks of 1/100 s).
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+interface WholeProcess {
+  cpu: number;
+  wall: number;
+}
+
+/** Runs a command to its end WHOLE_RUNS times; the fastest by CPU time. Checks its status and its output. */
+function wholeProcess(name: string, command: string, args: string[], check: (status: number | null, stdout: string) => boolean): WholeProcess {
+  let best: WholeProcess | undefined;
+  for (let i = 0; i < WHOLE_RUNS; i++) {
+    const cpuBefore = childCpuSeconds() ?? 0;
+    const start = performance.now();
+    const run = spawnSync(command, args, { cwd: REPO, encoding: 'latin1', maxBuffer: 1 << 26 });
+    const wall = (performance.now() - start) / 1000;
+    const cpu = (childCpuSeconds() ?? Number.NaN) - cpuBefore;
+    if (!check(run.status, run.stdout)) throw new Error(`${name}: exit ${run.status}, output ${JSON.stringify(run.stdout.slice(-300))} ${run.stderr.slice(-300)}`);
+    if (best === undefined || cpu < best.cpu) best = { cpu, wall };
+  }
+  return best as WholeProcess;
+}
+
+/** The instructions cpu-bench-m3 retires to its exit on mps2_an385 (bootproof's count; deterministic). */
+function cpuBenchInstructions(): number {
+  const board = loadBoard('mps2_an385');
+  const machine = machineWithFirmware(board, [readFirmware(CPU_BENCH, board)]);
+  const result = machine.run(2_000_000_000);
+  if (result.reason !== 'exit') throw new Error(`cpu-bench-m3: ${result.message}`);
+  return result.instructions;
+}
+
+function wholeProcessComparison(): void {
+  const instructions = cpuBenchInstructions();
+  const per = (m: WholeProcess): string =>
+    `${(instructions / m.cpu / 1e6).toFixed(1)} M instr/s of CPU time (${m.cpu.toFixed(2)} s), ${(instructions / m.wall / 1e6).toFixed(1)} M instr/s of wall time (${m.wall.toFixed(2)} s)`;
+  const passed = (stdout: string): boolean => stdout.includes('failures: 0\n');
+  console.log(`cpu-bench-m3: ${instructions} instructions (SHA-256 + P-256 bignum, -O2, cortex-m3, newlib over semihosting)`);
+  const startup = wholeProcess('bootproof --version', process.execPath, ['bin/bootproof.mjs', '--version'], (status) => status === 0);
+  console.log(`bootproof start-up alone (--version):      ${startup.cpu.toFixed(2)} s CPU, ${startup.wall.toFixed(2)} s wall`);
+  const ours = wholeProcess(
+    'bootproof emulate',
+    process.execPath,
+    ['bin/bootproof.mjs', 'emulate', '--board', 'mps2_an385', CPU_BENCH, '--max-instructions', '2000000000'],
+    (status, stdout) => status === 3 && passed(stdout),
+  );
+  console.log(`bootproof emulate (whole process):         ${per(ours)}`);
+  const python = findUnicornPython();
+  let theirs: WholeProcess | undefined;
+  if (python === undefined) {
+    console.log('unicorn: skipped (no python3 with the unicorn module; apt-get install python3-unicorn)');
+  } else {
+    const script = fileURLToPath(new URL('../emulator/cpu/conformance/unicorn_run.py', import.meta.url));
+    // newlib without the semihosting extensions (unicorn_run.py serves none) cannot pass the status on: the
+    // output alone is checked.
+    theirs = wholeProcess('unicorn', python, [script, CPU_BENCH, '0', '0x20000000'], (status, stdout) => status !== null && passed(stdout));
+    console.log(`unicorn (whole process, no hooks):         ${per(theirs)}`);
+  }
+  const qemu = spawnSync('qemu-system-arm', ['--version']).status === 0;
+  let q: WholeProcess | undefined;
+  if (!qemu) {
+    console.log('qemu: skipped (qemu-system-arm is not installed; scripts/setup-debian.sh installs it)');
+  } else {
+    const args = ['-M', 'mps2-an385', '-display', 'none', '-monitor', 'none', '-serial', 'null', '-chardev', 'stdio,id=semihosting'];
+    args.push('-semihosting-config', 'enable=on,target=native,chardev=semihosting', '-kernel', CPU_BENCH);
+    q = wholeProcess('qemu', 'qemu-system-arm', args, (status, stdout) => status === 3 && passed(stdout));
+    console.log(`qemu-system-arm (whole process, TCG):      ${per(q)}`);
+  }
+  if (theirs !== undefined) console.log(`ratio bootproof / unicorn (CPU time):      ${(theirs.cpu / ours.cpu).toFixed(2)}x`);
+  if (q !== undefined) console.log(`ratio bootproof / qemu (CPU time):         ${(q.cpu / ours.cpu).toFixed(2)}x`);
+}
+
 export function run(): void {
+  if (!existsSync(CPU_BENCH)) {
+    console.log('whole process: skipped (cpu-bench-m3.elf not in images/firmware/build; bash images/firmware/build.sh builds it)');
+  } else {
+    wholeProcessComparison();
+  }
   const missing = ['bench-m4.bin', 'bench-m0plus.bin'].filter((name) => !existsSync(new URL(name, BUILD)));
   if (missing.length > 0) {
     console.log(`skipped: ${missing.join(', ')} not in images/firmware/build (bash images/firmware/build.sh builds them)`);

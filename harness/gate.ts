@@ -4,15 +4,18 @@
  * survives power loss and a revert. Every check reports; the gate passes only when all do.
  */
 import { loadBoard } from '../boards/index.ts';
-import { UsageError } from '../emulator/common/errors.ts';
+import { BootproofError, UsageError } from '../emulator/common/errors.ts';
 import { MAX_TEXT_FILE_BYTES, readInputFile } from '../emulator/common/files.ts';
 import { buildOfImage, compareVersions, formatVersion, loadPublicKey, type VerifyResult, verifyImage } from '../images/index.ts';
 import { boardConfig } from './context.ts';
+import { parsePoints } from './fault-points.ts';
 import { readImageFile } from './image-file.ts';
 import { maxImageSize } from './image-fit.ts';
 import { imageExtent } from './oracle.ts';
+import { ConsoleReporter } from './reporters/console.ts';
 import type { Reporter } from './reporters/reporter.ts';
-import { type CaseResult, exitCodeOf, type RunReport, summarize } from './results.ts';
+import { type CaseResult, exitCodeOf, REPORT_FORMAT, type RunInfo, type RunReport, summarize } from './results.ts';
+import { BOOTPROOF_VERSION, commandLine, describeRun } from './run-info.ts';
 import type { RunOptions } from './run-options.ts';
 import { runSuites } from './runner.ts';
 
@@ -26,7 +29,7 @@ export interface GateCheck {
 
 export interface GateResult {
   readonly checks: readonly GateCheck[];
-  readonly report: RunReport | undefined;
+  readonly report: RunReport;
   readonly passed: boolean;
 }
 
@@ -34,6 +37,28 @@ export interface GateResult {
 export const GATE_SUITES = ['power-loss', 'revert'] as const;
 
 export async function runGate(options: RunOptions, reporters: readonly Reporter[]): Promise<GateResult> {
+  const gateOptions: RunOptions = { ...options, suites: GATE_SUITES, gate: true };
+  const state: GateState = { ended: false };
+  try {
+    return await gate(gateOptions, reporters, state);
+  } catch (error) {
+    // Bad input ends the gate with exit 2; the reports asked for still say why, so CI shows the reason.
+    if (error instanceof BootproofError && !state.ended) {
+      const report = gateReport(state.info ?? inputInfo(gateOptions), [gateCase('input', 'bad input', gateOptions, error.message)], 0);
+      for (const r of reporters) if (!(r instanceof ConsoleReporter)) await r.onRunEnd(report);
+    }
+    throw error;
+  }
+}
+
+interface GateState {
+  info?: RunInfo;
+  /** Whether the reporters were handed the final report (so an error after that is not reported twice). */
+  ended: boolean;
+}
+
+async function gate(options: RunOptions, reporters: readonly Reporter[], state: GateState): Promise<GateResult> {
+  const started = performance.now();
   const { imageFrom, imageTo, key } = options;
   if (!imageFrom || !imageTo || !key) throw new UsageError('gate: --from, --to and --key are required');
   // A gate judges the whole release: a share of its cases could pass while the rest fail.
@@ -44,6 +69,16 @@ export async function runGate(options: RunOptions, reporters: readonly Reporter[
   const from = readImageFile(imageFrom, { what: '--from', verified: true, maxSpan: slot.size }).bytes;
   const to = readImageFile(imageTo, { what: '--to', verified: true, maxSpan: slot.size }).bytes;
   const trustKey = loadPublicKey(readInputFile(key, { what: '--key', maxBytes: MAX_TEXT_FILE_BYTES }), { source: key });
+  const info = describeRun({
+    options,
+    board,
+    config,
+    bootloaderName: options.bootloader ?? 'reference',
+    pair: { from, to, trustKey, fromUser: true },
+    suites: ['gate', ...GATE_SUITES],
+    points: options.points === undefined ? undefined : parsePoints(options.points),
+  });
+  state.info = info;
   const checks: GateCheck[] = [];
 
   const fromResult = verifyImage(from, { keys: [trustKey], slotSize: slot.size, ...buildOfImage(from) });
@@ -75,18 +110,29 @@ export async function runGate(options: RunOptions, reporters: readonly Reporter[
     detail: typeof limit === 'number' ? `${size} of ${limit} bytes` : limit,
   });
 
-  let report: RunReport | undefined;
+  const staticCases = checks.map((c) => gateCase(slug(c.name), c.name, options, c.passed ? undefined : c.detail));
+  let report: RunReport;
   if (checks.every((c) => c.passed)) {
-    report = await runSuites({ ...options, suites: GATE_SUITES }, reporters);
+    // The suites' progress goes to every reporter; the report they end with also holds the static checks.
+    const progress = reporters.map((r) => ({ onRunStart: r.onRunStart?.bind(r), onCase: r.onCase?.bind(r), onRunEnd() {} }));
+    const suites = await runSuites(options, progress);
     for (const suite of GATE_SUITES) {
-      const cases = report.cases.filter((c) => c.suite === suite);
+      const cases = suites.cases.filter((c) => c.suite === suite);
       checks.push(suiteCheck(suite === 'power-loss' ? 'power loss safe' : 'revert safe', cases));
     }
+    report = { ...suites, info, cases: [...staticCases, ...suites.cases] };
   } else {
-    checks.push({ name: 'power loss safe', passed: false, detail: 'not run: the checks above failed' });
-    checks.push({ name: 'revert safe', passed: false, detail: 'not run: the checks above failed' });
+    const note = 'not run: the checks above failed';
+    checks.push({ name: 'power loss safe', passed: false, detail: note });
+    checks.push({ name: 'revert safe', passed: false, detail: note });
+    const skipped = GATE_SUITES.map((suite): CaseResult => ({ ...gateCase('not-run', suite, options, undefined), suite, status: 'skip', note }));
+    report = gateReport(info, [...staticCases, ...skipped], performance.now() - started);
+    for (const r of reporters) r.onRunStart?.(info, report.cases.length);
+    for (const c of report.cases) for (const r of reporters) r.onCase?.(c);
   }
-  const passed = checks.every((c) => c.passed) && (report === undefined || exitCodeOf(report) === 0);
+  state.ended = true;
+  for (const r of reporters) await r.onRunEnd(report);
+  const passed = checks.every((c) => c.passed) && exitCodeOf(report) === 0;
   return { checks, report, passed };
 }
 
@@ -101,6 +147,49 @@ export function suiteCheck(name: string, cases: readonly CaseResult[]): GateChec
   }
   if (s.passed + s.failed === 0) return { name, passed: false, detail: `ran no case (${s.skipped} skipped): nothing was checked` };
   return { name, passed: s.failed === 0, detail: `${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped` };
+}
+
+/** A static check of the gate as a case of the suite `gate`: failed with the reason, or passed. */
+function gateCase(id: string, title: string, options: RunOptions, failure: string | undefined): CaseResult {
+  return {
+    suite: 'gate',
+    id,
+    title,
+    status: failure === undefined ? 'pass' : 'fail',
+    violations: [],
+    seed: options.seed,
+    journal: [],
+    bootLog: [],
+    replay: commandLine(options),
+    ...(failure === undefined ? {} : { note: `${title}: ${failure}` }),
+    boots: 0,
+    durationMs: 0,
+  };
+}
+
+function gateReport(info: RunInfo, cases: CaseResult[], durationMs: number): RunReport {
+  return { format: REPORT_FORMAT, info, cases, durationMs };
+}
+
+/** What can be said of a gate whose input could not even be read. */
+function inputInfo(options: RunOptions): RunInfo {
+  return {
+    bootproof: BOOTPROOF_VERSION,
+    command: commandLine(options),
+    board: { name: options.board, sha256: 'unreadable' },
+    flash: { size: 0, sectors: 0, writeUnit: 0, partitions: [], trailers: [] },
+    strategy: options.strategy ?? 'board default',
+    bootloader: { name: options.bootloader ?? 'reference', kind: options.bootloader ? 'module' : 'model', config: {} },
+    images: [],
+    keys: [],
+    suites: ['gate', ...GATE_SUITES],
+    seed: options.seed,
+    points: options.points ?? 'per suite',
+  };
+}
+
+function slug(name: string): string {
+  return name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
 }
 
 function verdict(path: string, result: VerifyResult): string {

@@ -8,7 +8,8 @@ import { UsageError } from '../emulator/common/errors.ts';
 /** Each `--flag file` given must name a file that can be written (created, or an existing regular file). */
 export function checkOutputPaths(paths: Readonly<Record<string, string | undefined>>): void {
   for (const [flag, path] of Object.entries(paths)) {
-    if (path === undefined) continue;
+    // '-' is standard output (`--json -`).
+    if (path === undefined || path === '-') continue;
     if (path.trim() === '') throw new UsageError(`--${flag} '${path}': expected a file name`);
     let existed = false;
     try {

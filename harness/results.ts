@@ -1,11 +1,35 @@
 /**
  * The result model every reporter reads and every shard writes. Plain data (JSON-serialisable), so a shard's
- * file can be merged with the others into one report later.
+ * file can be merged with the others into one report later. Its JSON form is described by `report-schema.ts`
+ * (and the generated `reporters/report.schema.json`).
  */
-import { BootproofError } from '../emulator/common/errors.ts';
 import type { Violation } from './invariants.ts';
 
+export const REPORT_FORMAT = 'bootproof-report/2';
+
 export type CaseStatus = 'pass' | 'fail' | 'skip';
+
+/** One flash operation of the journal, as a report shows it. `offset` is relative to the start of the flash. */
+export interface FlashOpRecord {
+  readonly index: number;
+  readonly kind: string;
+  readonly offset: number;
+  readonly length: number;
+  readonly startUs: number;
+  readonly result: string;
+}
+
+/** Where a power cut landed: the operation it cut, in which phase of the update, and what it left behind. */
+export interface FaultPoint {
+  readonly phase: string;
+  readonly op: number;
+  readonly kind: string;
+  readonly offset: number;
+  readonly length: number;
+  readonly outcome: string;
+  /** A second cut, inside the recovery from the first. */
+  readonly second?: { readonly op: number; readonly outcome: string };
+}
 
 export interface CaseResult {
   readonly suite: string;
@@ -16,7 +40,11 @@ export interface CaseResult {
   readonly violations: readonly Violation[];
   /** Seed of the torn outcomes and of any sampling for this case. */
   readonly seed: number;
-  /** The flash journal around the fault point, one line per operation (failures only). */
+  /** The power cut this case makes (none for a fault-free or skipped case). */
+  readonly fault?: FaultPoint;
+  /** The flash operations around the fault point (failures only). */
+  readonly trace?: readonly FlashOpRecord[];
+  /** What a device without a flash journal logged around the fault, one line per event (failures only). */
   readonly journal: readonly string[];
   /** The bootloader's log of each boot after the fault (failures only). */
   readonly bootLog: readonly string[];
@@ -28,21 +56,54 @@ export interface CaseResult {
   readonly durationMs: number;
 }
 
+export interface PartitionRecord {
+  readonly name: string;
+  readonly offset: number;
+  readonly size: number;
+}
+
+/** What a run was made of, so a report says exactly what it proved (and shards of different runs never merge). */
 export interface RunInfo {
-  readonly board: string;
+  /** The bootproof version that made the report. */
+  readonly bootproof: string;
+  /** The command line that repeats the run. */
+  readonly command: string;
+  /** `target`: the lab board the run ran on (`dk1 (nrf52840dk) on /dev/ttyACM0`). */
+  readonly board: { readonly name: string; readonly sha256: string; readonly target?: string };
+  readonly flash: {
+    readonly size: number;
+    readonly sectors: number;
+    readonly writeUnit: number;
+    readonly partitions: readonly PartitionRecord[];
+    /** The trailer and status areas (and scratch) of the board's slots. */
+    readonly trailers: readonly { readonly offset: number; readonly size: number }[];
+  };
   readonly strategy: string;
-  readonly bootloader: string;
+  readonly bootloader: {
+    readonly name: string;
+    /** `model`: the reference model; `module`: a user's module (with its SHA-256); `device`: what a lab board runs. */
+    readonly kind: 'model' | 'module' | 'device';
+    readonly sha256?: string;
+    readonly config: Readonly<Record<string, unknown>>;
+  };
+  readonly images: readonly { readonly role: 'from' | 'to'; readonly sha256: string; readonly version: string; readonly size: number }[];
+  /** SHA-256 of each trusted public key (SubjectPublicKeyInfo DER): never private material. */
+  readonly keys: readonly { readonly role: string; readonly fingerprint: string }[];
   readonly suites: readonly string[];
   readonly seed: number;
   readonly points: string;
   readonly shard?: { readonly index: number; readonly count: number };
+  /** Per suite, what its cases cover (one line each); filled by suites that say so. */
+  readonly coverage?: readonly { readonly suite: string; readonly lines: readonly string[] }[];
 }
 
 export interface RunReport {
-  readonly format: 'bootproof-report/1';
+  readonly format: typeof REPORT_FORMAT;
   readonly info: RunInfo;
   readonly cases: readonly CaseResult[];
   readonly durationMs: number;
+  /** Set when `--max-failures` stopped the run before every case ran. */
+  readonly stoppedEarly?: string;
 }
 
 export interface Summary {
@@ -64,39 +125,21 @@ export function summarize(cases: readonly CaseResult[]): Summary {
   return { total: cases.length, passed, failed, skipped };
 }
 
-/** Merges shard reports of the same run into one report; refuses reports of different runs. */
-export function mergeReports(reports: readonly RunReport[]): RunReport {
-  if (reports.length === 0) throw new BootproofError('merge: no report to merge');
-  const first = reports[0];
-  const key = (r: RunReport) => JSON.stringify({ ...r.info, shard: undefined });
-  for (const r of reports) {
-    if (r.format !== 'bootproof-report/1') throw new BootproofError(`merge: not a bootproof report (${r.format})`);
-    if (key(r) !== key(first)) {
-      throw new BootproofError('merge: the reports come from different runs (board, suites, seed or points differ)');
-    }
-  }
-  const seen = new Set<string>();
-  const cases: CaseResult[] = [];
-  for (const r of reports) {
-    for (const c of r.cases) {
-      const id = `${c.suite}\u0000${c.id}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      cases.push(c);
-    }
-  }
-  return {
-    format: 'bootproof-report/1',
-    info: { ...first.info, shard: undefined },
-    cases,
-    durationMs: Math.max(...reports.map((r) => r.durationMs)),
-  };
+/**
+ * Exit 0 only when every invariant held in at least one case that ran and the run was not stopped early: a run
+ * that checked nothing never passes.
+ */
+export function exitCodeOf(report: RunReport): 0 | 1 {
+  const failed = report.cases.some((c) => c.status === 'fail') || report.stoppedEarly !== undefined;
+  return failed || nothingChecked(report) !== undefined ? 1 : 0;
 }
 
-/** Exit 0 only when every invariant held in at least one case that ran: a run that checked nothing never passes. */
-export function exitCodeOf(report: RunReport): 0 | 1 {
-  return report.cases.some((c) => c.status === 'fail') || nothingChecked(report) !== undefined ? 1 : 0;
+/** The partition holding `offset`, and the offset inside it (`primary+0x200`); the raw offset outside them. */
+export function flashPlace(info: Pick<RunInfo, 'flash'>, offset: number): string {
+  const p = info.flash.partitions.find((part) => offset >= part.offset && offset < part.offset + part.size);
+  return p ? `${p.name}+0x${(offset - p.offset).toString(16)}` : `0x${offset.toString(16)}`;
 }
+
 
 /**
  * Why the report checked nothing, or undefined when it checked something: no case passed or failed (all were

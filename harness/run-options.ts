@@ -27,6 +27,15 @@ export interface RunOptions {
   readonly only?: readonly string[];
   /** Per-case budget before a worker is presumed hung in the bootloader (default 20 s). */
   readonly caseTimeoutMs?: number;
+  /** Stop the run once this many cases failed (`--max-failures`). */
+  readonly maxFailures?: number;
+  /** Set when the run is a release gate's (`bootproof gate`), for the command line its report records. */
+  readonly gate?: true;
+}
+
+export function parseMaxFailures(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`--max-failures '${text}': expected a positive integer`);
+  return Number(text);
 }
 
 export function parseShard(text: string): { index: number; count: number } {
@@ -78,6 +87,6 @@ export function replayCommand(options: RunOptions, suite: string, id: string): s
   return parts.join(' ');
 }
 
-function quote(text: string): string {
+export function quote(text: string): string {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

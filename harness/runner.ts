@@ -5,9 +5,9 @@
 import { availableParallelism } from 'node:os';
 import { UsageError } from '../emulator/common/errors.ts';
 import { buildRunContext } from './context.ts';
-import { formatPoints } from './fault-points.ts';
 import type { Reporter } from './reporters/reporter.ts';
-import type { CaseResult, RunInfo, RunReport } from './results.ts';
+import { type CaseResult, REPORT_FORMAT, type RunReport } from './results.ts';
+import { describeContext } from './run-info.ts';
 import type { RunOptions } from './run-options.ts';
 import { type PlannedCase, Session } from './session.ts';
 import { guardProcessExit } from './user-code.ts';
@@ -21,35 +21,37 @@ export async function runSuites(options: RunOptions, reporters: readonly Reporte
   const started = performance.now();
   const ctx = await buildRunContext(options);
   const session = new Session(ctx);
-  const info: RunInfo = {
-    board: ctx.board.name,
-    strategy: ctx.config.strategy,
-    bootloader: ctx.bootloader.name,
-    suites: ctx.suites.map(({ suite }) => suite.name),
-    seed: options.seed,
-    points: ctx.suiteContext.points ? formatPoints(ctx.suiteContext.points) : 'per suite',
-    shard: options.shard,
-  };
+  const info = describeContext(ctx);
+  let failures = 0;
+  let stoppedEarly: string | undefined;
+  let stop = () => {};
   const onResult = (result: CaseResult) => {
+    if (stoppedEarly) return;
     for (const r of reporters) r.onCase?.(result);
+    if (result.status === 'fail' && options.maxFailures !== undefined && ++failures >= options.maxFailures) {
+      stoppedEarly = `--max-failures ${options.maxFailures}: stopped after ${failures} failed case(s); the other cases did not run`;
+      stop();
+    }
   };
-  let results: CaseResult[];
+  let results: CaseResult[] = [];
   if (options.jobs === 0) {
     // User code runs in this thread: its process.exit must not end the run without a verdict.
     const restore = guardProcessExit();
     try {
       const cases = selectCases(session.plan(), options);
       for (const r of reporters) r.onRunStart?.(info, cases.length);
-      results = cases.map((c) => {
+      for (const c of cases) {
+        if (stoppedEarly) break;
         const result = session.runCase(c);
         onResult(result);
-        return result;
-      });
+        results.push(result);
+      }
     } finally {
       restore();
     }
   } else {
     const pool = new WorkerPool(options, options.jobs);
+    stop = () => pool.stop();
     try {
       const cases = selectCases(await planOnWorkers(session, pool, options), options);
       for (const r of reporters) r.onRunStart?.(info, cases.length);
@@ -58,7 +60,13 @@ export async function runSuites(options: RunOptions, reporters: readonly Reporte
       await pool.close();
     }
   }
-  const report: RunReport = { format: 'bootproof-report/1', info, cases: results, durationMs: performance.now() - started };
+  const report: RunReport = {
+    format: REPORT_FORMAT,
+    info,
+    cases: results,
+    durationMs: performance.now() - started,
+    ...(stoppedEarly ? { stoppedEarly } : {}),
+  };
   for (const r of reporters) await r.onRunEnd(report);
   return report;
 }
@@ -106,9 +114,10 @@ async function runOnWorkers(
     (job) => ({ type: 'run', result: session.hungCase(job.type === 'run' ? job.planned : cases[0], timeout) }),
   );
   done.forEach((result, k) => {
-    if (result.type === 'run') results[remote[k]] = result.result;
+    if (result?.type === 'run') results[remote[k]] = result.result;
   });
-  return results;
+  // A run stopped early (--max-failures) has holes where cases did not run.
+  return results.filter((r) => r !== undefined);
 }
 
 /** `--only` picks cases by id; `--shard i/n` keeps every n-th case from the i-th, so shards are disjoint and complete. */

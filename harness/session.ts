@@ -11,7 +11,7 @@ import type { RunContext } from './context.ts';
 import { type CaseOutcome, CRASH, HALT, type RecordedAction, ScenarioExecutor, type Terminal } from './executor.ts';
 import { type FlashLayout, type Phase, type PointSelection, selectOps } from './fault-points.ts';
 import type { Violation } from './invariants.ts';
-import type { CaseResult } from './results.ts';
+import type { CaseResult, FaultPoint, FlashOpRecord } from './results.ts';
 import { replayCommand } from './run-options.ts';
 import type { Scenario } from './scenario.ts';
 import { trailerRegions } from './trailer-regions.ts';
@@ -211,6 +211,7 @@ export class Session {
       };
     }
     const { outcome, violations, focus, note } = executed;
+    const fault = faultOf(planned.spec, this.record(planned.suite, planned.scenario), focus);
     let status: CaseResult['status'] = violations.length > 0 ? 'fail' : 'pass';
     let shown = violations;
     let shownNote = note;
@@ -236,7 +237,9 @@ export class Session {
       ...base,
       status,
       violations: shown,
-      journal: failed ? journalAround(outcome.journal, focus) : [],
+      ...(fault ? { fault } : {}),
+      ...(failed ? { trace: journalAround(outcome.journal, focus) } : {}),
+      journal: [],
       bootLog: failed ? outcome.bootLog : [],
       note: shownNote,
       boots: outcome.boots,
@@ -313,11 +316,23 @@ export function pointId(scenario: string, phase: Phase, op: number, outcome: Cut
   return `${scenario}/${phase}/op${op}/${outcome}`;
 }
 
-function journalAround(journal: readonly FlashOp[], focus: number): string[] {
+function journalAround(journal: readonly FlashOp[], focus: number): FlashOpRecord[] {
   return journal
     .filter((op) => op.index >= focus - 4 && op.index <= focus + 4)
-    .map(
-      (op) =>
-        `${op.index === focus ? '>' : ' '} #${op.index} ${op.kind} 0x${op.offset.toString(16)}+${op.length} at ${op.startUs} us: ${op.result}`,
-    );
+    .map(({ index, kind, offset, length, startUs, result }) => ({ index, kind, offset, length, startUs, result }));
+}
+
+/** Where a case's cut landed, for the reports (none for a fault-free case). */
+function faultOf(spec: CaseSpec, rec: Recorded, focus: number): FaultPoint | undefined {
+  if (spec.kind !== 'cut' && spec.kind !== 'double') return undefined;
+  const op = rec.journal.find((o) => o.index === spec.atOp);
+  return {
+    phase: rec.actions[spec.action].phase,
+    op: spec.atOp,
+    kind: op?.kind ?? 'unknown',
+    offset: op?.offset ?? 0,
+    length: op?.length ?? 0,
+    outcome: spec.outcome,
+    ...(spec.kind === 'double' ? { second: { op: focus, outcome: spec.secondOutcome } } : {}),
+  };
 }

@@ -72,6 +72,15 @@ export class WorkerPool {
     });
   }
 
+  /** Ends the current `execute` early: the jobs not answered yet are left out of its results (holes). */
+  stop(): void {
+    const run = this.current;
+    if (!run) return;
+    this.current = undefined;
+    for (const slot of this.slots) clearTimeout(slot.timer);
+    run.resolve(run.results);
+  }
+
   async close(): Promise<void> {
     const workers = [...this.slots].map((s) => {
       clearTimeout(s.timer);

@@ -3,6 +3,7 @@ import { NorFlash } from '../emulator/flash/index.ts';
 import {
   bootMagic,
   bootTrailerSize,
+  bootWriteSize,
   decodeFlag,
   decodeMagic,
   decodeSwapInfo,
@@ -11,8 +12,10 @@ import {
   encodeSwapInfo,
   encodeTrailerWrite,
   encodeU32,
+  FLAG_SET_VALUE,
   FlagState,
   imgtoolTrailerSize,
+  MAX_ALIGNS,
   MagicState,
   type MaxAlign,
   maxImageSizeWithoutSwap,
@@ -22,6 +25,7 @@ import {
   scratchTrailerSize,
   statusAreaStart,
   statusRecordOffset,
+  trailerInfoSize,
   trailerLayout,
 } from './trailer.ts';
 
@@ -174,5 +178,74 @@ describe('reader and writer share the definition, on a write-once flash', () => 
       imageIndex: 1,
       swapSize: 0x1234,
     });
+  });
+});
+
+describe('edge cases that a mutation of trailer.ts must not survive', () => {
+  it('knows exactly the three BOOT_MAX_ALIGN values', () => {
+    expect(MAX_ALIGNS).toEqual([8, 16, 32]);
+  });
+
+  it('hands out a fresh magic each time, so a caller that edits one cannot corrupt the next', () => {
+    const first = bootMagic(8);
+    first.fill(0);
+    expect(Buffer.from(bootMagic(8)).toString('hex')).toBe('77c295f360d2ef7f3552500f2cb67980');
+  });
+
+  it('reads a partly programmed magic as BAD, never as UNSET or GOOD', () => {
+    const torn = bootMagic(8);
+    torn.fill(0xff, 8);
+    expect(decodeMagic(torn, 8, 0xff)).toBe(MagicState.BAD);
+    const oneByteOff = bootMagic(16);
+    oneByteOff[15] ^= 0x01;
+    expect(decodeMagic(oneByteOff, 16, 0xff)).toBe(MagicState.BAD);
+    expect(decodeMagic(bootMagic(8).subarray(0, 8), 8, 0xff)).toBe(MagicState.BAD);
+  });
+
+  it('reads an erased swap_info as NONE on a 0x00-erased part, and REVERT as REVERT', () => {
+    expect(decodeSwapInfo(0x00, 0x00)).toEqual({ swapType: SwapType.NONE, imageIndex: 0 });
+    expect(decodeSwapInfo(0x14, 0xff)).toEqual({ swapType: SwapType.REVERT, imageIndex: 1 });
+  });
+
+  it('puts the stored image keys below swap_size, aligned up to BOOT_MAX_ALIGN, and starts the info there', () => {
+    const plain = trailerLayout({ slotSize: S, maxAlign: 8 });
+    expect(plain.encKeys).toEqual([]);
+    expect(plain.infoStart).toBe(plain.swapSize);
+    const zero = trailerLayout({ slotSize: S, maxAlign: 8, encKeySize: 0 });
+    expect(zero.encKeys).toEqual([]);
+    const odd = trailerLayout({ slotSize: S, maxAlign: 8, encKeySize: 20 });
+    expect(odd.encKeys).toEqual([odd.swapSize - 24, odd.swapSize - 48]);
+    expect(odd.infoStart).toBe(odd.swapSize - 48);
+    expect(trailerInfoSize({ maxAlign: 8 })).toBe(48);
+    expect(trailerInfoSize({ maxAlign: 8, swapOffset: true })).toBe(56);
+    expect(trailerInfoSize({ maxAlign: 16, encKeySize: 16 })).toBe(4 * 16 + 2 * 16 + 16);
+    expect(trailerInfoSize({ maxAlign: 8, encKeySize: 0 })).toBe(48);
+  });
+
+  it("adds the two stored keys to imgtool's estimate for encrypted images", () => {
+    expect(imgtoolTrailerSize({ maxAlign: 8, align: 4, encKeySize: 16 })).toBe(1536 + 32 + 32 + 16);
+  });
+
+  it('writes no image_ok without --confirm', () => {
+    const trailer = encodeImgtoolTrailer({ maxAlign: 8, align: 1, erasedValue: 0xff });
+    expect(trailer.includes(FLAG_SET_VALUE)).toBe(false);
+    expect(trailer.subarray(trailer.length - 16)).toEqual(bootMagic(8));
+  });
+
+  it('reads the swap-offset field only where the layout has one', () => {
+    const slot = new Uint8Array(S).fill(0xff);
+    const layout = trailerLayout({ slotSize: S, maxAlign: 8, swapOffset: true });
+    slot.set(encodeU32(0x1a2b3c4d), layout.unprotectedTlvSizes);
+    const read = (offset: number, length: number) => slot.slice(offset, offset + length);
+    expect(readTrailer(read, { slotSize: S, maxAlign: 8, swapOffset: true, erasedValue: 0xff }).unprotectedTlvSizes).toBe(
+      0x1a2b3c4d,
+    );
+    expect(readTrailer(read, { slotSize: S, maxAlign: 8, erasedValue: 0xff }).unprotectedTlvSizes).toBeUndefined();
+  });
+
+  it('pitches status records by the larger of the primary and scratch write sizes', () => {
+    expect(bootWriteSize(4)).toBe(4);
+    expect(bootWriteSize(4, 8)).toBe(8);
+    expect(bootWriteSize(16, 8)).toBe(16);
   });
 });

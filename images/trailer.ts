@@ -43,10 +43,6 @@ export function alignUp(value: number, align: number): number {
   return Math.ceil(value / align) * align;
 }
 
-export function alignDown(value: number, align: number): number {
-  return Math.floor(value / align) * align;
-}
-
 /**
  * The 16-byte trailer magic of a build with this BOOT_MAX_ALIGN: the historic constant for 8, otherwise the
  * alignment as u16 LE followed by a fixed tail. A bootloader sees any other build's magic as BAD.
@@ -115,8 +111,7 @@ export function trailerLayout(options: TrailerLayoutOptions): TrailerLayout {
 }
 
 function encKeySlotSize(options: { maxAlign: MaxAlign; encKeySize?: number }): number {
-  const size = options.encKeySize ?? 0;
-  return size === 0 ? 0 : alignUp(size, options.maxAlign);
+  return alignUp(options.encKeySize ?? 0, options.maxAlign);
 }
 
 /** BOOT_TRAILER_INFO size: the fields after the status area (swap_info, copy_done, image_ok, swap_size, magic…). */

@@ -44,6 +44,15 @@ export default defineSuite({
         expect: OLD,
       }),
       updateScenario(ctx, {
+        id: 'lower-security-counter-hardware-only',
+        title: 'update below the hardware counter, with downgrade prevention off: only the counter check stops it',
+        from: to,
+        to: from,
+        config: { hardwareRollback: true, downgradePrevention: 'none' },
+        factoryCounters: counterAt(2),
+        expect: OLD,
+      }),
+      updateScenario(ctx, {
         id: 'counter-after-confirm',
         title: 'test upgrade never confirmed: the counter must not move, the revert must work',
         config: hardware,

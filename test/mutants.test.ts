@@ -29,6 +29,8 @@ const MATRIX: readonly Expectation[] = [
   { mutant: 'counter-on-test-boot', suite: 'rollback', invariant: 'no-rollback' },
   { mutant: 'downgrade-check-test-only', suite: 'rollback', invariant: 'convergence' },
   { mutant: 'never-reverts', suite: 'revert', invariant: 'convergence' },
+  { mutant: 'writes-outside-slots', suite: 'power-loss', invariant: 'no-collateral' },
+  { mutant: 'hardware-counter-unchecked', suite: 'rollback', invariant: 'no-rollback' },
   { mutant: 'dependencies-ignored', suite: 'multi-image', invariant: 'convergence', board: 'nucleo_l552ze_q' },
 ];
 

@@ -36,6 +36,22 @@ interface FastRegion {
   writable: boolean;
 }
 
+/** CFSR bits as the manual names them, with the fault each belongs to. */
+const FAULT_NAMES: Record<number, string> = {
+  [CFSR.iaccviol]: 'MemManage IACCVIOL (execute-never or unmapped fetch)',
+  [CFSR.daccviol]: 'MemManage DACCVIOL',
+  [CFSR.ibuserr]: 'BusFault IBUSERR (instruction fetch)',
+  [CFSR.preciserr]: 'BusFault PRECISERR (data access)',
+  [CFSR.unstkerr]: 'BusFault UNSTKERR',
+  [CFSR.stkerr]: 'BusFault STKERR',
+  [CFSR.undefinstr]: 'UsageFault UNDEFINSTR (undefined instruction)',
+  [CFSR.invstate]: 'UsageFault INVSTATE (Thumb bit clear)',
+  [CFSR.invpc]: 'UsageFault INVPC',
+  [CFSR.nocp]: 'UsageFault NOCP (no coprocessor)',
+  [CFSR.unaligned]: 'UsageFault UNALIGNED',
+  [CFSR.divbyzero]: 'UsageFault DIVBYZERO',
+};
+
 const isBusFault = (error: unknown): boolean =>
   error instanceof BusError || (error instanceof Error && error.name === 'EccFault');
 
@@ -383,7 +399,7 @@ export class CortexM implements SystemControlHost {
       budget: `budget exhausted at ${at} after ${instructions} instructions`,
       exit: `semihosting exit with status ${this.exitCode} at ${at}`,
       breakpoint: `breakpoint at ${at}`,
-      lockup: `core locked up at ${at} (a fault while handling HardFault or NMI)`,
+      lockup: `core locked up at ${at} (a fault while handling HardFault or NMI; ${this.recordedFaults()})`,
       sleep: `core asleep at ${at} with nothing to wake it`,
       'reset-request': `reset requested (AIRCR.SYSRESETREQ) at ${at}`,
     };
@@ -394,6 +410,19 @@ export class CortexM implements SystemControlHost {
       message: messages[reason],
       ...(reason === 'exit' ? { exitCode: this.exitCode } : {}),
     };
+  }
+
+  /** The fault status registers in words: which faults happened since they were last cleared, and where. */
+  private recordedFaults(): string {
+    const { cfsr, hfsr, bfar, mmfar } = this.scs;
+    const names = Object.entries(FAULT_NAMES)
+      .filter(([bit]) => cfsr & Number(bit))
+      .map(([, name]) => name);
+    if (cfsr & CFSR.bfarvalid) names.push(`BFAR=0x${(bfar >>> 0).toString(16).padStart(8, '0')}`);
+    if (cfsr & CFSR.mmarvalid) names.push(`MMFAR=0x${(mmfar >>> 0).toString(16).padStart(8, '0')}`);
+    if (hfsr & HFSR.forced) names.push('HardFault FORCED');
+    if (hfsr & HFSR.vecttbl) names.push('HardFault VECTTBL (vector fetch)');
+    return names.length === 0 ? 'no fault status recorded' : `faults recorded: ${names.join(', ')}`;
   }
 
   /** Looks at everything that is not straight-line execution: stop requests, timers, exceptions, sleep. */
@@ -447,7 +476,8 @@ export class CortexM implements SystemControlHost {
   private takeSynchronous(exception: number): void {
     const ex = this.exceptions;
     const priority = this.executionPriority();
-    let target = this.v6 ? EXCEPTION.hardFault : exception;
+    // ARMv6-M has no configurable faults (every fault is a HardFault), but SVC still raises SVCall.
+    let target = this.v6 && exception !== EXCEPTION.svCall ? EXCEPTION.hardFault : exception;
     if (target !== EXCEPTION.hardFault && (!ex.enabled[target] || ex.groupPriority(target) >= priority)) {
       target = EXCEPTION.hardFault;
       this.scs.hfsr |= HFSR.forced;

@@ -93,6 +93,8 @@ export class Machine {
   /** Consecutive core runs that retired nothing (see MAX_IDLE_WAKES). */
   private idleWakes = 0;
   private stopRequested = false;
+  /** The PC of the lockup that caused the last reset, until any other reset or power-on. */
+  private lockupResetPc: number | undefined;
 
   constructor(board: Board, options: MachineOptions = {}) {
     const family = socFamily(board);
@@ -195,7 +197,13 @@ export class Machine {
         case 'lockup':
         case 'sleep':
           if (outcome.reason === 'lockup' && this.family.lockupResets && this.sinceReset > 0) {
+            // The part resets on a lockup; locking up again at the same PC right after is a reset loop that
+            // would spin until the budget ran out: it ends the run, naming the fault.
+            if (this.lockupResetPc === outcome.pc) {
+              return this.result('lockup', done, `${outcome.message}; the same lockup again after the lockup reset: a reset loop`);
+            }
             this.reset('lockup');
+            this.lockupResetPc = outcome.pc;
             continue;
           }
           if (this.waitForNextEvent(outcome.reason === 'sleep')) continue;
@@ -234,6 +242,7 @@ export class Machine {
 
   private restart(cause: ResetCause): void {
     this.sinceReset = 0;
+    this.lockupResetPc = undefined;
     for (const peripheral of this.peripherals) peripheral.reset(cause);
     this.cpu.reset();
   }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { mov32 } from '../../emulator/cpu/test/asm.ts';
 import { parseElf } from '../../emulator/soc/index.ts';
 import { main } from './main.ts';
 
@@ -84,6 +85,34 @@ describe('bootproof emulate', () => {
     const { code, stdout } = await run('emulate', '--board', 'mps2_an385', firmware('selftest-mps2-an385.elf'));
     expect(stdout).toContain('selftest: done\n');
     expect(code).toBe(0);
+  });
+
+  it('exits with the status newlib firmware passes to exit() (SYS_EXIT_EXTENDED), its stderr on stderr', async () => {
+    const { code, stdout, stderr } = await run('emulate', '--board', 'mps2_an386', firmware('cpu-check-m4-Os.elf'));
+    expect(stdout).toContain('cpu-check cortex-m4 -Os\n');
+    expect(stdout).toContain('failures: 0\n');
+    expect(stderr).toContain('stderr: separate stream\n');
+    expect(stderr).toContain('bootproof: mps2_an386: the firmware exited with status 3\n');
+    expect(code).toBe(3);
+  });
+
+  // Reset code at 0x100, every fault handler at 0x200 (an undefined instruction): the HardFault locks the core up.
+  it.each([
+    ['an undefined instruction', [0xde00], /UsageFault UNDEFINSTR.*HardFault FORCED/],
+    ['a jump to unmapped memory', [...mov32(0, 0x30000001), 0x4700], /BusFault IBUSERR.*HardFault FORCED\); the same lockup again after the lockup reset: a reset loop/],
+  ])('ends on nrf52840dk (which resets on lockup) after %s with exit 1 naming the fault', async (_, code, fault) => {
+    const image = Buffer.alloc(0x300);
+    image.writeUInt32LE(0x20010000, 0);
+    image.writeUInt32LE(0x101, 4);
+    for (let n = 2; n < 16; n++) image.writeUInt32LE(0x201, 4 * n);
+    for (const [i, halfword] of code.entries()) image.writeUInt16LE(halfword, 0x100 + 2 * i);
+    image.writeUInt16LE(0xde00, 0x200);
+    const file = join(scratch, 'lockup.bin');
+    writeFileSync(file, image);
+    const result = await run('emulate', '--board', 'nrf52840dk', file);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/nrf52840dk: lockup: core locked up at PC=0x00000200 \(a fault while handling HardFault or NMI; faults recorded: /);
+    expect(result.stderr).toMatch(fault);
   });
 
   it('rejects bad input with exit 2 and a message that names it', async () => {

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { trialUserModules } from '../context.ts';
 import { runGate } from '../gate.ts';
 import { checkOutputPaths } from '../output-paths.ts';
-import { type ReportFiles, reportersFor } from '../reporters/index.ts';
+import { type ReportFiles, reportersFor, reportsToStdout } from '../reporters/index.ts';
 import { addRunOptions, runOptionsFrom } from './run.ts';
 
 interface GateFlags extends ReportFiles {
@@ -29,13 +29,14 @@ export function registerGateCommand(program: Command): void {
       .requiredOption('--to <file>', 'the release candidate')
       .requiredOption('--key <pem>', 'the public key the fleet trusts'),
   ).action(async (flags: GateFlags) => {
-    checkOutputPaths({ junit: flags.junit, tap: flags.tap, json: flags.json });
+    checkOutputPaths({ junit: flags.junit, tap: flags.tap, json: flags.json, html: flags.html });
     const options = runOptionsFrom([], { ...flags, imageFrom: flags.from, imageTo: flags.to, key: flags.key });
     await trialUserModules(options);
+    const out = reportsToStdout(flags) ? process.stderr : process.stdout;
     const result = await runGate(options, reportersFor(flags));
     const lines = result.checks.map((c) => `  ${c.notApplicable ? 'n/a ' : c.passed ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
-    process.stdout.write(`\ngate ${flags.from} → ${flags.to} on ${flags.board}:\n${lines.join('\n')}\n`);
-    process.stdout.write(result.passed ? 'GATE PASSED\n' : 'GATE FAILED\n');
+    out.write(`\ngate ${flags.from} → ${flags.to} on ${flags.board}:\n${lines.join('\n')}\n`);
+    out.write(result.passed ? 'GATE PASSED\n' : 'GATE FAILED\n');
     process.exitCode = result.passed ? 0 : 1;
   });
 }

@@ -2,33 +2,33 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../emulator/common/errors.ts';
 import { readInputFile } from '../../emulator/common/files.ts';
-import { parseReportFile } from '../report-file.ts';
-import { type ReportFiles, reportersFor } from '../reporters/index.ts';
-import { exitCodeOf, mergeReports, type RunReport } from '../results.ts';
+import { mergeReports, parseReport } from '../merge.ts';
+import { addReportOptions, type ReportFiles, reportersFor } from '../reporters/index.ts';
+import { exitCodeOf } from '../results.ts';
 
 export function registerMergeCommand(program: Command): void {
-  program
-    .command('merge')
-    .description('Merge the --json files of sharded runs into one report; exit 1 if any shard had a violation.')
-    .argument('<files...>', 'JSON reports written by `bootproof run --shard i/n --json f`')
-    .option('--junit <file>', 'write JUnit XML')
-    .option('--tap <file>', 'write TAP')
-    .option('--json <file>', 'write the merged JSON report')
-    .action(async (files: string[], flags: ReportFiles) => {
-      const report = mergeReports(files.map(readReport));
-      const reporters = reportersFor(flags);
-      for (const r of reporters) r.onRunStart?.(report.info, report.cases.length);
-      for (const r of reporters) await r.onRunEnd(report);
-      process.exitCode = exitCodeOf(report);
-    });
+  addReportOptions(
+    program
+      .command('merge')
+      .description(
+        'Merge the --json files of a sharded run (every shard, once) into one report; exit 1 if any case failed, ' +
+          '2 if a shard is missing, repeated, from another run, or not a report.',
+      )
+      .argument('<files...>', 'JSON reports written by `bootproof run --shard i/n --json f`'),
+  ).action(async (files: string[], flags: ReportFiles) => {
+    const report = mergeReports(files.map((file) => ({ file, report: parseReport({ file, text: readText(file) }) })));
+    const reporters = reportersFor(flags);
+    for (const r of reporters) r.onRunStart?.(report.info, report.cases.length);
+    for (const c of report.cases) for (const r of reporters) r.onCase?.(c);
+    for (const r of reporters) await r.onRunEnd(report);
+    process.exitCode = exitCodeOf(report);
+  });
 }
 
-function readReport(file: string): RunReport {
-  let text: string;
+function readText(file: string): string {
   try {
-    text = Buffer.from(readInputFile(file)).toString('utf8');
+    return Buffer.from(readInputFile(file)).toString('utf8');
   } catch (error) {
     throw new UsageError(`merge: ${(error as Error).message}`);
   }
-  return parseReportFile(text, file);
 }

@@ -8,9 +8,9 @@ import { parsePoints } from '../fault-points.ts';
 import { addLabOptions, labTargetFrom } from '../lab/lab-cli.ts';
 import { runOnLab } from '../lab/lab-runner.ts';
 import { checkOutputPaths } from '../output-paths.ts';
-import { type ReportFiles, reportersFor } from '../reporters/index.ts';
+import { addReportOptions, type ReportFiles, reportersFor } from '../reporters/index.ts';
 import { exitCodeOf, nothingChecked } from '../results.ts';
-import { parseJobs, parseSeed, parseShard, parseStrategy, parseTimeout, type RunOptions } from '../run-options.ts';
+import { parseJobs, parseMaxFailures, parseSeed, parseShard, parseStrategy, parseTimeout, type RunOptions } from '../run-options.ts';
 import { defaultJobs, runSuites } from '../runner.ts';
 
 export const DEFAULT_SEED = 1;
@@ -28,6 +28,7 @@ interface RunFlags extends ReportFiles {
   shard?: string;
   only?: string[];
   caseTimeout?: string;
+  maxFailures?: string;
 }
 
 export function registerRunCommand(program: Command): void {
@@ -44,7 +45,7 @@ export function registerRunCommand(program: Command): void {
       .option('--key <pem>', 'the public key the device trusts for --image-from/--image-to')
       .option('--only <id...>', 'run only the cases with these ids (as printed in a replay command)'),
   ).action(async (suites: string[], flags: RunFlags & { lab?: string; boardId?: string }) => {
-    checkOutputPaths({ junit: flags.junit, tap: flags.tap, json: flags.json });
+    checkOutputPaths({ junit: flags.junit, tap: flags.tap, json: flags.json, html: flags.html });
     const lab = labTargetFrom(flags);
     const options = runOptionsFrom(suites, lab ? { ...flags, board: '' } : flags);
     await trialUserModules(options);
@@ -57,7 +58,7 @@ export function registerRunCommand(program: Command): void {
 
 /** The options `run` and `gate` share. */
 export function addRunOptions(command: Command): Command {
-  return command
+  command
     .option('--strategy <strategy>', 'override the board\'s update strategy (overwrite-only, swap-scratch, swap-move, swap-offset, direct-xip)')
     .option('--bootloader <module>', 'a module whose default export implements Bootloader (default: the reference model)')
     .option('--points <points>', 'fault points: all, interesting, or random:N (default: each suite chooses)')
@@ -65,9 +66,8 @@ export function addRunOptions(command: Command): Command {
     .option('--jobs <n>', 'worker threads (default: one per core; 0 runs in this thread)')
     .option('--shard <i/n>', 'run the i-th of n disjoint shares of the cases (merge the --json files with `bootproof merge`)')
     .option('--case-timeout <ms>', 'time one case may take before its bootloader counts as hung (default 20000)')
-    .option('--junit <file>', 'write JUnit XML')
-    .option('--tap <file>', 'write TAP')
-    .option('--json <file>', 'write the JSON report (also the shard file `bootproof merge` reads)');
+    .option('--max-failures <n>', 'stop once this many cases failed (the report says it stopped early)');
+  return addReportOptions(command);
 }
 
 export function runOptionsFrom(suites: readonly string[], flags: RunFlags): RunOptions {
@@ -86,5 +86,6 @@ export function runOptionsFrom(suites: readonly string[], flags: RunFlags): RunO
     shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
     only: flags.only,
     caseTimeoutMs: flags.caseTimeout === undefined ? undefined : parseTimeout(flags.caseTimeout),
+    maxFailures: flags.maxFailures === undefined ? undefined : parseMaxFailures(flags.maxFailures),
   };
 }

@@ -6,7 +6,14 @@ export function registerSuitesCommand(program: Command): void {
   program
     .command('suites')
     .description('List the built-in suites, one line each (`bootproof run <name>`, or `all`).')
-    .action(() => {
+    .option('--json', 'print them as JSON: [{ "name", "title" }]')
+    .action((flags: { json?: boolean }) => {
+      if (flags.json) {
+        const list = BUILTIN_SUITES.map((s) => ({ name: s.name, title: s.title }));
+        process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+        process.exitCode = 0;
+        return;
+      }
       const width = Math.max(...BUILTIN_SUITES.map((s) => s.name.length));
       const lines = BUILTIN_SUITES.map((s) => `${s.name.padEnd(width)}  ${s.title}`);
       process.stdout.write(`${lines.join('\n')}\n`);

@@ -10,7 +10,8 @@ import { Prng } from '../../emulator/common/prng.ts';
 import { buildRunContext, type RunContext } from '../context.ts';
 import type { Violation } from '../invariants.ts';
 import type { Reporter } from '../reporters/reporter.ts';
-import type { CaseResult, RunInfo, RunReport } from '../results.ts';
+import { type CaseResult, REPORT_FORMAT, type RunReport } from '../results.ts';
+import { describeContext } from '../run-info.ts';
 import type { RunOptions } from '../run-options.ts';
 import type { Scenario } from '../scenario.ts';
 import type { Suite } from '../suite.ts';
@@ -93,15 +94,11 @@ export async function runLabSuites(ctx: RunContext, device: LabDevice, entry: La
     }
   }
   const selected = new Set(selectIds([...cleanCases.map((c) => c.planned.id), ...cutCases.map((c) => c.id)], options));
-  const info: RunInfo = {
-    board: `${entry.id} (${ctx.board.name}) on ${entry.settings.port}`,
-    strategy: ctx.config.strategy,
-    bootloader: 'on the board',
-    suites: ctx.suites.map(({ suite }) => suite.name),
-    seed: options.seed,
+  const info = describeContext(ctx, {
+    target: `${entry.id} (${ctx.board.name}) on ${entry.settings.port}`,
     points: `lab: ${pointCount(ctx, entry.settings)} per action`,
-    shard: options.shard,
-  };
+    bootloader: { name: 'on the board', kind: 'device', config: { ...entry.settings.bootloader } },
+  });
   const chosenClean = cleanCases.filter((c) => selected.has(c.planned.id));
   const chosenCuts = cutCases.filter((c) => selected.has(c.id));
   for (const r of reporters) r.onRunStart?.(info, chosenClean.length + chosenCuts.length);
@@ -112,7 +109,7 @@ export async function runLabSuites(ctx: RunContext, device: LabDevice, entry: La
   };
   for (const { planned, judged } of chosenClean) report(caseResult(ctx, entry, planned, judged));
   for (const cut of chosenCuts) report(caseResult(ctx, entry, cut, await cut.run()));
-  const runReport: RunReport = { format: 'bootproof-report/1', info, cases: results, durationMs: performance.now() - started };
+  const runReport: RunReport = { format: REPORT_FORMAT, info, cases: results, durationMs: performance.now() - started };
   for (const r of reporters) await r.onRunEnd(runReport);
   return runReport;
 }

@@ -1,36 +1,74 @@
 import { describe, expect, it } from 'vitest';
-import type { CaseResult, RunReport } from '../results.ts';
-import { ConsoleReporter, progressLine } from './console.ts';
-
-const info = { board: 'nrf52840dk', strategy: 'swap-scratch', bootloader: 'reference', suites: ['power-loss'], seed: 1, points: 'all' };
-const ok: CaseResult = { suite: 'power-loss', id: 'a', title: 'a', status: 'pass', violations: [], seed: 1, journal: [], bootLog: [], replay: 'r', boots: 1, durationMs: 1 };
+import { type ConsoleClock, ConsoleReporter, LOG_INTERVAL_MS, progressLine } from './console.ts';
+import { failCase, passCase, sampleInfo, sampleReport } from './test/sample.ts';
 
 function capture(isTTY: boolean) {
   let text = '';
-  let clock = 0;
-  const reporter = new ConsoleReporter({ isTTY, write: (t: string) => (text += t) }, () => (clock += 1000));
-  return { reporter, text: () => text };
+  let time = 0;
+  let tick: (() => void) | undefined;
+  const clock: ConsoleClock = {
+    now: () => time,
+    every(_ms, fn) {
+      tick = fn;
+      return () => {
+        tick = undefined;
+      };
+    },
+  };
+  const reporter = new ConsoleReporter({ isTTY, columns: 120, write: (t: string) => (text += t) }, clock);
+  return {
+    reporter,
+    text: () => text,
+    advance(ms: number) {
+      time += ms;
+    },
+    tick: () => tick?.(),
+    ticking: () => tick !== undefined,
+  };
 }
 
 describe('console reporter', () => {
-  it('draws a progress line with points per second and time left on a TTY', () => {
-    const { reporter, text } = capture(true);
-    reporter.onRunStart(info, 2);
-    reporter.onCase(ok);
-    expect(text()).toContain('\r1/2 (50%) 1 points/s, 1 s left');
+  it('draws the current suite, done/total, failures, rate and time left on a TTY', () => {
+    const c = capture(true);
+    c.reporter.onRunStart(sampleInfo(), 4);
+    c.advance(1000);
+    c.reporter.onCase(failCase('a/install/op3/torn', 3));
+    expect(c.text()).toContain('\r[power-loss] 1/4 (25%), 1 failed, 1 cases/s, 3 s left');
   });
 
-  it('stays quiet while running without a TTY (CI logs), then prints the verdict', () => {
-    const { reporter, text } = capture(false);
-    reporter.onRunStart(info, 1);
-    reporter.onCase(ok);
-    expect(text()).not.toContain('\r');
-    const report: RunReport = { format: 'bootproof-report/1', info, cases: [ok], durationMs: 1500 };
-    reporter.onRunEnd(report);
-    expect(text()).toContain('PASS: every invariant held (1 passed, 0 failed, 0 skipped, 1.5 s)');
+  it('off a TTY, prints a progress line on a timer even when no case finishes, and stops it at the end', () => {
+    const c = capture(false);
+    c.reporter.onRunStart(sampleInfo(), 3);
+    expect(c.ticking()).toBe(true);
+    c.advance(LOG_INTERVAL_MS);
+    c.tick();
+    expect(c.text()).toContain('progress: 0/3 (0%), 0 failed');
+    c.advance(LOG_INTERVAL_MS);
+    c.reporter.onCase(passCase('a'));
+    expect(c.text()).toContain('progress: [power-loss] 1/3 (33%), 0 failed');
+    expect(c.text()).not.toContain('\r');
+    c.reporter.onRunEnd(sampleReport([passCase('a')]));
+    expect(c.ticking()).toBe(false);
+    expect(c.text()).toContain('PASS: every invariant held (1 passed, 0 failed, 0 skipped, 1.5 s)');
+  });
+
+  it('groups failures by signature with a count and one full example, naming flash addresses by partition', () => {
+    const c = capture(false);
+    const report = sampleReport();
+    c.reporter.onRunStart(report.info, report.cases.length);
+    c.reporter.onRunEnd(report);
+    const text = c.text();
+    expect(text.match(/^FAIL ×/gm)).toHaveLength(1);
+    expect(text).toContain('FAIL ×2 convergence during install, cut in program');
+    expect(text).toContain('e.g. power-loss: upgrade/install/op200/torn');
+    expect(text).toContain('also: upgrade/install/op201/torn');
+    expect(text).toContain('cut: torn at op 200 (program secondary+0x1800+1024, install)');
+    expect(text).toContain('> #200 program secondary+0x1800 (0x74800)+1024');
+    expect(text).toContain('#201 program primary+0x66fe8 (0x72fe8)+4');
+    expect(text).toContain('SKIP revert: skipped: needs a scratch area');
   });
 
   it('formats the rate and the estimate', () => {
-    expect(progressLine(300, 1200, 3)).toBe('300/1200 (25%) 100 points/s, 9 s left');
+    expect(progressLine(300, 1200, 3, 2)).toBe('300/1200 (25%), 2 failed, 100 cases/s, 9 s left');
   });
 });

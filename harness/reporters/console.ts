@@ -1,9 +1,11 @@
 /**
- * Console output: a progress line on a TTY (points per second, time left), nothing while running in CI logs,
- * then every failure in full (invariant, fault point, seed, journal, replay command) and a one-line verdict.
+ * Console output. While running: on a terminal, one redrawn line (current suite, cases done/total, failures so
+ * far, rate, time left); off a terminal (CI logs), a plain line at least every few seconds. At the end, failures
+ * grouped by signature (invariants, phase, operation kind) with their count and one full example each, then a
+ * one-line verdict.
  */
 import { type CaseResult, type RunInfo, type RunReport, summarize } from '../results.ts';
-import { caseName, failureText, type Reporter } from './reporter.ts';
+import { caseName, failureText, groupFailures, oneLine, type Reporter } from './reporter.ts';
 
 export interface ConsoleStream {
   write(text: string): unknown;
@@ -11,43 +13,99 @@ export interface ConsoleStream {
   readonly columns?: number;
 }
 
+/** Off a terminal, the longest silence while cases run. */
+export const LOG_INTERVAL_MS = 5000;
+const TTY_REDRAW_MS = 100;
+/** Other failing case ids listed under a group's example. */
+const GROUP_IDS_SHOWN = 8;
+
+export interface ConsoleClock {
+  now(): number;
+  /** Calls `tick` every `ms` until the returned function is called (a timer that does not keep the process alive). */
+  every(ms: number, tick: () => void): () => void;
+}
+
+const realClock: ConsoleClock = {
+  now: () => performance.now(),
+  every(ms, tick) {
+    const timer = setInterval(tick, ms);
+    timer.unref();
+    return () => clearInterval(timer);
+  },
+};
+
 export class ConsoleReporter implements Reporter {
   private total = 0;
   private done = 0;
+  private failed = 0;
+  private suite = '';
   private startedAt = 0;
   private lastDraw = 0;
+  private stopTimer: (() => void) | undefined;
 
   constructor(
     private readonly out: ConsoleStream = process.stdout,
-    private readonly now: () => number = () => performance.now(),
+    private readonly clock: ConsoleClock = realClock,
   ) {}
 
   onRunStart(info: RunInfo, totalCases: number): void {
     this.total = totalCases;
-    this.startedAt = this.now();
+    this.startedAt = this.clock.now();
+    this.lastDraw = this.startedAt;
     const shard = info.shard ? ` shard ${info.shard.index}/${info.shard.count}` : '';
+    const target = oneLine(info.board.target ?? info.board.name);
     this.out.write(
-      `bootproof: ${info.suites.join(', ')} on ${info.board} (${info.strategy}, bootloader ${info.bootloader}), ` +
-        `points ${info.points}, seed ${info.seed}${shard}: ${totalCases} cases\n`,
+      `bootproof: ${info.suites.map(oneLine).join(', ')} on ${target} (${info.strategy}, ` +
+        `bootloader ${oneLine(info.bootloader.name)}), points ${info.points}, seed ${info.seed}${shard}: ${totalCases} cases\n`,
     );
+    if (!this.out.isTTY && totalCases > 0) {
+      this.stopTimer = this.clock.every(LOG_INTERVAL_MS, () => this.logLine(this.clock.now()));
+    }
   }
 
-  onCase(_result: CaseResult): void {
+  onCase(result: CaseResult): void {
     this.done++;
-    if (!this.out.isTTY) return;
-    const now = this.now();
-    if (now - this.lastDraw < 100 && this.done < this.total) return;
+    if (result.status === 'fail') this.failed++;
+    this.suite = result.suite;
+    const now = this.clock.now();
+    if (this.out.isTTY) {
+      if (now - this.lastDraw < TTY_REDRAW_MS && this.done < this.total) return;
+      this.lastDraw = now;
+      const width = Math.max(40, (this.out.columns ?? 80) - 1);
+      const line = this.progress(now).slice(0, width);
+      this.out.write(`\r${line.padEnd(width)}`);
+    } else if (now - this.lastDraw >= LOG_INTERVAL_MS) {
+      this.logLine(now);
+    }
+  }
+
+  private logLine(now: number): void {
     this.lastDraw = now;
-    this.out.write(`\r${progressLine(this.done, this.total, (now - this.startedAt) / 1000)}`.padEnd(60));
+    this.out.write(`progress: ${this.progress(now)}\n`);
+  }
+
+  private progress(now: number): string {
+    const suite = this.suite ? `[${oneLine(this.suite)}] ` : '';
+    return `${suite}${progressLine(this.done, this.total, (now - this.startedAt) / 1000, this.failed)}`;
   }
 
   onRunEnd(report: RunReport): void {
+    this.stopTimer?.();
+    this.stopTimer = undefined;
     if (this.out.isTTY && this.total > 0) this.out.write('\n');
-    for (const c of report.cases) {
-      if (c.status === 'fail') this.out.write(`\nFAIL ${caseName(c)}\n${indent(failureText(c))}\n`);
+    for (const group of groupFailures(report.cases)) {
+      const [example, ...others] = group.cases;
+      this.out.write(`\nFAIL ×${group.cases.length} ${oneLine(group.signature)}\n  e.g. ${oneLine(caseName(example))}\n`);
+      this.out.write(`${indent(failureText(example, report.info), '    ')}\n`);
+      if (others.length > 0) {
+        const shown = others.slice(0, GROUP_IDS_SHOWN).map((c) => oneLine(c.id));
+        const more = others.length > shown.length ? ` and ${others.length - shown.length} more` : '';
+        this.out.write(`  also: ${shown.join(', ')}${more}\n`);
+      }
     }
     const notes = report.cases.filter((c) => c.status !== 'fail' && c.note);
-    for (const c of notes) this.out.write(`${c.status === 'skip' ? 'SKIP' : 'NOTE'} ${caseName(c)}: ${c.note}\n`);
+    for (const c of notes) this.out.write(`${c.status === 'skip' ? 'SKIP' : 'NOTE'} ${oneLine(caseName(c))}: ${oneLine(c.note!)}\n`);
+    if (report.stoppedEarly) this.out.write(`\nSTOPPED: ${oneLine(report.stoppedEarly)}\n`);
     const s = summarize(report.cases);
     const verdict = s.failed === 0 ? 'PASS: every invariant held' : `FAIL: ${s.failed} case(s) broke an invariant`;
     this.out.write(
@@ -57,16 +115,17 @@ export class ConsoleReporter implements Reporter {
   }
 }
 
-export function progressLine(done: number, total: number, seconds: number): string {
+export function progressLine(done: number, total: number, seconds: number, failed = 0): string {
   const rate = seconds > 0 ? done / seconds : 0;
   const left = rate > 0 ? (total - done) / rate : 0;
   const pct = total > 0 ? Math.floor((done / total) * 100) : 100;
-  return `${done}/${total} (${pct}%) ${rate.toFixed(0)} points/s, ${left.toFixed(0)} s left`;
+  return `${done}/${total} (${pct}%), ${failed} failed, ${rate.toFixed(0)} cases/s, ${left.toFixed(0)} s left`;
 }
 
-function indent(text: string): string {
+/** Each line of a multi-line text indented, and made safe for a terminal. */
+function indent(text: string, prefix: string): string {
   return text
     .split('\n')
-    .map((l) => `  ${l}`)
+    .map((l) => `${prefix}${oneLine(l)}`)
     .join('\n');
 }

@@ -1,12 +1,18 @@
-/** The JSON report: the result model as is. It is also the shard file format that `bootproof merge` reads. */
-import { writeFileSync } from 'node:fs';
+/**
+ * The JSON report: the result model as is, described by `report.schema.json` (generated from
+ * `../report-schema.ts`). It is also the shard file format that `bootproof merge` reads.
+ */
 import type { RunReport } from '../results.ts';
-import type { Reporter } from './reporter.ts';
+import { type Reporter, writeOutput } from './reporter.ts';
+
+export function toJson(report: RunReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
 
 export class JsonReporter implements Reporter {
-  constructor(private readonly file: string) {}
+  constructor(private readonly target: string) {}
 
   onRunEnd(report: RunReport): void {
-    writeFileSync(this.file, `${JSON.stringify(report, null, 2)}\n`);
+    writeOutput(this.target, toJson(report));
   }
 }

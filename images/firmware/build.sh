@@ -89,6 +89,36 @@ CRYPTO=(crypto/sha256.c crypto/sha512.c crypto/bn256.c crypto/p256.c crypto/ed25
 build crypto-check-m4 cortex-m4 crypto-check.ld -- "${COMMON[@]}" common/semihost.c crypto/test/check.c "${CRYPTO[@]}"
 build crypto-check-m33 cortex-m33 crypto-check.ld -- "${COMMON[@]}" common/semihost.c crypto/test/check.c "${CRYPTO[@]}"
 
+# cpu-check: newlib firmware (--specs=rdimon: printf, malloc, exit over semihosting) at -O2 and -Os for each core
+# QEMU's MPS2 machines run: SHA-256, P-256 bignum, wide conditional branches, CMSIS-style NVIC priorities
+# (rdimon/). The M0+ build runs on mps2-an385's memory map (QEMU's M3 runs ARMv6-M code unchanged). The
+# cpu-bench build is the same program at -O2 with enough rounds for `npm run bench cpu` (over 250 M instructions),
+# without the NVIC part (unicorn, which the benchmark compares with, has no NVIC).
+rdimon_layout() {
+  printf 'MEMORY\n{\n  FLASH (rx) : ORIGIN = %s, LENGTH = 4M\n  RAM (rwx) : ORIGIN = %s, LENGTH = 256K\n}\nINCLUDE rdimon.ld\n' "$2" "$3" \
+    >"$scripts/rdimon-$1.ld"
+}
+rdimon_layout mps2-an385 0x00000000 0x20000000
+rdimon_layout mps2-an505 0x10000000 0x38000000
+# rdimon_build NAME CPU LAYOUT OPT [-D...]
+rdimon_build() {
+  local name=$1 cpu=$2 layout=$3 opt=$4
+  shift 4
+  local sources=(rdimon/startup.c rdimon/check.c rdimon/bignum.c bench/sha256.c)
+  [ "$cpu" != cortex-m0plus ] && sources+=(rdimon/branches.S)
+  "$CC" -mcpu="$cpu" -mthumb -mfloat-abi=soft "$opt" -std=c11 -Wall -Wextra -Werror \
+    -ffunction-sections -fdata-sections -ffile-prefix-map="$PWD"=. --specs=rdimon.specs \
+    -DCHECK_TARGET="\"$cpu $opt\"" "$@" -Wl,--gc-sections -Wl,--strip-debug -Wl,--build-id=none -Wl,-z,max-page-size=16 -Lld \
+    -T"$scripts/rdimon-$layout.ld" -o "$out/$name.elf" "${sources[@]}"
+}
+for opt in O2 Os; do
+  rdimon_build "cpu-check-m0plus-$opt" cortex-m0plus mps2-an385 "-$opt"
+  rdimon_build "cpu-check-m3-$opt" cortex-m3 mps2-an385 "-$opt"
+  rdimon_build "cpu-check-m4-$opt" cortex-m4 mps2-an385 "-$opt"
+  rdimon_build "cpu-check-m33-$opt" cortex-m33 mps2-an505 "-$opt"
+done
+rdimon_build cpu-bench-m3 cortex-m3 mps2-an385 -O2 -DCHECK_ROUNDS=220 -DCHECK_BENCH
+
 if [ "$mode" = check ]; then
   if ! diff -r "$out" build >/dev/null; then
     echo "images/firmware: the committed build differs from a fresh build:" >&2

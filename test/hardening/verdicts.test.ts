@@ -1,6 +1,7 @@
 /** A check that ran zero cases is never "ok": not in `run`, not in `gate`; `gate` refuses `--shard`. */
 import { describe, expect, it } from 'vitest';
 import { suiteCheck } from '../../harness/gate.ts';
+import { sampleInfo, sampleReport } from '../../harness/reporters/test/sample.ts';
 import { type CaseResult, exitCodeOf, nothingChecked, type RunReport } from '../../harness/results.ts';
 import { cli } from '../cli-helpers.ts';
 
@@ -9,8 +10,7 @@ function result(id: string, status: CaseResult['status'], suite = 'power-loss', 
 }
 
 function report(cases: CaseResult[], suites = ['power-loss'], shard?: { index: number; count: number }): RunReport {
-  const info = { board: 'nrf52840dk', strategy: 'swap-scratch', bootloader: 'reference', suites, seed: 1, points: 'all', shard };
-  return { format: 'bootproof-report/1', info, cases, durationMs: 1 };
+  return sampleReport(cases, { info: sampleInfo({ suites, ...(shard ? { shard } : {}) }), durationMs: 1 });
 }
 
 describe('a run that checked nothing', () => {

@@ -25,6 +25,8 @@ export interface Encoding {
   memory?: (f: Fields) => MemoryUse;
   /** A forward branch: the fields that skip `bytes` bytes past the end of this instruction. */
   branch?: (bytes: number) => Fields;
+  /** The fields of a branch by `offset` bytes (negative) from this instruction's address + 4. */
+  backward?: (offset: number) => Fields;
   /**
    * A branch through a register or a table: the generator sets `Rm` (the target with the Thumb bit, or the table
    * index) and, for TBB/TBH, lays the table out after the instruction.
@@ -42,6 +44,12 @@ const notSpPc = (...registers: number[]): boolean => registers.every((n) => n !=
 const bitCount = (v: number): number => v.toString(2).replaceAll('0', '').length;
 const lsb = (f: Fields): number => (f.imm3 << 2) | f.imm2;
 const SIZE_BYTES = [1, 2, 4];
+
+/** B.W (T4) and BL by `offset`: J1 = NOT(I1 XOR S), J2 = NOT(I2 XOR S), I1 and I2 being offset bits 23 and 22. */
+const branchT4 = (offset: number): Fields => {
+  const S = (offset >> 24) & 1;
+  return { S, J1: ((offset >> 23) & 1) ^ S ^ 1, J2: ((offset >> 22) & 1) ^ S ^ 1, imm10: (offset >> 12) & 0x3ff, imm11: (offset >> 1) & 0x7ff };
+};
 
 const THUMB16: Encoding[] = [
   { name: 'shift_imm', pattern: '000 op:2 imm5:5 Rm:3 Rd:3', choices: { op: [0, 1, 2] } },
@@ -108,8 +116,14 @@ const THUMB16: Encoding[] = [
     pattern: '1101 cond:4 imm8:8',
     choices: { cond: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13] },
     branch: (bytes) => ({ imm8: ((bytes - 2) / 2) & 0xff }),
+    backward: (offset) => ({ imm8: (offset >> 1) & 0xff }),
   },
-  { name: 'b16', pattern: '11100 imm11:11', branch: (bytes) => ({ imm11: ((bytes - 2) / 2) & 0x7ff }) },
+  {
+    name: 'b16',
+    pattern: '11100 imm11:11',
+    branch: (bytes) => ({ imm11: ((bytes - 2) / 2) & 0x7ff }),
+    backward: (offset) => ({ imm11: (offset >> 1) & 0x7ff }),
+  },
   {
     name: 'cbz',
     pattern: '1011 op:1 0 i:1 1 imm5:5 Rn:3',
@@ -398,16 +412,19 @@ const CONTROL: Encoding[] = [
     pattern: '11110 S:1 cond:4 imm6:6 10 J1:1 0 J2:1 imm11:11',
     choices: { cond: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13] },
     branch: (bytes) => ({ S: 0, imm6: 0, J1: 0, J2: 0, imm11: bytes >> 1 }),
+    backward: (offset) => ({ S: (offset >> 20) & 1, J2: (offset >> 19) & 1, J1: (offset >> 18) & 1, imm6: (offset >> 12) & 0x3f, imm11: (offset >> 1) & 0x7ff }),
   },
   {
     name: 'b_w',
     pattern: '11110 S:1 imm10:10 10 J1:1 1 J2:1 imm11:11',
     branch: (bytes) => ({ S: 0, imm10: 0, J1: 1, J2: 1, imm11: bytes >> 1 }),
+    backward: branchT4,
   },
   {
     name: 'bl',
     pattern: '11110 S:1 imm10:10 11 J1:1 1 J2:1 imm11:11',
     branch: (bytes) => ({ S: 0, imm10: 0, J1: 1, J2: 1, imm11: bytes >> 1 }),
+    backward: branchT4,
   },
 ];
 

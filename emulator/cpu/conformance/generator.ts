@@ -105,18 +105,20 @@ export class SequenceGenerator {
     return items[this.prng.below(items.length)];
   }
 
-  fields(encoding: Encoding): Fields {
-    for (let attempt = 0; attempt < 200; attempt++) {
+  /** Valid fields for `encoding`, random but for the `forced` ones (an error when no valid completion turns up). */
+  fields(encoding: Encoding, forced: Fields = {}): Fields {
+    for (let attempt = 0; attempt < 400; attempt++) {
       const fields: Fields = {};
       for (const field of parsePattern(encoding.pattern).fields) {
         const choices = encoding.choices?.[field.name];
-        if (choices) fields[field.name] = this.pick(choices);
+        if (field.name in forced) fields[field.name] = forced[field.name];
+        else if (choices) fields[field.name] = this.pick(choices);
         else if (field.name.startsWith('R') && field.width === 4) fields[field.name] = this.pick(GENERAL);
         else fields[field.name] = this.prng.below(2 ** field.width);
       }
       if (!encoding.valid || encoding.valid(fields)) return fields;
     }
-    throw new Error(`no valid fields found for ${encoding.name}`);
+    throw new Error(`no valid fields found for ${encoding.name} with ${JSON.stringify(forced)}`);
   }
 
   /** Halfwords that put `value` in `register`; `at` is where they will sit in the sequence (in halfwords). */
@@ -129,9 +131,9 @@ export class SequenceGenerator {
   }
 
   /** One instruction (with the setup its memory access needs), as halfwords; `at` is its place in halfwords. */
-  private simple(pool: readonly Encoding[], at: number): number[] {
+  private simple(pool: readonly Encoding[], at: number, forced: Fields = {}): number[] {
     const encoding = this.pick(pool);
-    const fields = this.fields(encoding);
+    const fields = this.fields(encoding, forced);
     const setup: number[] = [];
     if (encoding.memory) {
       const use = encoding.memory(fields);
@@ -148,17 +150,34 @@ export class SequenceGenerator {
     return [...setup, ...assemble(encoding.pattern, fields)];
   }
 
-  private branch(encoding: Encoding, at: number): number[] {
+  private branch(encoding: Encoding, at: number, forced: Fields = {}): number[] {
     const branchLength = parsePattern(encoding.pattern).bits / 16;
     const skipped: number[] = [];
     const count = encoding.name === 'cbz' ? 1 + this.prng.below(3) : this.prng.below(4);
     for (let i = 0; i < count; i++) skipped.push(...this.simple(this.plain, at + branchLength + skipped.length));
-    const fields = { ...this.fields(encoding), ...encoding.branch!(skipped.length * 2) };
+    const fields = { ...this.fields(encoding, forced), ...encoding.branch!(skipped.length * 2) };
     return [...assemble(encoding.pattern, fields), ...skipped];
   }
 
-  private itBlock(encoding: Encoding, at: number): number[] {
-    const fields = this.fields(encoding);
+  /**
+   * A branch backwards (the offset's sign bit S set, and J1 = J2 = 1 for a short one): `b.n X; T: b.n END;
+   * X: <some instructions> <branch to T>; END:`, so taken or not it ends at END.
+   */
+  private backwardBranch(encoding: Encoding, at: number, forced: Fields): number[] {
+    const body: number[] = [];
+    const count = this.prng.below(3);
+    for (let i = 0; i < count; i++) body.push(...this.simple(this.plain, at + 2 + body.length));
+    const branchLength = parsePattern(encoding.pattern).bits / 16;
+    const branchAt = at + 2 + body.length;
+    const offset = (at + 1 - (branchAt + 2)) * 2;
+    const fields = { ...this.fields(encoding, forced), ...encoding.backward!(offset) };
+    const b16 = (bytes: number): number => assemble('11100 imm11:11', { imm11: ((bytes - 4) >> 1) & 0x7ff })[0];
+    // At `at`: b.n over T (to X); at `at + 1` (T): b.n to END.
+    return [b16(4), b16((body.length + branchLength) * 2 + 2), ...body, ...assemble(encoding.pattern, fields)];
+  }
+
+  private itBlock(encoding: Encoding, at: number, forced: Fields = {}): number[] {
+    const fields = this.fields(encoding, forced);
     const body: number[] = [];
     for (let i = 0; i < itLength(fields.mask); i++) body.push(...this.simple(this.insideIt, at + 1 + body.length));
     return [...assemble(encoding.pattern, fields), ...body];
@@ -168,8 +187,8 @@ export class SequenceGenerator {
    * BX/BLX to a forward target (set up in Rm with the Thumb bit), or TBB/TBH over a table laid out right after
    * the instruction whose entries point at instruction boundaries further on.
    */
-  private indirect(encoding: Encoding, at: number): number[] {
-    const fields = this.fields(encoding);
+  private indirect(encoding: Encoding, at: number, forced: Fields = {}): number[] {
+    const fields = this.fields(encoding, forced);
     const kind = encoding.indirect!;
     const setupLength = (): number => (this.profile === 'armv7e-m' ? 2 : 1);
     const length = parsePattern(encoding.pattern).bits / 16;
@@ -220,17 +239,37 @@ export class SequenceGenerator {
 
   /** A case of about `length` instructions drawn from the tables (plus setup). */
   sequence(length: number): ConformanceCase {
+    return this.build((halfwords) => {
+      for (let i = 0; i < length; i++) this.append(halfwords, this.pick(this.encodings));
+    });
+  }
+
+  /**
+   * A case around one instruction of `encoding` with the `forced` field values (the others random and valid),
+   * between a few random instructions; `backward` makes a branch go back (encodings with `backward` only).
+   */
+  single(encoding: Encoding, forced: Fields, backward = false): ConformanceCase {
+    return this.build((halfwords) => {
+      this.append(halfwords, this.pick(this.plain));
+      if (backward) halfwords.push(...this.backwardBranch(encoding, halfwords.length, forced));
+      else this.append(halfwords, encoding, forced);
+      this.append(halfwords, this.pick(this.plain));
+    });
+  }
+
+  private append(halfwords: number[], encoding: Encoding, forced: Fields = {}): void {
+    const at = halfwords.length;
+    if (encoding.branch) halfwords.push(...this.branch(encoding, at, forced));
+    else if (encoding.indirect) halfwords.push(...this.indirect(encoding, at, forced));
+    else if (encoding.it) halfwords.push(...this.itBlock(encoding, at, forced));
+    else halfwords.push(...this.simple(this.plain.includes(encoding) ? [encoding] : this.plain, at, this.plain.includes(encoding) ? forced : {}));
+  }
+
+  private build(fill: (halfwords: number[]) => void): ConformanceCase {
     const seed = this.prng.nextU32();
     // CLREX first: unicorn keeps its exclusive monitor from one case to the next (ARMv6-M has no exclusives).
     const halfwords = this.profile === 'armv7e-m' ? [...CLREX] : [];
-    for (let i = 0; i < length; i++) {
-      const encoding = this.pick(this.encodings);
-      const at = halfwords.length;
-      if (encoding.branch) halfwords.push(...this.branch(encoding, at));
-      else if (encoding.indirect) halfwords.push(...this.indirect(encoding, at));
-      else if (encoding.it) halfwords.push(...this.itBlock(encoding, at));
-      else halfwords.push(...this.simple(this.plain.includes(encoding) ? [encoding] : this.plain, at));
-    }
+    fill(halfwords);
     this.placeLiterals(halfwords);
     const registers = Array.from({ length: 15 }, () => this.prng.nextU32());
     registers[13] = LAYOUT.stackPointer;

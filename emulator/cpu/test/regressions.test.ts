@@ -8,7 +8,7 @@ import type { CoreModel, CpuBus, MemoryRegion } from '../bus.ts';
 import { BusError } from '../bus.ts';
 import { CortexM } from '../cortex-m.ts';
 import * as a from './asm.ts';
-import { testMachine } from './harness.ts';
+import { handlerAddress, testMachine } from './harness.ts';
 
 const MIB = 1 << 20;
 /** Code in the middle of a 4 MiB read-only region, so branches reach ±1 MiB both ways. */
@@ -152,3 +152,13 @@ describe.each([true, false])('byte and halfword accesses to the System Control S
   });
 });
 
+
+describe('SVC on ARMv6-M', () => {
+  it('enters SVCall, not HardFault (v6-M escalates faults only)', () => {
+    const m = testMachine('cortex-m0plus');
+    m.load([a.svc(0), a.nop()]);
+    m.step(1);
+    expect(m.cpu.ipsr).toBe(11);
+    expect(m.cpu.pc).toBe(handlerAddress(11));
+  });
+});

@@ -24,20 +24,22 @@ const TARGETS: readonly { machine: string; board: Board }[] = [
   { machine: 'mps2-an505', board: loadBoard('mps2_an505') },
 ];
 
-function runOnBootproof(board: Board, file: string): { output: string; exitCode: number | undefined } {
+function runOnBootproof(board: Board, file: string): { output: string; errors: string; exitCode: number | undefined } {
   let output = '';
+  let errors = '';
   const machine = machineWithFirmware(board, [readFirmware(firmwareFile(file), board)], {
-    onSemihostOutput: (text) => {
-      output += text;
+    onSemihostOutput: (text, stream) => {
+      if (stream === 'stderr') errors += text;
+      else output += text;
     },
   });
   const result = machine.run(100_000_000);
   expect(result.reason, result.message).toBe('exit');
-  return { output, exitCode: result.exitCode };
+  return { output, errors, exitCode: result.exitCode };
 }
 
-const recording = (machine: string): string =>
-  readFileSync(fileURLToPath(new URL(`selftest-${machine}.qemu.txt`, import.meta.url)), 'latin1');
+const recordingOf = (name: string): string => readFileSync(fileURLToPath(new URL(`${name}.qemu.txt`, import.meta.url)), 'latin1');
+const recording = (machine: string): string => recordingOf(`selftest-${machine}`);
 
 const qemuInstalled = spawnSync('qemu-system-arm', ['--version']).status === 0;
 const live = mkdtempSync(join(tmpdir(), 'bootproof-qemu-'));
@@ -58,15 +60,54 @@ describe.each(TARGETS)('self-test on $machine', ({ machine, board }) => {
   it.skipIf(!qemuInstalled)(
     `matches a live QEMU run${qemuInstalled ? '' : ' (skipped: qemu-system-arm is not installed; scripts/setup-debian.sh installs it)'}`,
     () => {
-      if (!liveRecorded) {
-        const script = fileURLToPath(new URL('record-qemu.sh', import.meta.url));
-        const run = spawnSync('bash', [script, live], { encoding: 'utf8', timeout: 120_000 });
-        expect(run.status, run.stderr).toBe(0);
-        liveRecorded = true;
-      }
+      recordLive();
       const fromQemu = readFileSync(join(live, `selftest-${machine}.qemu.txt`), 'latin1');
       expect(fromQemu).toBe(recording(machine));
       expect(runOnBootproof(board, `selftest-${machine}.elf`).output).toBe(fromQemu);
+    },
+  );
+});
+
+/** Runs record-qemu.sh once into the live folder (every live test reads from there). */
+function recordLive(): void {
+  if (liveRecorded) return;
+  const script = fileURLToPath(new URL('record-qemu.sh', import.meta.url));
+  const run = spawnSync('bash', [script, live], { encoding: 'utf8', timeout: 180_000 });
+  expect(run.status, run.stderr).toBe(0);
+  liveRecorded = true;
+}
+
+/**
+ * newlib firmware (printf over --specs=rdimon, SHA-256, P-256 bignum, backward and forward b<cond>.w, CMSIS-style
+ * NVIC priorities) at -O2 and -Os on each core. QEMU has no Cortex-M0+ MPS2 machine: the M0+ build runs on
+ * mps2-an385, whose M3 executes ARMv6-M code as an M0+ does, and on bootproof's mps2_an385 with an M0+ core.
+ */
+const CPU_CHECKS: readonly { core: string; board: Board }[] = [
+  { core: 'm0plus', board: { ...an385, cpu: 'cortex-m0plus' } },
+  { core: 'm3', board: an385 },
+  { core: 'm4', board: loadBoard('mps2_an386') },
+  { core: 'm33', board: loadBoard('mps2_an505') },
+];
+
+describe.each(CPU_CHECKS.flatMap((check) => ['O2', 'Os'].map((opt) => ({ ...check, opt }))))('cpu-check-$core-$opt', ({ core, opt, board }) => {
+  const name = `cpu-check-${core}-${opt}`;
+
+  it('prints line for line what QEMU printed, passes every check, and exits with its status 3', () => {
+    const { output, errors, exitCode } = runOnBootproof(board, `${name}.elf`);
+    expect(output.split('\n')).toEqual(recordingOf(name).split('\n'));
+    expect(output).toContain('failures: 0\n');
+    expect(output).not.toContain('FAILED');
+    expect(errors).toBe('stderr: separate stream\n');
+    expect(exitCode).toBe(3);
+  });
+
+  it.skipIf(!qemuInstalled)(
+    `matches a live QEMU run${qemuInstalled ? '' : ' (skipped: qemu-system-arm is not installed; scripts/setup-debian.sh installs it)'}`,
+    () => {
+      recordLive();
+      const fromQemu = readFileSync(join(live, `${name}.qemu.txt`), 'latin1');
+      expect(fromQemu).toBe(recordingOf(name));
+      expect(runOnBootproof(board, `${name}.elf`).output.split('\n')).toEqual(fromQemu.split('\n'));
     },
   );
 });

@@ -1,8 +1,15 @@
 /* 256-bit arithmetic shared by the P-256 and Ed25519 verifiers (see bn256.h). */
 #include "bn256.h"
 
-uint32_t bn_add(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]) {
+/*
+ * The word loops are unrolled for speed, and kept out of line so that the unrolled copies are not repeated in
+ * every caller (the whole verifier must fit a 16 KiB bootloader).
+ */
+#define OUT_OF_LINE __attribute__((noinline))
+
+OUT_OF_LINE uint32_t bn_add(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]) {
   uint64_t carry = 0;
+#pragma GCC unroll 8
   for (int i = 0; i < 8; i++) {
     carry += (uint64_t)a[i] + b[i];
     r[i] = (uint32_t)carry;
@@ -11,8 +18,9 @@ uint32_t bn_add(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]) {
   return (uint32_t)carry;
 }
 
-uint32_t bn_sub(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]) {
+OUT_OF_LINE uint32_t bn_sub(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]) {
   int64_t borrow = 0;
+#pragma GCC unroll 8
   for (int i = 0; i < 8; i++) {
     borrow += (int64_t)a[i] - b[i];
     r[i] = (uint32_t)borrow;
@@ -73,29 +81,6 @@ void bn_mul(uint32_t r[16], const uint32_t a[8], const uint32_t b[8]) {
   }
 }
 
-void bn_sqr(uint32_t r[16], const uint32_t a[8]) {
-  /* The products a[i] a[j] with i < j once, doubled, then the squares a[i]^2 added on the diagonal. */
-  for (int i = 0; i < 16; i++) r[i] = 0;
-  for (int i = 0; i < 7; i++) {
-    uint32_t carry = 0, ai = a[i];
-    for (int j = i + 1; j < 8; j++) multiply_accumulate(&r[i + j], &carry, ai, a[j]);
-    r[i + 8] = carry;
-  }
-  uint32_t top = 0;
-  for (int i = 0; i < 16; i++) {
-    uint32_t word = r[i];
-    r[i] = word << 1 | top;
-    top = word >> 31;
-  }
-  uint32_t carry = 0;
-  for (int i = 0; i < 8; i++) {
-    multiply_accumulate(&r[2 * i], &carry, a[i], a[i]);
-    uint64_t t = (uint64_t)r[2 * i + 1] + carry;
-    r[2 * i + 1] = (uint32_t)t;
-    carry = (uint32_t)(t >> 32);
-  }
-}
-
 void bn_mulmod_bits(uint32_t r[8], const uint32_t a[8], const uint32_t *x, int words, const uint32_t m[8]) {
   uint32_t acc[8];
   bn_set_word(acc, 0);
@@ -107,13 +92,13 @@ void bn_mulmod_bits(uint32_t r[8], const uint32_t a[8], const uint32_t *x, int w
 }
 
 /* x = x / 2 mod m (m odd): add m first when x is odd, keeping the carry as the new top bit. */
-static void halve_mod(uint32_t x[8], const uint32_t m[8]) {
+OUT_OF_LINE static void halve_mod(uint32_t x[8], const uint32_t m[8]) {
   uint32_t top = (x[0] & 1) ? bn_add(x, x, m) : 0;
   for (int i = 0; i < 7; i++) x[i] = x[i] >> 1 | x[i + 1] << 31;
   x[7] = x[7] >> 1 | top << 31;
 }
 
-static void shift_right_1(uint32_t x[8]) {
+OUT_OF_LINE static void shift_right_1(uint32_t x[8]) {
   for (int i = 0; i < 7; i++) x[i] = x[i] >> 1 | x[i + 1] << 31;
   x[7] >>= 1;
 }
@@ -158,6 +143,28 @@ void bn_invmod(uint32_t r[8], const uint32_t a[8], const uint32_t m[8]) {
     }
   }
   bn_copy(r, is_one(u) ? x1 : x2);
+}
+
+int bn_wnaf3(int8_t digits[257], const uint32_t scalar[8]) {
+  uint32_t k[8], magnitude[8];
+  bn_copy(k, scalar);
+  int length = 0;
+  while (!bn_is_zero(k)) {
+    int digit = 0;
+    if (k[0] & 1) {
+      digit = (int)(k[0] & 7); /* k mod 8: 1, 3, 5 or 7, taken as 1, 3, -3 or -1 */
+      if (digit > 4) digit -= 8;
+      bn_set_word(magnitude, (uint32_t)(digit < 0 ? -digit : digit));
+      if (digit > 0) {
+        bn_sub(k, k, magnitude);
+      } else {
+        bn_add(k, k, magnitude); /* cannot overflow: k < 2^256 - 3 */
+      }
+    }
+    digits[length++] = (int8_t)digit;
+    shift_right_1(k);
+  }
+  return length;
 }
 
 void bn_from_be(uint32_t r[8], const uint8_t bytes[32]) {

@@ -29,6 +29,11 @@ static const uint32_t BX[8] = {0x8f25d51a, 0xc9562d60, 0x9525a7b2, 0x692cc760,
                                0xfdd6dc5c, 0xc0a4e231, 0xcd6e53fe, 0x216936d3};
 static const uint32_t BY[8] = {0x66666658, 0x66666666, 0x66666666, 0x66666666,
                                0x66666666, 0x66666666, 0x66666666, 0x66666666};
+/* 3B, affine. */
+static const uint32_t B3X[8] = {0xd3f8e25c, 0xac62485f, 0x81624886, 0x63439819,
+                                0x3edac83a, 0x1ff4ae74, 0x22928f49, 0x67ae9c4a};
+static const uint32_t B3Y[8] = {0x78f5b4d4, 0x02c36848, 0x67240304, 0x9f16ec17,
+                                0x60269ef7, 0xa126a18e, 0x77ee69ab, 0x1267b1d1};
 /* (p - 5) / 8 = 2^252 - 3, the exponent of the square root candidate (RFC 8032 §5.1.3). */
 static const uint32_t SQRT_EXPONENT[8] = {0xfffffffd, 0xffffffff, 0xffffffff, 0xffffffff,
                                           0xffffffff, 0xffffffff, 0xffffffff, 0x0fffffff};
@@ -58,11 +63,7 @@ static void fe_mul(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]) {
   reduce(r, product);
 }
 
-static void fe_sqr(uint32_t r[8], const uint32_t a[8]) {
-  uint32_t product[16];
-  bn_sqr(product, a);
-  reduce(r, product);
-}
+static void fe_sqr(uint32_t r[8], const uint32_t a[8]) { fe_mul(r, a, a); }
 
 static void fe_add(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]) { bn_addmod(r, a, b, P); }
 static void fe_sub(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]) { bn_submod(r, a, b, P); }
@@ -200,21 +201,39 @@ int ed25519_verify(const uint8_t pub[32], const uint8_t *msg, size_t len, const 
   bn_set_word(one, 1);
   bn_mulmod_bits(k, one, wide, 16, L);
 
-  /* [S]B + [k](-A) with the table {B, -A, B - A}, one pass over the bits (Shamir's trick). */
-  struct epoint table[4], acc;
-  point_from_affine(&table[1], BX, BY);
-  bn_sub(ax, P, ax);
-  if (bn_cmp(ax, P) == 0) bn_set_word(ax, 0);
-  point_from_affine(&table[2], ax, ay);
-  point_add(&table[3], &table[1], &table[2]);
+  /*
+   * [S]B + [k](-A): one pass of doublings over both scalars (Shamir's trick), each in width-3 NAF over the tables
+   * {B, 3B} and {-A, -3A}; a negative digit adds the negated point, -(X:Y:Z:T) = (-X:Y:Z:-T).
+   */
+  struct epoint table[2][2], acc;
+  point_from_affine(&table[0][0], BX, BY);
+  point_from_affine(&table[0][1], B3X, B3Y);
+  uint32_t zero[8];
+  bn_set_word(zero, 0);
+  fe_sub(ax, zero, ax);
+  point_from_affine(&table[1][0], ax, ay);
+  table[1][1] = table[1][0];
+  point_double(&table[1][1]);
+  point_add(&table[1][1], &table[1][1], &table[1][0]);
+
+  int8_t naf[2][257];
+  int length[2] = {bn_wnaf3(naf[0], s), bn_wnaf3(naf[1], k)};
   bn_set_word(acc.x, 0);
   bn_set_word(acc.y, 1);
   bn_set_word(acc.z, 1);
   bn_set_word(acc.t, 0);
-  for (int bit = 255; bit >= 0; bit--) {
+  for (int i = (length[0] > length[1] ? length[0] : length[1]) - 1; i >= 0; i--) {
     point_double(&acc);
-    int index = (int)((s[bit / 32] >> (bit % 32)) & 1) | (int)((k[bit / 32] >> (bit % 32)) & 1) << 1;
-    if (index != 0) point_add(&acc, &acc, &table[index]);
+    for (int which = 0; which < 2; which++) {
+      int digit = i < length[which] ? naf[which][i] : 0;
+      if (digit == 0) continue;
+      struct epoint term = table[which][(digit < 0 ? -digit : digit) >> 1];
+      if (digit < 0) {
+        fe_sub(term.x, zero, term.x);
+        fe_sub(term.t, zero, term.t);
+      }
+      point_add(&acc, &acc, &term);
+    }
   }
   uint8_t encoded[32];
   point_encode(encoded, &acc);

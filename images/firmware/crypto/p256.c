@@ -1,7 +1,8 @@
 /*
  * ECDSA P-256 verification. The field uses P-256's special form for reduction (FIPS 186-4 D.2.3), points are in
- * Jacobian coordinates (a = -3 doubling, mixed addition with affine points) and u1*G + u2*Q is one pass over the
- * scalar bits with the table {G, Q, G+Q} (Shamir's trick). Variable time: every input is public.
+ * Jacobian coordinates (a = -3 doubling, mixed addition with affine points), and u1*G + u2*Q is one pass of
+ * doublings over both scalars at once (Shamir's trick), each scalar in width-3 NAF so that about one bit in four
+ * of each costs an addition, from the tables {G, 3G} and {Q, 3Q}. Variable time: every input is public.
  */
 #include "p256.h"
 #include "bn256.h"
@@ -16,6 +17,11 @@ static const uint32_t GX[8] = {0xd898c296, 0xf4a13945, 0x2deb33a0, 0x77037d81,
                                0x63a440f2, 0xf8bce6e5, 0xe12c4247, 0x6b17d1f2};
 static const uint32_t GY[8] = {0x37bf51f5, 0xcbb64068, 0x6b315ece, 0x2bce3357,
                                0x7c0f9e16, 0x8ee7eb4a, 0xfe1a7f9b, 0x4fe342e2};
+/* 3G, affine. */
+static const uint32_t G3X[8] = {0xc6e7fd6c, 0xfb41661b, 0xefada985, 0xe6c6b721,
+                                0x1d4bf165, 0xc8f7ef95, 0xa6330a44, 0x5ecbe4d1};
+static const uint32_t G3Y[8] = {0xa27d5032, 0x9a79b127, 0x384fb83d, 0xd82ab036,
+                                0x1a64a2ec, 0x374b06ce, 0x4998ff7e, 0x8734640c};
 
 /*
  * r = c mod p for a 512-bit c = (c15..c0): r = s1 + 2 s2 + 2 s3 + s4 + s5 - d1 - d2 - d3 - d4 (FIPS 186-4
@@ -33,6 +39,7 @@ static void reduce(uint32_t r[8], const uint32_t c[16]) {
   t[6] = (int64_t)c[6] + 3 * (int64_t)c[14] + 2 * (int64_t)c[15] + c[13] - c[8] - c[9];
   t[7] = (int64_t)c[7] + 3 * (int64_t)c[15] + c[8] - c[10] - c[11] - c[12] - c[13];
   int64_t carry = 0;
+#pragma GCC unroll 8
   for (int i = 0; i < 8; i++) {
     carry += t[i];
     r[i] = (uint32_t)carry;
@@ -41,6 +48,7 @@ static void reduce(uint32_t r[8], const uint32_t c[16]) {
   while (carry != 0) {
     int64_t fold = carry;
     carry = 0;
+#pragma GCC unroll 8
     for (int i = 0; i < 8; i++) {
       carry += r[i];
       if (i == 0 || i == 7) carry += fold;
@@ -58,11 +66,7 @@ static void fe_mul(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]) {
   reduce(r, product);
 }
 
-static void fe_sqr(uint32_t r[8], const uint32_t a[8]) {
-  uint32_t product[16];
-  bn_sqr(product, a);
-  reduce(r, product);
-}
+static void fe_sqr(uint32_t r[8], const uint32_t a[8]) { fe_mul(r, a, a); }
 
 static void fe_add(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]) { bn_addmod(r, a, b, P); }
 static void fe_sub(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]) { bn_submod(r, a, b, P); }
@@ -142,10 +146,8 @@ static void point_to_affine(uint32_t x[8], uint32_t y[8], const struct jpoint *p
   bn_invmod(zinv, p->z, P);
   fe_sqr(zinv2, zinv);
   fe_mul(x, p->x, zinv2);
-  if (y != 0) {
-    fe_mul(zinv2, zinv2, zinv);
-    fe_mul(y, p->y, zinv2);
-  }
+  fe_mul(zinv2, zinv2, zinv);
+  fe_mul(y, p->y, zinv2);
 }
 
 static int on_curve(const uint32_t x[8], const uint32_t y[8]) {
@@ -216,30 +218,47 @@ int p256_ecdsa_verify_der(const uint8_t pub[65], const uint8_t hash[32], const u
   bn_mulmod_bits(u1, w, e, 8, N);
   bn_mulmod_bits(u2, w, r, 8, N);
 
-  /* The table: entry 1 = G, 2 = Q, 3 = G + Q (absent when Q = -G). */
-  uint32_t sx[8], sy[8];
-  struct jpoint sum;
-  bn_copy(sum.x, GX);
-  bn_copy(sum.y, GY);
-  bn_set_word(sum.z, 1);
-  point_add_affine(&sum, qx, qy);
-  int sum_finite = !bn_is_zero(sum.z);
-  if (sum_finite) point_to_affine(sx, sy, &sum);
-  const uint32_t *table_x[4] = {0, GX, qx, sx};
-  const uint32_t *table_y[4] = {0, GY, qy, sy};
-
+  /* 3Q, affine (never infinity: n is a prime above 3). */
+  uint32_t q3x[8], q3y[8];
   struct jpoint acc;
+  bn_copy(acc.x, qx);
+  bn_copy(acc.y, qy);
+  bn_set_word(acc.z, 1);
+  point_double(&acc);
+  point_add_affine(&acc, qx, qy);
+  point_to_affine(q3x, q3y, &acc);
+  const uint32_t *table_x[2][2] = {{GX, G3X}, {qx, q3x}};
+  const uint32_t *table_y[2][2] = {{GY, G3Y}, {qy, q3y}};
+
+  int8_t naf[2][257];
+  int length1 = bn_wnaf3(naf[0], u1), length2 = bn_wnaf3(naf[1], u2);
   bn_set_word(acc.z, 0);
-  for (int bit = 255; bit >= 0; bit--) {
+  for (int i = (length1 > length2 ? length1 : length2) - 1; i >= 0; i--) {
     if (!bn_is_zero(acc.z)) point_double(&acc);
-    int index = (int)((u1[bit / 32] >> (bit % 32)) & 1) | (int)((u2[bit / 32] >> (bit % 32)) & 1) << 1;
-    if (index != 0 && (index != 3 || sum_finite)) point_add_affine(&acc, table_x[index], table_y[index]);
+    for (int which = 0; which < 2; which++) {
+      int digit = i < (which == 0 ? length1 : length2) ? naf[which][i] : 0;
+      if (digit == 0) continue;
+      int entry = (digit < 0 ? -digit : digit) >> 1; /* 1 -> 0, 3 -> 1 */
+      uint32_t y[8];
+      if (digit < 0) {
+        bn_sub(y, P, table_y[which][entry]); /* -(x, y) = (x, p - y); y != 0 on P-256 */
+      } else {
+        bn_copy(y, table_y[which][entry]);
+      }
+      point_add_affine(&acc, table_x[which][entry], y);
+    }
   }
   if (bn_is_zero(acc.z)) return 0;
 
-  /* Valid when x(u1 G + u2 Q) mod n = r; x < p < 2n, so one subtraction reduces it. */
-  uint32_t x[8];
-  point_to_affine(x, 0, &acc);
-  if (bn_cmp(x, N) >= 0) bn_sub(x, x, N);
-  return bn_cmp(x, r) == 0;
+  /*
+   * Valid when x mod n = r for the affine x = X / Z^2 of u1 G + u2 Q. As x < p < 2n, x is r or r + n (the latter
+   * only when r + n < p), so compare X with r Z^2 and (r + n) Z^2 instead of inverting Z.
+   */
+  uint32_t z2[8], t[8];
+  fe_sqr(z2, acc.z);
+  fe_mul(t, r, z2);
+  if (bn_cmp(t, acc.x) == 0) return 1;
+  if (bn_add(t, r, N) != 0 || bn_cmp(t, P) >= 0) return 0;
+  fe_mul(t, t, z2);
+  return bn_cmp(t, acc.x) == 0;
 }

@@ -1,0 +1,67 @@
+/**
+ * `npm run mutate [file…]`: mutation testing of the critical code with StrykerJS and its vitest runner. Each
+ * target file is mutated in a run of its own, judged by its own tests only, and keeps an incremental file
+ * (test/mutation/<name>.incremental.json, committed) so that a re-run mutates only what changed since. Exits 1
+ * when a file's score falls below its goal, 2 on bad arguments.
+ *   npm run mutate                      every critical file
+ *   npm run mutate images/verify.ts     one file
+ *   npm run mutate -- --full …          ignore the incremental files (a complete re-run)
+ */
+import { basename } from 'node:path';
+import { Stryker } from '@stryker-mutator/core';
+
+interface Target {
+  file: string;
+  tests: string[];
+  /** The lowest mutation score (percent) the file may have. */
+  goal: number;
+}
+
+const TARGETS: Target[] = [
+  { file: 'images/verify.ts', tests: ['images/sign-verify.test.ts', 'images/verify.test.ts', 'images/interop.test.ts'], goal: 95 },
+  { file: 'images/trailer.ts', tests: ['images/trailer.test.ts'], goal: 95 },
+  {
+    file: 'emulator/flash/nor-flash.ts',
+    tests: ['emulator/flash/nor-flash.test.ts', 'emulator/flash/nor-flash.property.test.ts'],
+    goal: 95,
+  },
+];
+
+const args = process.argv.slice(2);
+const full = args.includes('--full');
+const named = args.filter((a) => a !== '--full');
+const unknown = named.filter((f) => !TARGETS.some((t) => t.file === f));
+if (unknown.length > 0) {
+  console.error(`mutate: not a critical file: ${unknown.join(', ')} (known: ${TARGETS.map((t) => t.file).join(', ')})`);
+  process.exit(2);
+}
+const chosen = named.length === 0 ? TARGETS : TARGETS.filter((t) => named.includes(t.file));
+
+const rows: { file: string; score: number; goal: number; killed: number; survived: number; noCoverage: number }[] = [];
+for (const target of chosen) {
+  console.log(`\nmutate: ${target.file} (tests: ${target.tests.join(', ')}; goal ${target.goal} %)`);
+  process.env.BOOTPROOF_MUTATE_TESTS = target.tests.join(',');
+  const stryker = new Stryker({
+    mutate: [target.file],
+    vitest: { configFile: 'test/mutation/vitest.config.ts', related: false },
+    incremental: true,
+    force: full,
+    incrementalFile: `test/mutation/${basename(target.file, '.ts')}.incremental.json`,
+    jsonReporter: { fileName: `reports/mutation/${basename(target.file, '.ts')}.json` },
+  });
+  const results = await stryker.runMutationTest();
+  const count = (status: string) => results.filter((r) => r.status === status).length;
+  const killed = count('Killed') + count('Timeout');
+  const survived = count('Survived');
+  const noCoverage = count('NoCoverage');
+  const judged = killed + survived + noCoverage;
+  const score = judged === 0 ? 100 : (100 * killed) / judged;
+  rows.push({ file: target.file, score, goal: target.goal, killed, survived, noCoverage });
+}
+
+console.log('\n| file | score | goal | killed | survived | no coverage |\n|---|---|---|---|---|---|');
+for (const r of rows) {
+  const mark = r.score >= r.goal ? '' : ' **below goal**';
+  console.log(`| ${r.file} | ${r.score.toFixed(1)} %${mark} | ${r.goal} % | ${r.killed} | ${r.survived} | ${r.noCoverage} |`);
+}
+if (rows.some((r) => r.score < r.goal)) process.exitCode = 1;
