@@ -30,6 +30,8 @@ export interface TestImageOptions {
   readonly image?: number;
   /** Payload bytes (default: 10 KiB, a few sectors on every board). */
   readonly payloadSize?: number;
+  /** imgtool's `--confirm`: padded to the slot with a trailer whose image_ok is set, as a factory programs it. */
+  readonly confirm?: boolean;
 }
 
 export const DEFAULT_PAYLOAD = 10 * 1024;
@@ -82,6 +84,7 @@ export class Fixtures {
       align: this.board.flash.writeUnit,
       maxAlign: this.config.maxAlign,
       erasedValue: this.board.flash.erasedValue,
+      confirm: options.confirm,
     });
   }
 

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { UsageError } from '../emulator/common/errors.ts';
+import { importUserModule as importModule } from './user-module.ts';
 
 /** How long importing a user's module may take in the trial child (tsx compiles it first). */
 export const IMPORT_TIMEOUT_MS = 30_000;
@@ -35,7 +36,7 @@ export function guardProcessExit(): () => void {
 export async function importUserModule(path: string): Promise<{ default?: unknown }> {
   const restore = guardProcessExit();
   try {
-    return await import(pathToFileURL(resolve(path)).href);
+    return await importModule(path);
   } finally {
     restore();
   }

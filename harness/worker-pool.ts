@@ -9,15 +9,19 @@ import { BootproofError } from '../emulator/common/errors.ts';
 import type { CaseResult } from './results.ts';
 import type { RunOptions } from './run-options.ts';
 import type { PlannedCase } from './session.ts';
+import { RUNNING_FROM_SOURCES } from './user-module.ts';
 import type { FromWorker, ToWorker } from './worker.ts';
 
-const WORKER_URL = new URL('./worker.ts', import.meta.url);
+const WORKER_URL = new URL(RUNNING_FROM_SOURCES ? './worker.ts' : './worker.js', import.meta.url);
 /**
  * Worker threads do not inherit the main thread's TypeScript loader (and `execArgv: ['--import', 'tsx']` is not
- * honoured by workers on Node 20), so each worker first registers tsx itself, then loads worker.ts.
+ * honoured by workers on Node 20), so run from the sources each worker first registers tsx itself, then loads
+ * worker.ts. Compiled, a worker loads worker.js directly (and tsx only for a user's TypeScript module).
  */
-const WORKER_BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
-  .then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
+const WORKER_BOOTSTRAP = RUNNING_FROM_SOURCES
+  ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
+  .then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`
+  : `import(${JSON.stringify(WORKER_URL.href)})`;
 export const DEFAULT_CASE_TIMEOUT_MS = 20_000;
 
 export type Job =

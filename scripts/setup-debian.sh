@@ -5,11 +5,12 @@ set -euo pipefail
 
 packages=(
   socat # harness/serial: pseudo-terminal pairs for the serial tests and the SMP benchmark
-  gcc-arm-none-eabi binutils-arm-none-eabi libnewlib-arm-none-eabi # images/firmware/build.sh (libgcc; no libc used)
+  gcc-arm-none-eabi binutils-arm-none-eabi libnewlib-arm-none-eabi # images/firmware/build.sh (libgcc; newlib for the cpu-check firmware)
   qemu-system-arm # emulator/soc: live QEMU run of the self-test firmware
   python3-unicorn # emulator/cpu/conformance: live random-instruction run against unicorn, and bench cpu
   libxml2-utils # harness/reporters: xmllint validates the JUnit XML against ../shared/schemas/junit-10.xsd
   chromium # harness/reporters: the HTML report's browser tests and bench html (driven by playwright-core)
+  zsh # harness/cli: the zsh completion script is loaded and driven in a real zsh
 )
 
 if [ ${#packages[@]} -eq 0 ]; then

@@ -48,6 +48,7 @@ const FAULT_NAMES: Record<number, string> = {
   [CFSR.invstate]: 'UsageFault INVSTATE (Thumb bit clear)',
   [CFSR.invpc]: 'UsageFault INVPC',
   [CFSR.nocp]: 'UsageFault NOCP (no coprocessor)',
+  [CFSR.stkof]: 'UsageFault STKOF (stack below its limit)',
   [CFSR.unaligned]: 'UsageFault UNALIGNED',
   [CFSR.divbyzero]: 'UsageFault DIVBYZERO',
 };
@@ -81,7 +82,7 @@ export class CortexM implements SystemControlHost {
   /** The value the last exclusive load read (see the exclusive store in decode32-memory.ts). */
   exclusiveValue = 0;
   cycles = 0;
-  /** ARMv8-M stack limits: kept so firmware reads back what it wrote; the limit check itself is not modelled. */
+  /** ARMv8-M stack limits (MSPLIM, PSPLIM): an instruction that moves the active SP below its limit faults (STKOF). */
   msplim = 0;
   psplim = 0;
 
@@ -758,6 +759,16 @@ export class CortexM implements SystemControlHost {
 
   noCoprocessor(pc: number): never {
     return this.fault(EXCEPTION.usageFault, CFSR.nocp, pc);
+  }
+
+  /** The limit of the active stack (ARMv8-M): PSPLIM in Thread mode on the PSP, else MSPLIM. */
+  stackLimit(): number {
+    return this.usingPsp() ? this.psplim : this.msplim;
+  }
+
+  /** The instruction at `pc` would have moved SP below its limit: UsageFault STKOF, SP as it was. */
+  stackOverflow(pc: number): never {
+    return this.fault(EXCEPTION.usageFault, CFSR.stkof, pc);
   }
 
   unaligned(pc: number): never {

@@ -20,6 +20,8 @@ export const CFSR = {
   invstate: 1 << 17,
   invpc: 1 << 18,
   nocp: 1 << 19,
+  /** ARMv8-M: a stack pointer update went below MSPLIM/PSPLIM. */
+  stkof: 1 << 20,
   unaligned: 1 << 24,
   divbyzero: 1 << 25,
 } as const;

@@ -105,6 +105,11 @@ export function translate(memory: Fetch, start: number, startIt: number, feature
     itStates.push(it);
     const next = (pc + decoded.size) | 0;
     const condition = it === 0 ? 'true' : CONDITIONS[it >> 4];
+    // ARMv8-M stack limit: an SP write below the active limit faults with SP unchanged (checked after the
+    // instruction's own work, so a push's stores below the limit are made; the architecture leaves them optional).
+    if (features.v8 && decoded.code.includes('r[13]=')) {
+      decoded = { ...decoded, code: `{const q=r[13];${decoded.code}if((r[13]>>>0)<(cpu.stackLimit()>>>0)){r[13]=q;cpu.stackOverflow(${pc});}}` };
+    }
     if (decoded.itState !== undefined) {
       it = decoded.itState;
     } else {

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { registerBoardImportCommand } from './board-import.ts';
 import { registerBoardCommand, registerBoardsCommand } from './boards.ts';
+import { registerCompletionCommand } from './completion.ts';
 import { registerEmulateCommand } from './emulate.ts';
 import { registerGateCommand } from './gate.ts';
 import { registerImageCommand } from './image.ts';
@@ -15,6 +17,7 @@ import { registerSuitesCommand } from './suites.ts';
 export function registerCommands(program: Command): void {
   registerBoardsCommand(program);
   registerBoardCommand(program);
+  registerBoardImportCommand(program);
   registerImageCommand(program);
   registerSmpCommand(program);
   registerRunCommand(program);
@@ -23,4 +26,5 @@ export function registerCommands(program: Command): void {
   registerMergeCommand(program);
   registerEmulateCommand(program);
   registerServeCommand(program);
+  registerCompletionCommand(program);
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { BootproofError } from '../../emulator/common/errors.ts';
 import { registerCommands } from './commands.ts';
+import { packageVersion } from './version.ts';
 
 /** Exit codes: 0 = every check passed, 1 = a check failed, 2 = bad usage or bad input. */
 export const EXIT_OK = 0;
@@ -13,7 +14,7 @@ export function buildProgram(): Command {
       'Proves that a bootloader and a firmware release always boot a valid, signed image, through power loss, ' +
         'corrupted images and key changes in the middle of an update.',
     )
-    .version(process.env.npm_package_version ?? '0.1.0')
+    .version(packageVersion(), '-V, --version', 'print the version of bootproof')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerCommands(program);

@@ -27,8 +27,9 @@ export function registerMergeCommand(program: Command): void {
 
 function readText(file: string): string {
   try {
-    return Buffer.from(readInputFile(file)).toString('utf8');
+    // Bounded: a shard report is text of a few megabytes, never a device or a pipe.
+    return Buffer.from(readInputFile(file, { what: 'report', maxBytes: 512 * 1024 * 1024 })).toString('utf8');
   } catch (error) {
-    throw new UsageError(`merge: ${(error as Error).message}`);
+    throw new UsageError(`merge: ${file} cannot be read: ${(error as Error).message}`);
   }
 }

@@ -7,8 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { loadBoard } from '../../boards/index.ts';
+import type { Board } from '../../boards/types.ts';
+import type { TrustPolicy } from '../../emulator/boot/index.ts';
 import { BootproofError, UsageError } from '../../emulator/common/errors.ts';
-import { loadPublicKey } from '../../images/index.ts';
+import { readInputFile } from '../../emulator/common/files.ts';
+import { loadPublicKey, verifyImage } from '../../images/index.ts';
 import { boardConfig, loadBootloader } from '../context.ts';
 import { Fixtures } from '../fixtures.ts';
 import { CONTROL_COMMANDS, sendControl, startServe } from '../lab/index.ts';
@@ -25,6 +28,7 @@ interface ServeFlags {
   hardwareRollback?: boolean;
   speedup: string;
   control?: string;
+  image?: string;
 }
 
 export function registerServeCommand(program: Command): void {
@@ -47,6 +51,11 @@ export function registerServeCommand(program: Command): void {
     .option('--hardware-rollback', 'MCUBOOT_HW_ROLLBACK_PROT: a hardware security counter')
     .option('--speedup <n>', 'run the flash this many times faster than the real part', '1')
     .option('--control <socket>', 'the control socket path (default: in the temp folder)')
+    .option(
+      '--image <file>',
+      'a signed image programmed into the primary slot at start, as a factory does (default: a built-in 1.0.0 test image ' +
+        'signed with the --seed test key; give --key with your own image)',
+    )
     .action(async (flags: ServeFlags) => {
       const speedup = Number(flags.speedup);
       if (!(speedup > 0 && speedup <= 1000)) throw new UsageError(`--speedup '${flags.speedup}': expected a number from 0 to 1000`);
@@ -58,12 +67,19 @@ export function registerServeCommand(program: Command): void {
       };
       const seed = flags.seed === undefined ? DEFAULT_SEED : parseSeed(flags.seed);
       const keys = flags.key?.map((path, i) => ({ name: `key${i}`, key: readKey(path) }));
-      const trust = keys ? { keys, enforce: 'install' as const } : new Fixtures(board, config, seed).trust();
+      const fixtures = new Fixtures(board, config, seed);
+      const trust = keys ? { keys, enforce: 'install' as const } : fixtures.trust();
+      const factory =
+        flags.image === undefined
+          ? fixtures.image({ version: '1.0.0', securityCounter: 1, confirm: true })
+          : readFactoryImage(flags.image, board, trust);
       const bootloader = await loadBootloader(flags.bootloader);
       const log = (text: string) => process.stdout.write(`${text}\n`);
-      const session = await startServe({ board, config, bootloader, trust, speedup, seed, controlPath: flags.control, log });
+      const session = await startServe({ board, config, bootloader, trust, speedup, seed, factory, controlPath: flags.control, log });
+      const image = flags.image ?? 'the built-in test image 1.0.0';
       log(`bootproof serve: emulated ${board.name} (${config.strategy}, bootloader ${bootloader.name}) on ${session.port}`);
       log(`control socket: ${session.controlPath} (${CONTROL_COMMANDS.join(', ')})`);
+      log(`primary slot: ${image}; try: npx bootproof smp --port ${session.port} image list`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
@@ -79,6 +95,20 @@ export function registerServeCommand(program: Command): void {
     .action(async (words: string[], flags: { control: string }) => {
       process.stdout.write(`${await sendControl(flags.control, words.join(' '))}\n`);
     });
+}
+
+/** The user's factory image: it must fit the primary slot and verify with a key the board trusts, or it could not boot. */
+function readFactoryImage(path: string, board: Board, trust: TrustPolicy): Uint8Array {
+  const bytes = readInputFile(path, { what: '--image' });
+  const slot = board.partitions.images[0].primary;
+  if (bytes.length > slot.size) {
+    throw new UsageError(`--image ${path}: ${bytes.length} bytes do not fit ${board.name}'s primary slot (${slot.size} bytes)`);
+  }
+  const result = verifyImage(bytes, { keys: trust.keys.map((k) => k.key) });
+  if (!result.valid) {
+    throw new UsageError(`--image ${path}: does not verify with the keys the board trusts (${result.message}); give --key <its public key>`);
+  }
+  return bytes;
 }
 
 function readKey(path: string) {

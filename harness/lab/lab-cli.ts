@@ -8,7 +8,7 @@ import type { LabTarget } from './lab-runner.ts';
 
 export function addLabOptions(command: Command): Command {
   return command
-    .option('--lab <file>', 'a lab file: run on one of its real boards (with --board-id) instead of an emulated board')
+    .option('--lab <file>', 'a lab file (JSON or YAML): run on one of its real boards (with --board-id) instead of an emulated board')
     .option('--board-id <id>', 'the board of the lab file to run on');
 }
 

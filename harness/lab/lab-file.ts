@@ -4,6 +4,7 @@
  * zod; every mistake is a LabFileError (exit 2) naming the file, the field and what was expected.
  */
 import { dirname, resolve } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { BootproofError } from '../../emulator/common/errors.ts';
 import { readInputText } from '../../emulator/common/files.ts';
@@ -144,20 +145,50 @@ export interface LabEntry {
   readonly board: string;
 }
 
+/** A lab file's text, JSON or YAML (by extension: `.yaml`/`.yml`, as twister's hardware maps are written). */
 export function parseLabFile(text: string, file: string): Record<string, LabBoard> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new LabFileError(file, `not valid JSON: ${(error as Error).message}`);
-  }
-  const parsed = LabFileSchema.safeParse(json);
+  const yaml = /\.ya?ml$/i.test(file);
+  const { value, lineOf } = yaml ? readYaml(text, file) : readJson(text, file);
+  const parsed = LabFileSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue.path.length === 0 ? '(top level)' : issue.path.join('.');
-    throw new LabFileError(file, `${where}: ${issue.message}`);
+    const line = lineOf(issue.path);
+    throw new LabFileError(file, `${where}${line === undefined ? '' : ` (line ${line})`}: ${issue.message}`);
   }
   return parsed.data.boards;
+}
+
+interface ReadText {
+  readonly value: unknown;
+  /** The line a field (or its nearest present parent) starts on, when the format keeps positions. */
+  readonly lineOf: (path: readonly PropertyKey[]) => number | undefined;
+}
+
+function readJson(text: string, file: string): ReadText {
+  try {
+    return { value: JSON.parse(text), lineOf: () => undefined };
+  } catch (error) {
+    throw new LabFileError(file, `not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function readYaml(text: string, file: string): ReadText {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const [error] = document.errors;
+  if (error) {
+    const at = lines.linePos(error.pos[0]);
+    throw new LabFileError(file, `not valid YAML: line ${at.line}, column ${at.col}: ${error.message.split('\n')[0]}`);
+  }
+  const lineOf = (path: readonly PropertyKey[]) => {
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = document.getIn(path.slice(0, depth) as unknown[], true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) return lines.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+  return { value: document.toJS({ maxAliasCount: 100 }), lineOf };
 }
 
 export function loadLabEntry(file: string, id: string): LabEntry {

@@ -20,6 +20,8 @@ export interface ServeOptions {
   readonly controlPath?: string;
   readonly speedup?: number;
   readonly seed?: number;
+  /** Programmed into the first image's primary slot before the first power-on (a factory image); else empty flash. */
+  readonly factory?: Uint8Array;
   /** Lines about what the board does (cuts, programming), for the terminal `serve` runs in. */
   readonly log?: (text: string) => void;
 }
@@ -62,6 +64,7 @@ export async function startServe(options: ServeOptions): Promise<ServeSession> {
     if (error instanceof BootproofError) throw error;
     throw new BootproofError(`serve: cannot listen on control socket ${controlPath}: ${(error as Error).message}`);
   }
+  if (options.factory) board.program(options.board.partitions.images[0].primary.offset, options.factory);
   board.powerOn();
   return {
     board,

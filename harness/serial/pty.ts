@@ -23,7 +23,7 @@ export async function socatMissing(): Promise<string | undefined> {
     await execa('socat', ['-V']);
     return undefined;
   } catch {
-    return 'socat is not installed (scripts/setup-debian.sh installs it); the pseudo-terminal tests need it';
+    return 'socat is not installed; the pseudo-terminal tests need it (enable them: sudo scripts/setup-debian.sh)';
   }
 }
 

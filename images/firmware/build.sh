@@ -104,7 +104,7 @@ rdimon_layout mps2-an505 0x10000000 0x38000000
 rdimon_build() {
   local name=$1 cpu=$2 layout=$3 opt=$4
   shift 4
-  local sources=(rdimon/startup.c rdimon/check.c rdimon/bignum.c bench/sha256.c)
+  local sources=(rdimon/startup.c rdimon/check.c rdimon/bignum.c crypto/sha256.c)
   [ "$cpu" != cortex-m0plus ] && sources+=(rdimon/branches.S)
   "$CC" -mcpu="$cpu" -mthumb -mfloat-abi=soft "$opt" -std=c11 -Wall -Wextra -Werror \
     -ffunction-sections -fdata-sections -ffile-prefix-map="$PWD"=. --specs=rdimon.specs \

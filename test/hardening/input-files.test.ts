@@ -38,6 +38,6 @@ describe('merge files', () => {
   it('a device is not read', async () => {
     const result = await cli('merge', '/dev/zero');
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('merge: /dev/zero: not a regular file (a device)');
+    expect(result.stderr).toContain('/dev/zero: not a regular file (a device)');
   });
 });

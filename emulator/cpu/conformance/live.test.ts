@@ -10,7 +10,7 @@ describe('live conformance', () => {
   const seed = Number(process.env.BOOTPROOF_CONFORMANCE_SEED ?? Date.now() % 0xffffffff);
   const live = `agrees with a live unicorn on 100k fresh random instructions, M4 and M0 (seed ${seed})`;
   it.skipIf(python === undefined)(
-    python === undefined ? `${live} — skipped: no python3 with the unicorn module (apt-get install python3-unicorn)` : live,
+    python === undefined ? `${live} — skipped: no python3 with the unicorn module (enable: sudo scripts/setup-debian.sh)` : live,
     () => {
       const m4 = new SequenceGenerator(seed);
       const m0 = new SequenceGenerator(seed, undefined, 'armv6-m');

@@ -174,7 +174,7 @@ export const strex = (rd: number, rt: number, rn: number): Code => assemble('111
 export const clrex = (): Code => [0xf3bf, 0x8f2f];
 export const tbb = (rn: number, rm: number): Code => assemble('111010001101 Rn:4 11110000 0000 Rm:4', { Rn: rn, Rm: rm });
 export const tbh = (rn: number, rm: number): Code => assemble('111010001101 Rn:4 11110000 0001 Rm:4', { Rn: rn, Rm: rm });
-const SYSM = { apsr: 0, ipsr: 5, msp: 8, psp: 9, primask: 16, basepri: 17, faultmask: 19, control: 20 } as const;
+const SYSM = { apsr: 0, ipsr: 5, msp: 8, psp: 9, msplim: 10, psplim: 11, primask: 16, basepri: 17, faultmask: 19, control: 20 } as const;
 export const mrs = (rd: number, sysm: keyof typeof SYSM): Code => assemble('1111001111101111 1000 Rd:4 sysm:8', { Rd: rd, sysm: SYSM[sysm] });
 export const msr = (sysm: keyof typeof SYSM, rn: number): Code => assemble('111100111000 Rn:4 10001000 sysm:8', { Rn: rn, sysm: SYSM[sysm] });
 export const dsb = (): Code => [0xf3bf, 0x8f4f];

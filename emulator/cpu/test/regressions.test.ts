@@ -8,7 +8,7 @@ import type { CoreModel, CpuBus, MemoryRegion } from '../bus.ts';
 import { BusError } from '../bus.ts';
 import { CortexM } from '../cortex-m.ts';
 import * as a from './asm.ts';
-import { handlerAddress, testMachine } from './harness.ts';
+import { CODE, handlerAddress, testMachine } from './harness.ts';
 
 const MIB = 1 << 20;
 /** Code in the middle of a 4 MiB read-only region, so branches reach ±1 MiB both ways. */
@@ -160,5 +160,52 @@ describe('SVC on ARMv6-M', () => {
     m.step(1);
     expect(m.cpu.ipsr).toBe(11);
     expect(m.cpu.pc).toBe(handlerAddress(11));
+  });
+});
+
+describe.each([true, false])('ARMv8-M stack limits (translated: %s)', (translate) => {
+  // r1 = SP - 7, written to a limit register, reads back 8-byte aligned: SP - 8.
+  const limitBelowSp = [a.mov(1, 13), a.subs(1, 1, 7)];
+
+  it('faults a push below MSPLIM with UsageFault STKOF (escalated to HardFault), SP unchanged', () => {
+    const m = testMachine('cortex-m33', { translate });
+    m.load([...limitBelowSp, a.msr('msplim', 1), a.push(0, 1, 2), a.nop()]);
+    const sp = m.reg(13);
+    m.step(4);
+    expect(m.cpu.scs.cfsr).toBe(1 << 20);
+    expect(m.cpu.ipsr).toBe(3);
+    // The exception frame sits below the SP the push left unchanged, and its return address is the push.
+    expect(m.reg(13)).toBe(sp - 32);
+    expect(m.ram32(m.reg(13) + 24)).toBe(CODE + 8);
+  });
+
+  it('lets a push that stays on the limit through', () => {
+    const m = testMachine('cortex-m33', { translate });
+    m.load([...limitBelowSp, a.msr('msplim', 1), a.push(0, 1), a.nop()]);
+    const sp = m.reg(13);
+    m.step(5);
+    expect(m.cpu.scs.cfsr).toBe(0);
+    expect(m.reg(13)).toBe(sp - 8);
+  });
+
+  it('checks PSPLIM, not MSPLIM, on the process stack', () => {
+    const m = testMachine('cortex-m33', { translate });
+    // PSP = SP, then SPSEL; PSPLIM = PSP - 8; push 12 bytes.
+    m.load([a.mov(1, 13), a.msr('psp', 1), a.movs(3, 2), a.msr('control', 3), a.isb(), ...limitBelowSp, a.msr('psplim', 1), a.push(0, 1, 2)]);
+    m.step(9);
+    expect(m.cpu.scs.cfsr).toBe(1 << 20);
+    const unlimited = testMachine('cortex-m33', { translate });
+    unlimited.load([a.mov(1, 13), a.msr('psp', 1), a.movs(3, 2), a.msr('control', 3), a.isb(), a.push(0, 1, 2), a.nop()]);
+    unlimited.cpu.msplim = 0x7fffffff;
+    unlimited.step(7);
+    expect(unlimited.cpu.scs.cfsr).toBe(0);
+  });
+
+  it('is not modelled before ARMv8-M (a Cortex-M4 has no stack limit registers)', () => {
+    const m = testMachine('cortex-m4', { translate });
+    m.cpu.msplim = 0x7fffffff;
+    m.load([a.push(0, 1, 2), a.nop()]);
+    m.step(2);
+    expect(m.cpu.scs.cfsr).toBe(0);
   });
 });

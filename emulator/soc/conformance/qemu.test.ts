@@ -58,7 +58,7 @@ describe.each(TARGETS)('self-test on $machine', ({ machine, board }) => {
   });
 
   it.skipIf(!qemuInstalled)(
-    `matches a live QEMU run${qemuInstalled ? '' : ' (skipped: qemu-system-arm is not installed; scripts/setup-debian.sh installs it)'}`,
+    `matches a live QEMU run${qemuInstalled ? '' : ' (skipped: qemu-system-arm is not installed; enable: sudo scripts/setup-debian.sh)'}`,
     () => {
       recordLive();
       const fromQemu = readFileSync(join(live, `selftest-${machine}.qemu.txt`), 'latin1');

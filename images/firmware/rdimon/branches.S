@@ -3,6 +3,8 @@
  * and J2 set (backward) and clear (forward): the encoding an MCUboot build's bne.w hit. ARMv7-M and later only.
  *   uint32_t wide_branches(uint32_t n): returns n(n+1)/2 + 3 for n > 0.
  */
+  /* Names the file symbol: without it the assembler records its temporary file's random name (not reproducible). */
+  .file "branches.S"
   .syntax unified
   .thumb
   .text
