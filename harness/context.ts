@@ -162,7 +162,8 @@ function isSuiteFile(arg: string): boolean {
  * one that ends the process or loops at import is bad input (exit 2) instead of exit 0 or a hang.
  */
 export async function trialUserModules(options: Pick<RunOptions, 'bootloader' | 'suites'>): Promise<void> {
-  if (options.bootloader !== undefined) await trialImport(options.bootloader, '--bootloader');
+  // A binary (boot.elf, boot.hex, boot.bin@0x0) is read, never imported.
+  if (options.bootloader !== undefined && !isBootloaderBinary(options.bootloader)) await trialImport(options.bootloader, '--bootloader');
   for (const arg of options.suites) if (isSuiteFile(arg)) await trialImport(arg, 'suite file');
 }
 
