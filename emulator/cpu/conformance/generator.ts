@@ -145,7 +145,15 @@ export class SequenceGenerator {
         base -= index << (use.shift ?? 0);
         setup.push(...this.constant(use.index, index, at + setup.length));
       }
-      setup.push(...this.constant(use.base, base, at + setup.length));
+      if (use.base === 13) {
+        // SP cannot take a MOVW/MOVT or a literal load: a free low register gets the (word-aligned) address,
+        // then MOV SP, it.
+        const used = new Set(Object.entries(fields).flatMap(([name, value]) => (name.startsWith('R') ? [value] : [])));
+        const scratch = [0, 1, 2, 3, 4, 5, 6, 7].find((r) => !used.has(r) && r !== use.index) as number;
+        setup.push(...this.constant(scratch, base & ~3, at + setup.length), ...assemble('01000110 D:1 Rm:4 Rd:3', { D: 1, Rm: scratch, Rd: 5 }));
+      } else {
+        setup.push(...this.constant(use.base, base, at + setup.length));
+      }
     }
     return [...setup, ...assemble(encoding.pattern, fields)];
   }

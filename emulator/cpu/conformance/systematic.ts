@@ -33,7 +33,9 @@ function wanted(encoding: Encoding): { label: string; forced: Fields[]; backward
     if (branchFields.has(field.name)) continue;
     const choices = encoding.choices?.[field.name];
     if (choices) {
-      for (const value of choices) out.push({ label: `${field.name}=${value}`, forced: [{ [field.name]: value }] });
+      const isRegister = field.name.startsWith('R') && field.width === 4;
+      const name = (value: number): string => (isRegister && value === 13 ? 'SP' : isRegister && value === 15 ? 'PC' : String(value));
+      for (const value of choices) out.push({ label: `${field.name}=${name(value)}`, forced: [{ [field.name]: value }] });
     } else if (field.name.startsWith('R') && field.width === 4) {
       for (const kind of REGISTER_CLASSES) out.push({ label: `${field.name}:${kind.name}`, forced: kind.registers.map((r) => ({ [field.name]: r })) });
     } else if (field.width === 1) {
