@@ -27,6 +27,8 @@ export interface Encoding {
   branch?: (bytes: number) => Fields;
   /** The fields of a branch by `offset` bytes (negative) from this instruction's address + 4. */
   backward?: (offset: number) => Fields;
+  /** Reaches the far pages (±16 MiB: B.W and BL, T4), where offsets of megabytes set J1 and J2 to 0. */
+  far?: true;
   /**
    * A branch through a register or a table: the generator sets `Rm` (the target with the Thumb bit, or the table
    * index) and, for TBB/TBH, lays the table out after the instruction.
@@ -433,12 +435,14 @@ const CONTROL: Encoding[] = [
     pattern: '11110 S:1 imm10:10 10 J1:1 1 J2:1 imm11:11',
     branch: (bytes) => ({ S: 0, imm10: 0, J1: 1, J2: 1, imm11: bytes >> 1 }),
     backward: branchT4,
+    far: true,
   },
   {
     name: 'bl',
     pattern: '11110 S:1 imm10:10 11 J1:1 1 J2:1 imm11:11',
     branch: (bytes) => ({ S: 0, imm10: 0, J1: 1, J2: 1, imm11: bytes >> 1 }),
     backward: branchT4,
+    far: true,
   },
 ];
 
