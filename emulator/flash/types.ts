@@ -59,12 +59,24 @@ export interface FlashOp {
  */
 export type CutOutcome = 'not-started' | 'completed' | 'torn';
 
+/**
+ * A torn program chosen instead of drawn: `units` whole write units written, then the next unit left holding
+ * `unit` — `ones` (every byte 0xff), `zeros` (every byte 0x00) or `half` (its first half written, the rest as
+ * before). On a part with rule `ecc` the torn unit reads back as an ECC error whatever it holds.
+ */
+export interface TornShape {
+  readonly units: number;
+  readonly unit: 'ones' | 'zeros' | 'half';
+}
+
 export interface PowerCutPlan {
   /** Index of the operation (as counted by `Flash.opCount`) that the cut lands on. */
   readonly atOp: number;
   readonly outcome: CutOutcome;
   /** Seeds the torn-outcome PRNG; the same seed gives the same bytes. */
   readonly seed: number;
+  /** For a torn program: the shape to leave, instead of one drawn from the seed. */
+  readonly tear?: TornShape;
 }
 
 export interface SectorInfo {
