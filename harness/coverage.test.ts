@@ -18,9 +18,9 @@ describe('coverage lines', () => {
     const lines = cutCoverage(cases, false);
     expect(lines.map(formatCoverageLine)).toEqual([
       'enumerated 2 cut points × outcomes (not-started, completed)',
-      'enumerated 1 torn trailer/status writes × variants (unit prefix; torn unit ones, zeros, half, or ECC)',
-      'sampled 1 torn payload writes and erases (one seeded tear each)',
-      'enumerated 1 second cuts inside the recovery',
+      'enumerated 1 torn trailer/status writes and erases × variants (unit prefix × torn unit ones, zeros, half or ECC; erase 1/8, 4/8, 7/8 done)',
+      'sampled 1 torn payload writes, erases and counter advances (one seeded tear each)',
+      'enumerated 1 second cuts spread over the recovery (erases and trailer writes first)',
     ]);
     expect(cutCoverage(cases, true)[0].how).toBe('sampled');
   });
@@ -34,7 +34,7 @@ describe('coverage lines', () => {
       { units: 1, unit: 'zeros' },
       { units: 1, unit: 'half' },
     ]);
-    expect(tornVariants(4, true).map((t) => t.units)).toEqual([0, 1, 2, 3]);
+    expect(tornVariants(4, true)).toEqual([0, 1, 2, 3].map((units) => ({ units, unit: 'ones' })));
   });
 
   it('a trailer write is a program wholly inside a status area; a payload copy reaching into one is not', () => {

@@ -36,10 +36,11 @@ export function cutCoverage(cases: readonly PlannedCase[], sampledPoints: boolea
   const points = sampledPoints ? 'sampled' : 'enumerated';
   if (enumeratedCuts > 0) lines.push({ what: 'cut points × outcomes (not-started, completed)', how: points, count: enumeratedCuts });
   if (tornVariants > 0) {
-    lines.push({ what: 'torn trailer/status writes × variants (unit prefix; torn unit ones, zeros, half, or ECC)', how: points, count: tornVariants });
+    const what = 'torn trailer/status writes and erases × variants (unit prefix × torn unit ones, zeros, half or ECC; erase 1/8, 4/8, 7/8 done)';
+    lines.push({ what, how: points, count: tornVariants });
   }
-  if (tornSampled > 0) lines.push({ what: 'torn payload writes and erases (one seeded tear each)', how: 'sampled', count: tornSampled });
-  if (doubles > 0) lines.push({ what: 'second cuts inside the recovery', how: 'enumerated', count: doubles });
+  if (tornSampled > 0) lines.push({ what: 'torn payload writes, erases and counter advances (one seeded tear each)', how: 'sampled', count: tornSampled });
+  if (doubles > 0) lines.push({ what: 'second cuts spread over the recovery (erases and trailer writes first)', how: 'enumerated', count: doubles });
   return lines;
 }
 

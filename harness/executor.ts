@@ -173,7 +173,7 @@ export class ScenarioExecutor {
   runDoubleCut(
     action: RecordedAction,
     first: { atOp: number; outcome: CutOutcome; tear?: TornShape },
-    second: { atOp: number; outcome: CutOutcome },
+    second: { atOp: number; outcome: CutOutcome; tear?: TornShape },
     seed: number,
   ): CaseOutcome {
     this.forkAt(action, first.atOp, first.outcome, seed, first.tear);
@@ -336,7 +336,7 @@ export class ScenarioExecutor {
         return this.act('request', 'request', () => setPending(device.appContext(), step.image, step.mode === 'permanent'));
       }
       case 'reboot': {
-        const terminal = this.settle(undefined);
+        const terminal = this.settle(undefined, step.until === 'trial');
         this.settleResults.push(terminal);
         this.settleIndex++;
         return terminal !== CRASH && terminal !== UNSETTLED;
@@ -400,9 +400,10 @@ export class ScenarioExecutor {
 
   /**
    * Power cycle, then boot until the device settles: the same images run twice in a row and neither the
-   * bootloader nor the application wrote anything. `label` is 'recovery' after a cut.
+   * bootloader nor the application wrote anything. `label` is 'recovery' after a cut. `untilTrial` stops at the
+   * first hand-off to a new image instead (a reboot step `until: 'trial'`).
    */
-  private settle(label: 'recovery' | undefined): Terminal {
+  private settle(label: 'recovery' | undefined, untilTrial = false): Terminal {
     const maxBoots = this.scenario.maxBoots ?? 8;
     const factoryNames = this.scenario.factory.primaries;
     let newImageRan = false;
@@ -437,6 +438,7 @@ export class ScenarioExecutor {
       if (verdict.names.some((name, i) => name !== factoryNames[i])) newImageRan = true;
       const appWrote = this.runApp(verdict.names, label);
       if (appWrote === undefined) continue;
+      if (untilTrial && newImageRan) return this.settled(terminal);
       const crashed = this.appCrashed(verdict.names[0]);
       // Nothing was written by the boot or the application: the next boot starts from the same state, and a
       // bootloader is a function of that state (and of the clock, which I-7 varies): the device has settled.

@@ -141,7 +141,7 @@ export class Session {
         // A completed op k leaves the same state as a cut before op k+1 of the same action: only keep it at the end.
         if (outcome === 'completed' && !lastOfAction) continue;
         const ecc = programRule === 'ecc';
-        const tears = outcome === 'torn' && isTrailerWrite(op, layout.statusAreas) ? tornVariants(op.length / writeUnit, ecc) : [undefined];
+        const tears = outcome === 'torn' ? tornVariantsOf(op, layout.statusAreas, writeUnit, ecc) : [undefined];
         for (const tear of tears) {
           const variant = tear && tornName(tear, ecc);
           const id = pointId(scenario.id, phase, op.index, outcome, variant);
@@ -277,15 +277,20 @@ export class Session {
       const violations = judgeCut(allowed, single.terminal, single.violations, `at op ${spec.atOp}`);
       return { outcome: single, violations, focus: spec.atOp };
     }
-    const candidates = single.recoveryOps;
+    // The recovery's trailer/status writes and erases, where a second cut decides the most; all of it if none.
+    const statusAreas = trailerAreas(this.ctx.board, scenario.config);
+    const decisive = single.recoveryOps.filter((op) => isTrailerWrite(op, statusAreas) || isTrailerErase(op, statusAreas));
+    const candidates = decisive.length > 0 ? decisive : single.recoveryOps;
     if (candidates.length === 0) {
       return { outcome: single, violations: [...single.violations], focus: spec.atOp, note: 'the recovery performed no flash operation: no second cut to make' };
     }
-    const second = candidates[new Prng(`second|${seed}|${spec.sample}`).below(candidates.length)];
+    // Spread evenly over the recovery's operations, the same at every seed: a verdict must not hang on a draw.
+    const spread = scenario.cuts?.secondCuts ?? 1;
+    const second = candidates[Math.floor(((spec.sample + 0.5) * candidates.length) / spread)];
     const double = executor.runDoubleCut(
       action,
       { atOp: spec.atOp, outcome: spec.outcome, tear: spec.tear },
-      { atOp: second.index, outcome: spec.secondOutcome },
+      { atOp: second.index, outcome: spec.secondOutcome, tear: secondTear(second, statusAreas, this.ctx.board.flash.writeUnit) },
       seed,
     );
     // A second cut on the last operation of a recovery boot is a reset after that boot's work, and one in the
@@ -313,6 +318,28 @@ export function isTrailerWrite(op: FlashOp, statusAreas: readonly FlashRegion[])
   return op.kind === 'program' && statusAreas.some((r) => op.offset >= r.offset && op.offset + op.length <= r.offset + r.size);
 }
 
+/** The enumerated torn variants of `op`, or one seeded tear (undefined) for a payload write or a counter. */
+function tornVariantsOf(op: FlashOp, statusAreas: readonly FlashRegion[], writeUnit: number, ecc: boolean): (TornShape | undefined)[] {
+  if (isTrailerWrite(op, statusAreas)) return tornVariants(op.length / writeUnit, ecc);
+  if (isTrailerErase(op, statusAreas)) return [...ERASE_TEARS];
+  return [undefined];
+}
+
+/** A sector erase that takes a trailer or status area with it: a torn one can leave a magic or a flag half erased. */
+export function isTrailerErase(op: FlashOp, statusAreas: readonly FlashRegion[]): boolean {
+  return op.kind === 'erase' && statusAreas.some((r) => op.offset < r.offset + r.size && op.offset + op.length > r.offset);
+}
+
+/** A torn erase that moved few, half, or most of the bits still to erase. */
+const ERASE_TEARS: readonly TornShape[] = [{ eighths: 1 }, { eighths: 4 }, { eighths: 7 }];
+
+/** The one torn variant a second cut makes (the second cut is not enumerated): mid-way, the same at every seed. */
+function secondTear(op: FlashOp, statusAreas: readonly FlashRegion[], writeUnit: number): TornShape | undefined {
+  if (isTrailerWrite(op, statusAreas)) return { units: Math.floor(op.length / writeUnit / 2), unit: 'half' };
+  if (op.kind === 'erase') return { eighths: 4 };
+  return undefined;
+}
+
 /**
  * The torn outcomes of a program that matter to a decoder: each prefix of whole write units, then a torn unit
  * left all ones, all zeros, or half written. On an ECC part the torn unit reads back as an ECC fault whatever it
@@ -327,9 +354,9 @@ export function tornVariants(units: number, ecc: boolean): TornShape[] {
   return shapes;
 }
 
-/** `u2-half`: two whole units written, the third half written; `u0-ecc` on an ECC part. */
+/** `u2-half`: two whole units written, the third half written; `u0-ecc` on an ECC part; `e4`: an erase 4/8 done. */
 function tornName(tear: TornShape, ecc: boolean): string {
-  return `u${tear.units}-${ecc ? 'ecc' : tear.unit}`;
+  return 'eighths' in tear ? `e${tear.eighths}` : `u${tear.units}-${ecc ? 'ecc' : tear.unit}`;
 }
 
 function journalAround(journal: readonly FlashOp[], focus: number): FlashOpRecord[] {

@@ -161,7 +161,7 @@ export class NorFlash implements Flash {
     if (outcome === 'torn') {
       const { erasedValue } = this.geometry;
       const shape = this.cut!.tear;
-      const torn = shape
+      const torn = shape && 'units' in shape
         ? tornProgramAs(data, unit, erasedValue, shape)
         : tornProgram(data, unit, erasedValue, new Prng(this.cutSeed()));
       this.applyProgram(offset, torn.effective, torn.effective.length);
@@ -185,7 +185,9 @@ export class NorFlash implements Flash {
     if (outcome === 'not-started') this.endWithCut();
     this.countErase(info.index);
     if (outcome === 'torn') {
-      tearErase(this.writable(info.index), this.geometry, new Prng(this.cutSeed()));
+      const shape = this.cut!.tear;
+      if (shape && 'eighths' in shape) tearErase(this.writable(info.index), this.geometry, new Prng(`erase-tear|${this.cut!.atOp}`), shape.eighths);
+      else tearErase(this.writable(info.index), this.geometry, new Prng(this.cutSeed()));
       this.endWithCut();
     }
     this.writable(info.index).erase();
