@@ -71,6 +71,7 @@ describe('every mutant is caught by the suite named for it with the CLI defaults
       expect(failure.replay).toContain(`--only ${failure.id}`);
       expect(failure.replay).toContain(`--seed ${seed}`);
     },
+    300_000,
   );
 
   it('the matrix covers every mutant in test/mutants/ (hangs is the CLI tests\' time-budget case), each a different bug', () => {
@@ -85,11 +86,11 @@ describe('the reference bootloader passes every suite', () => {
     expect(report.cases.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.violations[0]?.message}`)).toEqual([]);
     expect(report.cases.filter((c) => c.status === 'skip').map((c) => `${c.suite}/${c.id}`)).toEqual(['multi-image/skipped']);
     expect(report.info.coverage?.every((c) => c.suite === 'multi-image' || c.lines.length > 0)).toBe(true);
-  });
+  }, 300_000);
 
-  it.each(['stm32f429zi', 'b_u585i_iot02a', 'nucleo_l552ze_q'])('all suites on %s (non-uniform sectors, ECC, two images), sampled points', async (board) => {
+  it.each(['stm32f429zi', 'b_u585i_iot02a', 'nucleo_l552ze_q'])('all suites on %s (non-uniform sectors; ECC; two images), sampled points', async (board) => {
     const report = await run('all', board, 1, undefined, 'random:25');
     expect(report.cases.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual([]);
     expect(report.cases.filter((c) => c.status === 'pass').length).toBeGreaterThan(100);
-  });
+  }, 300_000);
 });
