@@ -99,8 +99,9 @@ describe('JSON report', () => {
 });
 
 describe.skipIf(xmllintMissing !== undefined)('JUnit XML', () => {
-  it('a real run validates against junit-10.xsd', () => {
+  it('a real run validates against junit-10.xsd, with a property per coverage line', () => {
     const file = write('real.xml', toJUnit(real));
+    expect(xpath(file, 'string((//property[@name="coverage.power-loss"])[1]/@value)')).toMatch(/^sampled \d+ cut points × outcomes/);
     const result = validateJUnit(file);
     expect(result.status, result.output).toBe(0);
   });
