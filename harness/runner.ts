@@ -21,7 +21,7 @@ export async function runSuites(options: RunOptions, reporters: readonly Reporte
   const started = performance.now();
   const ctx = await buildRunContext(options);
   const session = new Session(ctx);
-  const info = describeContext(ctx);
+  let info = describeContext(ctx);
   let failures = 0;
   let stoppedEarly: string | undefined;
   let stop = () => {};
@@ -38,7 +38,9 @@ export async function runSuites(options: RunOptions, reporters: readonly Reporte
     // User code runs in this thread: its process.exit must not end the run without a verdict.
     const restore = guardProcessExit();
     try {
-      const cases = selectCases(session.plan(), options);
+      const planned = session.plan();
+      info = { ...info, coverage: session.coverage(planned) };
+      const cases = selectCases(planned, options);
       for (const r of reporters) r.onRunStart?.(info, cases.length);
       for (const c of cases) {
         if (stoppedEarly) break;
@@ -53,7 +55,9 @@ export async function runSuites(options: RunOptions, reporters: readonly Reporte
     const pool = new WorkerPool(options, options.jobs);
     stop = () => pool.stop();
     try {
-      const cases = selectCases(await planOnWorkers(session, pool, options), options);
+      const planned = await planOnWorkers(session, pool, options);
+      info = { ...info, coverage: session.coverage(planned) };
+      const cases = selectCases(planned, options);
       for (const r of reporters) r.onRunStart?.(info, cases.length);
       results = await runOnWorkers(session, pool, cases, onResult, options);
     } finally {

@@ -2,7 +2,7 @@ import { BootproofError } from '../common/errors.ts';
 import { Prng } from '../common/prng.ts';
 import { EccFault, FlashRuleViolation, PowerCut } from './errors.ts';
 import { SectorState, UNIT_ECC_BROKEN, UNIT_PROGRAMMED } from './sector-state.ts';
-import { tearErase, tornProgram } from './torn.ts';
+import { tearErase, tornProgram, tornProgramAs } from './torn.ts';
 import type { CutOutcome, Flash, FlashGeometry, FlashOp, FlashOpKind, PowerCutPlan, SectorInfo } from './types.ts';
 
 const WRITE_UNITS = new Set([1, 2, 4, 8, 16, 32]);
@@ -167,7 +167,11 @@ export class NorFlash implements Flash {
     const outcome = this.beginOp('program', offset, data.length, (data.length / unit) * this.geometry.programTimeUs);
     if (outcome === 'not-started') this.endWithCut();
     if (outcome === 'torn') {
-      const torn = tornProgram(data, unit, this.geometry.erasedValue, new Prng(this.cutSeed()));
+      const { erasedValue } = this.geometry;
+      const shape = this.cut!.tear;
+      const torn = shape && 'units' in shape
+        ? tornProgramAs(data, unit, erasedValue, shape)
+        : tornProgram(data, unit, erasedValue, new Prng(this.cutSeed()));
       this.applyProgram(offset, torn.effective, torn.effective.length);
       this.breakUnit(offset + torn.tornUnitAt);
       this.endWithCut();
@@ -189,7 +193,9 @@ export class NorFlash implements Flash {
     if (outcome === 'not-started') this.endWithCut();
     this.countErase(info.index);
     if (outcome === 'torn') {
-      tearErase(this.writable(info.index), this.geometry, new Prng(this.cutSeed()));
+      const shape = this.cut!.tear;
+      if (shape && 'eighths' in shape) tearErase(this.writable(info.index), this.geometry, new Prng(`erase-tear|${this.cut!.atOp}`), shape.eighths);
+      else tearErase(this.writable(info.index), this.geometry, new Prng(this.cutSeed()));
       this.endWithCut();
     }
     this.writable(info.index).erase();
