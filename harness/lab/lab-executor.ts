@@ -18,6 +18,13 @@ export interface LabDevice extends Device {
   factoryReset(primary: Uint8Array): Promise<void>;
   /** After a boot cut by time: whether the board had handed off before the power went (a slow switch). */
   readonly lastCutAfterHandoff: boolean;
+  /** Where the last action did its flash work, in ms after it started, when the board let that be seen. */
+  readonly lastWorkWindowMs?: LabWindow;
+}
+
+export interface LabWindow {
+  readonly fromMs: number;
+  readonly toMs: number;
 }
 
 
@@ -30,6 +37,11 @@ export interface LabAction {
   readonly durationMs: number;
   /** Bytes uploaded (downloads), which spreads the upload-offset cuts. */
   readonly bytes?: number;
+  /**
+   * Where the board did the action's flash work, in ms after the action started (a boot: first console line to
+   * banner; a request or confirm: the SMP state write), which places its time cuts; undefined when not seen.
+   */
+  readonly window?: LabWindow;
   /** The settle (reboot step) it belongs to, and what had settled before it. */
   readonly settle: number;
   readonly lastSettled: string;
@@ -141,6 +153,7 @@ export class LabScenarioRun {
       phase,
       durationMs: performance.now() - started,
       bytes,
+      window: kind === 'download' ? undefined : this.device.lastWorkWindowMs,
       settle: this.settleIndex,
       lastSettled: this.lastSettled,
     });
