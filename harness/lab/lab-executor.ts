@@ -20,6 +20,8 @@ export interface LabDevice extends Device {
   readonly lastCutAfterHandoff: boolean;
   /** Where the last action did its flash work, in ms after it started, when the board let that be seen. */
   readonly lastWorkWindowMs?: LabWindow;
+  /** After a boot cut by time: at most how long after the boot's first console line the power went. */
+  readonly lastCutIntoBootMs?: number;
 }
 
 export interface LabWindow {
@@ -58,6 +60,8 @@ export interface LabOutcome {
   readonly cutLanded?: boolean;
   /** For a cut in a boot: the power went off only after the hand-off. */
   readonly cutAfterHandoff?: boolean;
+  /** For a cut in a boot: at most how long after the boot's first console line the power went. */
+  readonly cutIntoBootMs?: number;
 }
 
 /** A cut to make: before action `action` of the run, arm `cut`. */
@@ -78,6 +82,7 @@ export class LabScenarioRun {
   private pendingCut: LabCut | undefined;
   private cutLanded: boolean | undefined;
   private cutAfterHandoff = false;
+  private cutIntoBootMs: number | undefined;
   private lastResult: ActionResult = 'done';
 
   constructor(
@@ -117,6 +122,7 @@ export class LabScenarioRun {
       settleResults: this.settleResults,
       cutLanded: cut ? this.cutLanded === true : undefined,
       cutAfterHandoff: this.cutAfterHandoff,
+      cutIntoBootMs: this.cutIntoBootMs,
     };
   }
 
@@ -160,6 +166,7 @@ export class LabScenarioRun {
     if (cut) {
       this.cutLanded = result === 'power-cut';
       this.cutAfterHandoff = kind === 'boot' && this.cutLanded && this.device.lastCutAfterHandoff;
+      if (kind === 'boot' && this.cutLanded) this.cutIntoBootMs = this.device.lastCutIntoBootMs;
     }
     this.lastResult = result;
     return result !== 'power-cut';

@@ -131,11 +131,14 @@ async function runCut(device: LabDevice, scenario: Scenario, clean: LabOutcome, 
   const outcome = await new LabScenarioRun(scenario, device).run(cut.cut);
   const action = clean.actions[cut.cut.action];
   const violations = checkAfterCut(scenario, action, clean, outcome, cut.cut.cut);
+  const late = mayFollowWork(action, outcome);
   const note = !outcome.cutLanded
     ? `the cut came after the ${action.kind} had ended: nothing was cut`
     : outcome.cutAfterHandoff
       ? 'the power switch was slower than the boot: the power went after the hand-off, before the confirm'
-      : undefined;
+      : late !== undefined
+        ? `the power went up to ${Math.round(late.cutMs)} ms into the boot, whose flash work takes about ${Math.round(late.workMs)} ms: it may have ended, so the cut is judged as one at the end of the boot`
+        : undefined;
   return { violations, outcome, note, durationMs: performance.now() - started };
 }
 
@@ -234,10 +237,26 @@ export function labSkip(scenario: Scenario, settings: LabBoard, ctx: RunContext)
 /** The states on either side of the interrupted step (the judge's rule, as on an emulated device). */
 function checkAfterCut(scenario: Scenario, action: LabAction, clean: LabOutcome, outcome: LabOutcome, cut: PowerCutRequest): Violation[] {
   // A boot cut only after its hand-off was cut between the boot and the confirm: either side may then be right.
-  const allowed = allowedAfterCut(scenario, action, clean, action.kind === 'boot' && outcome.cutAfterHandoff === true);
+  const atEnd = action.kind === 'boot' && (outcome.cutAfterHandoff === true || mayFollowWork(action, outcome) !== undefined);
+  const allowed = allowedAfterCut(scenario, action, clean, atEnd);
   const where = cut.kind === 'upload' ? `after ${cut.offset} uploaded bytes` : `${Math.round(cut.kind === 'time' ? cut.afterUs / 1000 : 0)} ms into the ${action.kind}`;
   return judgeCut(allowed, outcome.terminal, outcome.violations, where);
 }
+
+/**
+ * Only a cut known to have come before the boot's flash work ended is judged as a cut inside it. The off command's
+ * return bounds when the power went; the work ends a little before the banner (the fault-free window), and a cut
+ * after it leaves a finished swap that the next boot may rightly revert, as after a cut at the end of the boot.
+ * Undefined when the cut surely fell inside the work, or when the board showed no window to compare with.
+ */
+function mayFollowWork(action: LabAction, outcome: LabOutcome): { cutMs: number; workMs: number } | undefined {
+  if (action.kind !== 'boot' || !outcome.cutLanded || outcome.cutIntoBootMs === undefined || action.window === undefined) return undefined;
+  const workMs = action.window.toMs - action.window.fromMs;
+  return outcome.cutIntoBootMs >= workMs * SURELY_IN_WORK ? { cutMs: outcome.cutIntoBootMs, workMs } : undefined;
+}
+
+/** The share of a boot's window (first line to banner) before which its flash work has surely not ended. */
+const SURELY_IN_WORK = 0.95;
 
 /**
  * A time cut on a board cannot be replayed exactly: the replay measures the work again and cuts at the same point

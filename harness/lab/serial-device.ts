@@ -86,12 +86,19 @@ export class SerialDevice implements Device {
   /** Whether the last boot cut by time had already handed off (its banner came before the power went). */
   lastCutAfterHandoff = false;
   /**
+   * After a boot cut by time: at most how long after the boot's first console line the power went (the off command
+   * had returned by then); 0 when the board had printed nothing yet.
+   */
+  lastCutIntoBootMs: number | undefined;
+  /**
    * Where the last action did its work, in ms after it started (when a time cut's clock starts): a boot from its
    * first console line to its banner, a request or confirm from sending the state write to its answer. Undefined
    * when it could not be seen (a board that prints nothing before its banner).
    */
   lastWorkWindowMs: { readonly fromMs: number; readonly toMs: number } | undefined;
   private actionStartedAt = 0;
+  /** When the last off command returned (performance.now()). */
+  private lastOffDoneAt = 0;
   /** How long the last few off commands took to act (ms): a time cut is sent that much early. */
   private readonly offLatenciesMs: number[] = [];
 
@@ -128,6 +135,8 @@ export class SerialDevice implements Device {
     if (result === 'power-cut') {
       // The switch is slower than some boots: when the banner came first, the power went after the hand-off.
       this.lastCutAfterHandoff = (observation as BootObservation).kind === 'handoff';
+      const firstLineAt = this.console.firstLineAt;
+      this.lastCutIntoBootMs = firstLineAt === undefined ? 0 : Math.max(0, this.lastOffDoneAt - firstLineAt);
       this.runningNow = undefined;
       return { kind: 'power-cut' };
     }
@@ -341,7 +350,8 @@ export class SerialDevice implements Device {
     const started = performance.now();
     try {
       await this.switchPower('off');
-      this.offLatenciesMs.push(performance.now() - started);
+      this.lastOffDoneAt = performance.now();
+      this.offLatenciesMs.push(this.lastOffDoneAt - started);
       if (this.offLatenciesMs.length > OFF_LATENCY_SAMPLES) this.offLatenciesMs.shift();
     } finally {
       this.console.cancelAll();
