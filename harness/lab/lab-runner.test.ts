@@ -3,7 +3,7 @@ import { type UpdateScenarioOptions, updateScenario } from '../builders.ts';
 import { buildRunContext } from '../context.ts';
 import type { LabAction } from './lab-executor.ts';
 import { parseLabFile } from './lab-file.ts';
-import { labSkip, planCuts } from './lab-runner.ts';
+import { labSkip, mayFollowWork, planCuts } from './lab-runner.ts';
 
 const ctx = await buildRunContext({ suites: ['power-loss'], board: 'nrf52840dk', seed: 1, jobs: 0 });
 const settings = parseLabFile(
@@ -103,5 +103,16 @@ describe('fault points on a lab board', () => {
   it('keeps to the phases the scenario names', () => {
     const scenario = updateScenario(ctx.suiteContext, { ...plain, cuts: { points: { kind: 'all' }, outcomes: ['torn'], phases: ['install'] } });
     expect(planCuts(scenario, actions, 1).map((c) => c.id)).toEqual(['install/a2/t1of1', 'install/a2/end1of1']);
+  });
+
+  it('judges a boot cut as inside the flash work only when the power surely went before the work could end', () => {
+    // Fault-free: first console line 400 ms into the action, banner 300 ms later.
+    const boot = { ...action(2, 'boot', 'install', 700), window: { fromMs: 400, toMs: 700 } };
+    expect(mayFollowWork(boot, { cutLanded: true, cutIntoBootMs: 150 })).toBeUndefined();
+    expect(mayFollowWork(boot, { cutLanded: true, cutIntoBootMs: 284 })).toBeUndefined();
+    expect(mayFollowWork(boot, { cutLanded: true, cutIntoBootMs: 286 })).toEqual({ cutMs: 286, workMs: 300 });
+    // Nothing to compare with, or no cut: the boot is judged as before.
+    expect(mayFollowWork(action(2, 'boot', 'install', 700), { cutLanded: true, cutIntoBootMs: 690 })).toBeUndefined();
+    expect(mayFollowWork(boot, { cutLanded: false, cutIntoBootMs: 290 })).toBeUndefined();
   });
 });

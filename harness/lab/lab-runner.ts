@@ -249,7 +249,7 @@ function checkAfterCut(scenario: Scenario, action: LabAction, clean: LabOutcome,
  * after it leaves a finished swap that the next boot may rightly revert, as after a cut at the end of the boot.
  * Undefined when the cut surely fell inside the work, or when the board showed no window to compare with.
  */
-function mayFollowWork(action: LabAction, outcome: LabOutcome): { cutMs: number; workMs: number } | undefined {
+export function mayFollowWork(action: LabAction, outcome: Pick<LabOutcome, 'cutLanded' | 'cutIntoBootMs'>): { cutMs: number; workMs: number } | undefined {
   if (action.kind !== 'boot' || !outcome.cutLanded || outcome.cutIntoBootMs === undefined || action.window === undefined) return undefined;
   const workMs = action.window.toMs - action.window.fromMs;
   return outcome.cutIntoBootMs >= workMs * SURELY_IN_WORK ? { cutMs: outcome.cutIntoBootMs, workMs } : undefined;
