@@ -154,14 +154,14 @@ describe.skipIf(missing !== undefined)(`suites over a real pty${missing ? ` (ski
     expect(lab.entry.settings.sweep.points).toBe(4);
     const ctx = await buildRunContext({ suites: ['power-loss'], board: lab.entry.board, seed: 1, jobs: 0 });
     const [{ arg, suite }] = ctx.suites;
-    // One scenario of the suite, with all its cut points: the permanent update.
-    const permanent = { ...suite, scenarios: (c: Parameters<typeof suite.scenarios>[0]) => suite.scenarios(c).filter((s) => s.id === 'permanent') };
+    // One scenario of the suite, with all its cut points: an update that is reverted (its revert swap is cut).
+    const revert = { ...suite, scenarios: (c: Parameters<typeof suite.scenarios>[0]) => suite.scenarios(c).filter((s) => s.id === 'revert') };
     const device = await lab.openDevice();
     try {
-      const report = await runLabSuites({ ...ctx, suites: [{ arg, suite: permanent }] }, device, lab.entry, []);
+      const report = await runLabSuites({ ...ctx, suites: [{ arg, suite: revert }] }, device, lab.entry, []);
       const caught = report.cases.filter((c) => c.status === 'fail');
       expect(caught.length, failures(report).join('\n')).toBeGreaterThan(0);
-      expect(caught.every((c) => /^permanent\/install\/a\d+\/(t|end)\d+of4$/.test(c.id)), failures(report).join('\n')).toBe(true);
+      expect(caught.every((c) => /^revert\/(install|revert)\/a\d+\/(t|end)\d+of4$/.test(c.id)), failures(report).join('\n')).toBe(true);
       expect(caught[0].violations.map((v) => v.invariant)).toContain('convergence');
     } finally {
       await device.close();
