@@ -148,20 +148,22 @@ describe.skipIf(missing !== undefined)(`suites over a real pty${missing ? ` (ski
     expectSameVerdicts(report, await emulated(['revert'], 'test/mutants/never-reverts.ts'));
   });
 
-  it('catches a bootloader that never records its swap progress with the lab file default points', { timeout: 120_000 }, async () => {
-    // It goes wrong only when cut in the last tenth of a swap, among its final status and trailer writes.
-    const lab = await serve({ bootloader: new NoStatusRecords(), points: 'lab default', speedup: 10 });
+  // A cut on a board is a moment, and a loaded machine delays the power switch by tens of milliseconds: caught in
+  // one of three tries (without the end-of-work points, none of the default points falls where it goes wrong).
+  it('catches a bootloader that never records its swap progress with the lab file default points', { timeout: 120_000, retry: 2 }, async () => {
+    // It goes wrong only when cut in the last tenth of a swap, among its final status and trailer writes: the default
+    // plan puts its end-of-work points there. Flash slow enough that those points stay in that tenth under load.
+    const lab = await serve({ bootloader: new NoStatusRecords(), points: 'lab default', speedup: 5 });
     expect(lab.entry.settings.sweep.points).toBe(4);
-    const ctx = await buildRunContext({ suites: ['power-loss'], board: lab.entry.board, seed: 1, jobs: 0 });
-    const [{ arg, suite }] = ctx.suites;
-    // One scenario of the suite, with all its cut points: an update that is reverted (its revert swap is cut).
-    const revert = { ...suite, scenarios: (c: Parameters<typeof suite.scenarios>[0]) => suite.scenarios(c).filter((s) => s.id === 'revert') };
+    const endOfRevert = [1, 2, 3, 4].map((i) => `revert/revert/a3/end${i}of4`);
+    const ctx = await buildRunContext({ suites: ['power-loss'], board: lab.entry.board, seed: 1, jobs: 0, only: ['revert/clean', ...endOfRevert] });
     const device = await lab.openDevice();
     try {
-      const report = await runLabSuites({ ...ctx, suites: [{ arg, suite: revert }] }, device, lab.entry, []);
+      const report = await runLabSuites(ctx, device, lab.entry, []);
+      expect(report.cases.map((c) => c.id)).toEqual(['revert/clean', ...endOfRevert]);
       const caught = report.cases.filter((c) => c.status === 'fail');
       expect(caught.length, failures(report).join('\n')).toBeGreaterThan(0);
-      expect(caught.every((c) => /^revert\/(install|revert)\/a\d+\/(t|end)\d+of4$/.test(c.id)), failures(report).join('\n')).toBe(true);
+      expect(caught.every((c) => c.id.startsWith('revert/revert/a3/end')), failures(report).join('\n')).toBe(true);
       expect(caught[0].violations.map((v) => v.invariant)).toContain('convergence');
     } finally {
       await device.close();
