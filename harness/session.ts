@@ -58,6 +58,10 @@ interface Recorded {
 
 const DEFAULT_POINTS: PointSelection = { kind: 'all' };
 
+/** How a hung bootloader was stopped: its worker thread terminated, or (`--jobs 0`) its code interrupted in place. */
+const STOPPED_WORKER = 'the worker was stopped';
+export const STOPPED_INLINE = 'it was interrupted in this thread';
+
 export class Session {
   private readonly scenarios: (readonly Scenario[])[];
   private readonly skips: (string | undefined)[];
@@ -112,9 +116,9 @@ export class Session {
   }
 
   /** The case standing for a scenario whose fault-free run did not finish within the time budget. */
-  hungScenario(s: number, n: number, timeoutMs: number): PlannedCase {
+  hungScenario(s: number, n: number, timeoutMs: number, stopped = STOPPED_WORKER): PlannedCase {
     const scenario = this.scenarios[s][n];
-    const note = `the fault-free run did not finish within ${timeoutMs} ms: the bootloader hangs (the worker was stopped)`;
+    const note = `the fault-free run did not finish within ${timeoutMs} ms: the bootloader hangs (${stopped})`;
     return { suite: s, scenario: n, id: `${scenario.id}/clean`, title: scenario.title, spec: { kind: 'hung', note } };
   }
 
@@ -193,8 +197,8 @@ export class Session {
   }
 
   /** The result of a case whose worker stopped answering: the bootloader hung at this point. */
-  hungCase(planned: PlannedCase, timeoutMs: number): CaseResult {
-    const note = `the case did not finish within ${timeoutMs} ms: the bootloader hangs (the worker was stopped)`;
+  hungCase(planned: PlannedCase, timeoutMs: number, stopped = STOPPED_WORKER): CaseResult {
+    const note = `the case did not finish within ${timeoutMs} ms: the bootloader hangs (${stopped})`;
     return this.runCase({ ...planned, spec: { kind: 'hung', note } });
   }
 
