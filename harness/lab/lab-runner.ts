@@ -229,6 +229,10 @@ export function labSkip(scenario: Scenario, settings: LabBoard, ctx: RunContext)
     return 'needs hardware counters set at the factory (a real board cannot have its OTP reset between cases)';
   }
   if (scenario.factory.secondaries?.some((name) => name !== undefined)) return 'needs an image in the secondary slot at the factory';
+  const untrusted = scenario.factory.primaries.find((name) => scenario.images.find((i) => i.name === name)?.trusted === false);
+  if (untrusted !== undefined) {
+    return `needs '${untrusted}', an image the board must refuse, in the primary slot at the factory (a lab board starts from an image it runs)`;
+  }
   const foreign = scenario.steps.find((s) => s.kind !== 'download' && s.kind !== 'request' && s.kind !== 'reboot');
   if (foreign) return `a '${foreign.kind}' step cannot be applied to a real board from outside`;
   return undefined;
