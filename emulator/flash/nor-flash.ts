@@ -18,7 +18,9 @@ export interface FlashSnapshot {
   readonly sectors: readonly SectorState[];
   readonly counters: ReadonlyMap<number, number>;
   readonly eraseCounts: Uint32Array;
+  /** The journal is `journal[0..journalLength)`: later entries belong to whoever appended after the snapshot. */
   readonly journal: readonly FlashOp[];
+  readonly journalLength: number;
   readonly opCount: number;
   readonly nowUs: number;
 }
@@ -42,8 +44,15 @@ export class NorFlash implements Flash {
   private countersShared = false;
   private eraseCounts: Uint32Array;
   private eraseCountsShared = false;
+  /**
+   * The journal is `journalEntries[0..journalLength)`. Snapshots share the array and see only their prefix, so this
+   * flash appends in place while it owns the array (it made it); after a restore, or once `journal` handed it out,
+   * the next append copies first. Copying at every snapshot instead made a recording quadratic in memory (a
+   * binary's word-by-word swap is ~10,000 operations, each with a snapshot: gigabytes).
+   */
   private journalEntries: FlashOp[];
-  private journalShared = false;
+  private journalLength = 0;
+  private journalOwned = true;
   private readonly keepJournal: boolean;
   private ops = 0;
   private clockUs = 0;
@@ -82,6 +91,8 @@ export class NorFlash implements Flash {
   }
 
   get journal(): readonly FlashOp[] {
+    if (this.journalEntries.length !== this.journalLength) this.journalEntries = this.journalEntries.slice(0, this.journalLength);
+    this.journalOwned = false;
     return this.journalEntries;
   }
 
@@ -228,12 +239,12 @@ export class NorFlash implements Flash {
     for (const sector of this.sectors) sector.shared = true;
     this.countersShared = true;
     this.eraseCountsShared = true;
-    this.journalShared = true;
     return {
       sectors: this.sectors.slice(),
       counters: this.counters,
       eraseCounts: this.eraseCounts,
       journal: this.journalEntries,
+      journalLength: this.journalLength,
       opCount: this.ops,
       nowUs: this.clockUs,
     };
@@ -251,7 +262,8 @@ export class NorFlash implements Flash {
     this.eraseCounts = snapshot.eraseCounts;
     this.eraseCountsShared = true;
     this.journalEntries = snapshot.journal as FlashOp[];
-    this.journalShared = true;
+    this.journalLength = snapshot.journalLength;
+    this.journalOwned = false;
     this.ops = snapshot.opCount;
     this.clockUs = snapshot.nowUs;
     this.cut = undefined;
@@ -325,11 +337,12 @@ export class NorFlash implements Flash {
     const result = landed ? this.cut!.outcome : 'done';
     if (result !== 'not-started') this.clockUs += durationUs;
     if (this.keepJournal) {
-      if (this.journalShared) {
-        this.journalEntries = this.journalEntries.slice();
-        this.journalShared = false;
+      if (!this.journalOwned) {
+        this.journalEntries = this.journalEntries.slice(0, this.journalLength);
+        this.journalOwned = true;
       }
       this.journalEntries.push({ index, kind, offset, length, startUs, result });
+      this.journalLength++;
     }
     return result;
   }
@@ -341,7 +354,7 @@ export class NorFlash implements Flash {
 
   private endWithCut(): never {
     const op: FlashOp = this.keepJournal
-      ? this.journalEntries[this.journalEntries.length - 1]
+      ? this.journalEntries[this.journalLength - 1]
       : { index: this.cut!.atOp, kind: 'program', offset: 0, length: 0, startUs: this.clockUs, result: this.cut!.outcome };
     this.cut = undefined;
     throw new PowerCut(op);
