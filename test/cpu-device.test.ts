@@ -61,6 +61,7 @@ describe('run --bootloader <binary>', () => {
   it.each([
     ['a binary for another flash base', ['wrongbase', {}], /bootloader .*wrongbase\.elf: bytes at 0x8000000\.\.0x8[0-9a-f]+ fall outside nrf52840dk's boot partition/],
     ['a config that contradicts the board', ['handoff', { maxImageSectors: 16 }], /minboot\.json: BOOT_MAX_IMG_SECTORS 16 is less than the 103 sectors of image 0's primary slot \(board nrf52840dk/],
+    ['an alignment that is no BOOT_MAX_ALIGN', ['handoff', { maxAlign: 2 }], /minboot\.json: maxAlign: BOOT_MAX_ALIGN is 8, 16 or 32/],
     ['a key of another type than the build', ['handoff', { signature: 'ecdsa-p256' }], /signingKey in .*minboot\.json .*: a key of type ed25519, but the binary is built for ecdsa-p256 signatures/],
   ] as const)('refuses %s with exit 2', async (_, [variant, fields], message) => {
     const result = await run(variant, setup(fields));
@@ -104,5 +105,13 @@ describe('run --bootloader <binary>', () => {
     expect(result.stdout).toMatch(/FAIL fits the slot for swap-move: 419156 of 413696 bytes/);
     expect(result.stdout).not.toMatch(/swap-scratch/);
     expect(result.code).toBe(1);
+  });
+
+  it('refuses a build whose BOOT_MAX_ALIGN is below the board\'s flash write unit with exit 2, before reading the binary', async () => {
+    const result = await cli(
+      'run', 'power-loss', '--board', 'stm32h743zi', '--bootloader', minboot('handoff'), '--bootloader-config', setup({ maxAlign: 8 }), '--jobs', '0',
+    );
+    expect(result.stderr).toMatch(/minboot\.json: BOOT_MAX_ALIGN 8 is smaller than the flash write unit of 32 bytes \(board stm32h743zi/);
+    expect(result.code).toBe(2);
   });
 });
