@@ -246,7 +246,7 @@ export class EmulatedDevice implements Device, InProcessDevice {
 
   armCut(cut: PowerCutRequest): void {
     if (cut.kind !== 'op') throw new Error(`an emulated device cuts power by operation index, not by ${cut.kind}`);
-    this.flash.armPowerCut({ atOp: cut.atOp, outcome: cut.outcome, seed: cut.seed });
+    this.flash.armPowerCut({ atOp: cut.atOp, outcome: cut.outcome, seed: cut.seed, tear: cut.tear });
   }
 
   async inspect(): Promise<NonVolatileView> {

@@ -6,6 +6,8 @@
 import type { Board } from '../boards/types.ts';
 import type { Bootloader, TrustedKey } from '../emulator/boot/index.ts';
 import {
+  readSwapState,
+  runningSlot,
   securityCounterId,
   setConfirmed,
   setPending,
@@ -14,10 +16,10 @@ import {
 } from '../emulator/boot/index.ts';
 import { Prng } from '../emulator/common/prng.ts';
 import type { FlashSnapshot } from '../emulator/flash/index.ts';
-import type { CutOutcome, FlashOp } from '../emulator/flash/types.ts';
+import type { CutOutcome, FlashOp, TornShape } from '../emulator/flash/types.ts';
 import { encodeImgtoolTrailer } from '../images/index.ts';
 import { type BootloaderSource, sourceOf } from './bootloader-source.ts';
-import type { BootObservation } from './device.ts';
+import type { BootObservation, SlotName } from './device.ts';
 import { EmulatedDevice, type EmulatedSnapshot } from './emulated-device.ts';
 import type { Phase, PhasedOp } from './fault-points.ts';
 import type { PendingOp } from './flash-budget.ts';
@@ -157,8 +159,9 @@ export class ScenarioExecutor {
   }
 
   /** Forks from the action's snapshot, cuts power at `atOp`, lets the device recover, and judges it. */
-  runCut(action: RecordedAction, atOp: number, outcome: CutOutcome, seed: number): CaseOutcome {
-    this.forkAt(action, atOp, outcome, seed);
+  runCut(action: RecordedAction, atOp: number, outcome: CutOutcome, seed: number, tear?: TornShape): CaseOutcome {
+    this.forkAt(action, atOp, outcome, seed, tear);
+    if (action.kind === 'confirm') this.noteConfirmedByCut();
     this.whileOff();
     return this.afterCut();
   }
@@ -169,11 +172,12 @@ export class ScenarioExecutor {
    */
   runDoubleCut(
     action: RecordedAction,
-    first: { atOp: number; outcome: CutOutcome },
-    second: { atOp: number; outcome: CutOutcome },
+    first: { atOp: number; outcome: CutOutcome; tear?: TornShape },
+    second: { atOp: number; outcome: CutOutcome; tear?: TornShape },
     seed: number,
   ): CaseOutcome {
-    this.forkAt(action, first.atOp, first.outcome, seed);
+    this.forkAt(action, first.atOp, first.outcome, seed, first.tear);
+    if (action.kind === 'confirm') this.noteConfirmedByCut();
     this.whileOff();
     this.device.armCut({ kind: 'op', ...second, seed: seed ^ 0x5bd1e995 });
     return this.afterCut();
@@ -183,11 +187,11 @@ export class ScenarioExecutor {
    * Puts the device where a cut at `atOp` leaves it. With a snapshot from just before that operation, only the
    * operation itself is issued again (under the cut); otherwise the action is replayed from its start.
    */
-  private forkAt(action: RecordedAction, atOp: number, outcome: CutOutcome, seed: number): void {
+  private forkAt(action: RecordedAction, atOp: number, outcome: CutOutcome, seed: number, tear?: TornShape): void {
     this.startFork(action, seed);
     const fork = this.opForks.get(atOp);
     if (fork) this.device.flash.restore(fork.flash);
-    this.device.armCut({ kind: 'op', atOp, outcome, seed });
+    this.device.armCut({ kind: 'op', atOp, outcome, seed, tear });
     if (!fork) {
       this.performExpectingCut(action, atOp);
       return;
@@ -332,7 +336,7 @@ export class ScenarioExecutor {
         return this.act('request', 'request', () => setPending(device.appContext(), step.image, step.mode === 'permanent'));
       }
       case 'reboot': {
-        const terminal = this.settle(undefined);
+        const terminal = this.settle(undefined, step.until === 'trial');
         this.settleResults.push(terminal);
         this.settleIndex++;
         return terminal !== CRASH && terminal !== UNSETTLED;
@@ -396,9 +400,10 @@ export class ScenarioExecutor {
 
   /**
    * Power cycle, then boot until the device settles: the same images run twice in a row and neither the
-   * bootloader nor the application wrote anything. `label` is 'recovery' after a cut.
+   * bootloader nor the application wrote anything. `label` is 'recovery' after a cut. `untilTrial` stops at the
+   * first hand-off to a new image instead (a reboot step `until: 'trial'`).
    */
-  private settle(label: 'recovery' | undefined): Terminal {
+  private settle(label: 'recovery' | undefined, untilTrial = false): Terminal {
     const maxBoots = this.scenario.maxBoots ?? 8;
     const factoryNames = this.scenario.factory.primaries;
     let newImageRan = false;
@@ -433,6 +438,7 @@ export class ScenarioExecutor {
       if (verdict.names.some((name, i) => name !== factoryNames[i])) newImageRan = true;
       const appWrote = this.runApp(verdict.names, label);
       if (appWrote === undefined) continue;
+      if (untilTrial && newImageRan) return this.settled(terminal);
       const crashed = this.appCrashed(verdict.names[0]);
       // Nothing was written by the boot or the application: the next boot starts from the same state, and a
       // bootloader is a function of that state (and of the clock, which I-7 varies): the device has settled.
@@ -471,7 +477,10 @@ export class ScenarioExecutor {
       for (const image of confirming) setConfirmed(this.device.appContext(), image);
     });
     for (let op = before; op < this.device.flash.opCount; op++) this.appOps.push(op);
-    if (!ok) return undefined;
+    if (!ok) {
+      this.noteConfirmedByCut();
+      return undefined;
+    }
     const wrote = this.device.flash.opCount > before;
     if (wrote) {
       names.forEach((n, i) => {
@@ -479,6 +488,31 @@ export class ScenarioExecutor {
       });
     }
     return wrote;
+  }
+
+  /**
+   * A cut confirm whose image_ok landed anyway (a torn unit that reads as set) confirmed the image all the same:
+   * the bootloader may then raise the counter to it. The image is the one in the slot that runs.
+   */
+  private noteConfirmedByCut(): void {
+    const view = this.device.view();
+    this.options.board.partitions.images.forEach((slots, image) => {
+      const running = this.confirmedSlot(image);
+      const known = running && this.oracle.identify(view, slots[running].offset, slots[running].size);
+      if (known) this.noteConfirmed(image, known.securityCounter);
+    });
+  }
+
+  /** The running slot when its image_ok reads as set (an unreadable trailer, an ECC fault say, confirms nothing). */
+  private confirmedSlot(image: number): SlotName | undefined {
+    const app = this.device.appContext();
+    try {
+      const trailers = readSwapState(app, image);
+      const slot = runningSlot(app, image);
+      return trailers[slot].imageOk === 'set' ? slot : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private appCrashed(name: string | undefined): boolean {

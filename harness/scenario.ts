@@ -35,8 +35,11 @@ export type ScenarioStep =
   | { readonly kind: 'download'; readonly image: number; readonly name: string }
   /** The application requests the upgrade of `image`. */
   | { readonly kind: 'request'; readonly image: number; readonly mode: UpgradeMode }
-  /** Power cycle, then boot until settled (the application in each image acting as its `app` says). */
-  | { readonly kind: 'reboot' }
+  /**
+   * Power cycle, then boot until settled (the application in each image acting as its `app` says). `until: 'trial'`
+   * stops at the first hand-off to an image other than the factory one: the new image on trial, at rest.
+   */
+  | { readonly kind: 'reboot'; readonly until?: 'trial' }
   /** The RTC is set, jumps, or loses its battery. */
   | { readonly kind: 'clock'; readonly set: number }
   /** The trust store changes between boots: a key is revoked or gets a validity window. */
