@@ -112,7 +112,7 @@ export class ScenarioExecutor {
       trust: scenario.trust,
       clock: scenario.clock,
     });
-    this.oracle = new Oracle(scenario, options.board);
+    this.oracle = new Oracle(scenario, options.board, this.device.bootloaderRegions);
     this.forkEveryOp = Math.max(...options.board.flash.sectors) <= MAX_FORK_SECTOR;
     this.programFactory();
     this.factory = this.device.snapshot();
@@ -275,9 +275,9 @@ export class ScenarioExecutor {
     factory.secondaries?.forEach((name, image) => {
       if (name) load(board.partitions.images[image].secondary.offset, this.oracle.known(name).bytes);
     });
-    for (const region of untouchableRegions(board)) this.device.factoryLoad(region.offset, factoryFiller(region, seed));
+    for (const region of untouchableRegions(board, this.device.bootloaderRegions)) this.device.factoryLoad(region.offset, factoryFiller(region, seed));
     for (const part of sourceOf(this.options.bootloader).create().factoryContents?.() ?? []) this.device.factoryLoad(part.offset, part.bytes);
-    for (const [id, value] of factory.counters ?? []) this.device.flash.advanceCounter(id, value);
+    for (const [id, value] of factory.counters ?? []) this.device.factoryCounter(id, value);
     if (this.scenario.config.strategy === 'direct-xip') this.confirmFactoryImages();
     this.oracle.captureFactory(this.device.view());
   }
@@ -553,7 +553,7 @@ export class ScenarioExecutor {
   private nonVolatileState(): NonVolatileState {
     const { flash } = this.device;
     const ids = [TIME_FLOOR_COUNTER, ...this.options.board.partitions.images.map((_, i) => securityCounterId(i))];
-    return { bytes: flash.peek(0, flash.size), counters: ids.map((id) => flash.readCounter(id)) };
+    return { bytes: flash.peek(0, flash.size), counters: ids.map((id) => this.device.readCounter(id)) };
   }
 
   private rot(step: Extract<ScenarioStep, { kind: 'bit-rot' }>): void {

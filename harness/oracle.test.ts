@@ -80,6 +80,11 @@ describe('untouchableRegions', () => {
     expect(untouchableRegions(board)).toEqual([region(0, 0x2000), region(0x4000, 0x4000), region(0x9000, 0x7000)]);
   });
 
+  it('leaves out what the bootloader owns besides its slots (a counter log)', () => {
+    const board = layout([{ primary: region(0x2000, 0x1000), secondary: region(0x4000, 0x1000) }]);
+    expect(untouchableRegions(board, [region(0xe000, 0x1000)])).toEqual([region(0, 0x2000), region(0x3000, 0x1000), region(0x5000, 0x9000), region(0xf000, 0x1000)]);
+  });
+
   it('needs no scratch area', () => {
     const board = layout([{ primary: region(0x2000, 0x1000), secondary: region(0x4000, 0x1000) }]);
     expect(untouchableRegions(board)).toEqual([region(0, 0x2000), region(0x3000, 0x1000), region(0x5000, 0xb000)]);
@@ -294,6 +299,12 @@ describe('checkBoot', () => {
     ]);
     view.put(slots.primary.offset, fixtures.pair.from);
     expect(oracle.checkBoot(view, handoff({}), NONE, 'boot 7').violations.map((v) => v.invariant)).toEqual(['no-collateral', 'no-collateral']);
+    // The same changes in flash the bootloader owns are its own business.
+    const owning = new Oracle(scenario(), board, [regions[0], last]);
+    owning.captureFactory(view);
+    view.bytes[regions[0].offset + 0x10] ^= 0xff;
+    view.bytes[last.offset] ^= 0xff;
+    expect(owning.checkBoot(view, handoff({}), NONE, 'boot 8').violations).toEqual([]);
   });
 });
 

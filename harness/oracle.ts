@@ -18,9 +18,9 @@ export function imageExtent(bytes: Uint8Array): number {
   return area ? Math.min(bytes.length, area.offset + area.total) : bytes.length;
 }
 
-/** Flash ranges no bootloader may touch: everything outside the image slots and the scratch area. */
-export function untouchableRegions(board: Board): FlashRegion[] {
-  const owned: FlashRegion[] = [...board.partitions.images.flatMap((i) => [i.primary, i.secondary])];
+/** Flash ranges no bootloader may touch: everything outside the image slots, the scratch area and what it owns. */
+export function untouchableRegions(board: Board, bootloaderOwned: readonly FlashRegion[] = []): FlashRegion[] {
+  const owned: FlashRegion[] = [...board.partitions.images.flatMap((i) => [i.primary, i.secondary]), ...bootloaderOwned];
   if (board.partitions.scratch) owned.push(board.partitions.scratch);
   owned.sort((a, b) => a.offset - b.offset);
   const size = board.flash.sectors.reduce((a, b) => a + b, 0);
@@ -63,6 +63,8 @@ export class Oracle {
   constructor(
     private readonly scenario: Scenario,
     private readonly board: Board,
+    /** Flash the bootloader owns besides slots and scratch (a binary's counter log): not collateral damage. */
+    private readonly bootloaderOwned: readonly FlashRegion[] = [],
   ) {
     // Longest first, so an image that is a prefix of another (a truncated copy) never shadows it.
     this.candidates = scenario.images
@@ -72,7 +74,7 @@ export class Oracle {
 
   /** Records the factory contents of the untouchable regions. */
   captureFactory(view: NonVolatileView): void {
-    for (const region of untouchableRegions(this.board)) {
+    for (const region of untouchableRegions(this.board, this.bootloaderOwned)) {
       this.untouched.push({ region, bytes: view.read(region.offset, region.size) });
     }
   }

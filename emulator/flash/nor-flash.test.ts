@@ -348,6 +348,30 @@ describe('NorFlash snapshots', () => {
     }
   });
 
+  it('a snapshot before every operation shares one journal: each fork and each handed-out journal sees only its own operations', () => {
+    const flash = new NorFlash(nrf52Like);
+    const snaps = [];
+    for (let i = 0; i < 6; i++) {
+      snaps.push(flash.snapshot());
+      flash.program(i * 4, bytes(i, i, i, i));
+    }
+    // One array for all six snapshots (copying it at each made a recording quadratic in memory).
+    expect(new Set(snaps.map((snap) => snap.journal)).size).toBe(1);
+    const recorded = flash.journal;
+    expect(recorded.map((op) => op.offset)).toEqual([0, 4, 8, 12, 16, 20]);
+    flash.restore(snaps[2]!);
+    flash.erase(0x1000);
+    expect(flash.journal.map((op) => op.kind)).toEqual(['program', 'program', 'erase']);
+    flash.restore(snaps[5]!);
+    expect(flash.journal.map((op) => op.offset)).toEqual([0, 4, 8, 12, 16]);
+    flash.program(0x100, bytes(7, 7, 7, 7));
+    expect(flash.journal.map((op) => op.offset)).toEqual([0, 4, 8, 12, 16, 0x100]);
+    flash.restore(snaps[2]!);
+    expect(flash.journal.map((op) => op.offset)).toEqual([0, 4]);
+    expect(recorded.map((op) => op.offset)).toEqual([0, 4, 8, 12, 16, 20]);
+    expect(flash.opCount).toBe(2);
+  });
+
   it('restore disarms a pending power cut', () => {
     const flash = new NorFlash(nrf52Like);
     const snap = flash.snapshot();

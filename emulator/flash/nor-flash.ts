@@ -18,7 +18,9 @@ export interface FlashSnapshot {
   readonly sectors: readonly SectorState[];
   readonly counters: ReadonlyMap<number, number>;
   readonly eraseCounts: Uint32Array;
+  /** The journal is `journal[0..journalLength)`: later entries belong to whoever appended after the snapshot. */
   readonly journal: readonly FlashOp[];
+  readonly journalLength: number;
   readonly opCount: number;
   readonly nowUs: number;
 }
@@ -44,9 +46,15 @@ export class NorFlash implements Flash {
   private eraseCounts: Uint32Array;
   // Stryker disable next-line BooleanLiteral: starting shared only costs one copy more
   private eraseCountsShared = false;
+  /**
+   * The journal is `journalEntries[0..journalLength)`. Snapshots share the array and see only their prefix, so this
+   * flash appends in place while it owns the array (it made it); after a restore, or once `journal` handed it out,
+   * the next append copies first. Copying at every snapshot instead made a recording quadratic in memory (a
+   * binary's word-by-word swap is ~10,000 operations, each with a snapshot: gigabytes).
+   */
   private journalEntries: FlashOp[];
-  // Stryker disable next-line BooleanLiteral: starting shared only costs one copy more
-  private journalShared = false;
+  private journalLength = 0;
+  private journalOwned = true;
   private readonly keepJournal: boolean;
   private ops = 0;
   private clockUs = 0;
@@ -89,6 +97,8 @@ export class NorFlash implements Flash {
   }
 
   get journal(): readonly FlashOp[] {
+    if (this.journalEntries.length !== this.journalLength) this.journalEntries = this.journalEntries.slice(0, this.journalLength);
+    this.journalOwned = false;
     return this.journalEntries;
   }
 
@@ -244,12 +254,12 @@ export class NorFlash implements Flash {
     for (const sector of this.sectors) sector.shared = true;
     this.countersShared = true;
     this.eraseCountsShared = true;
-    this.journalShared = true;
     return {
       sectors: this.sectors.slice(),
       counters: this.counters,
       eraseCounts: this.eraseCounts,
       journal: this.journalEntries,
+      journalLength: this.journalLength,
       opCount: this.ops,
       nowUs: this.clockUs,
     };
@@ -267,7 +277,8 @@ export class NorFlash implements Flash {
     this.eraseCounts = snapshot.eraseCounts;
     this.eraseCountsShared = true;
     this.journalEntries = snapshot.journal as FlashOp[];
-    this.journalShared = true;
+    this.journalLength = snapshot.journalLength;
+    this.journalOwned = false;
     this.ops = snapshot.opCount;
     this.clockUs = snapshot.nowUs;
     this.cut = undefined;
@@ -344,13 +355,12 @@ export class NorFlash implements Flash {
     const result = landed ? this.cut!.outcome : 'done';
     if (result !== 'not-started') this.clockUs += durationUs;
     if (this.keepJournal) {
-      // Stryker disable next-line ConditionalExpression: copying an unshared journal only costs time
-      if (this.journalShared) {
-        this.journalEntries = this.journalEntries.slice();
-        // Stryker disable next-line BooleanLiteral: staying shared only copies again next time
-        this.journalShared = false;
+      if (!this.journalOwned) {
+        this.journalEntries = this.journalEntries.slice(0, this.journalLength);
+        this.journalOwned = true;
       }
       this.journalEntries.push({ index, kind, offset, length, startUs, result });
+      this.journalLength++;
       // (Equivalent mutant: recording every operation here keeps the same last one, since a cut ends the operation it lands on.)
     } else if (landed) {
       this.landedOp = { index, kind, offset, length, startUs, result };
@@ -364,7 +374,7 @@ export class NorFlash implements Flash {
   }
 
   private endWithCut(): never {
-    const op = this.keepJournal ? this.journalEntries[this.journalEntries.length - 1] : this.landedOp!;
+    const op = this.keepJournal ? this.journalEntries[this.journalLength - 1] : this.landedOp!;
     this.cut = undefined;
     throw new PowerCut(op);
   }
