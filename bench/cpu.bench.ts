@@ -2,7 +2,7 @@
  * CPU speed, side by side in one run.
  *
  * Whole process, on cpu-bench-m3 (newlib --specs=rdimon firmware: SHA-256 and P-256 bignum at -O2 for the
- * Cortex-M3, console over semihosting, about 250 M instructions; images/firmware/rdimon): `bootproof emulate`
+ * Cortex-M3, console over semihosting, 257 M instructions; images/firmware/rdimon): `bootproof emulate`
  * (the compiled CLI in dist/, as installed) on mps2_an385, unicorn (python3-unicorn, no hooks on the hot path)
  * and QEMU (mps2-an385, -icount off), each a fresh process from start to exit, the median of several runs,
  * instructions per second of CPU time (user + system, so the figure depends less on what else the machine runs)
