@@ -182,21 +182,27 @@ export class CortexM implements SystemControlHost {
     this.needsAttention = true;
   }
 
-  /** Runs until `maxInstructions` retire or something stops the core (see StopReason). */
-  run(maxInstructions: number): RunResult {
+  /**
+   * Runs until `maxInstructions` retire or something stops the core (see StopReason). With `stopAfter` (at most
+   * `maxInstructions`), the run may also end (reason `budget`) at the first block boundary once that many have
+   * retired: a caller that runs in slices for its own checks gives its slice there, so the core does not step the
+   * end of each slice one instruction at a time (nor translate those one-instruction blocks).
+   */
+  run(maxInstructions: number, stopAfter = maxInstructions): RunResult {
     const r = this.r;
+    const enough = Math.min(stopAfter, maxInstructions);
     let done = 0;
     for (;;) {
       if (this.needsAttention || this.cycles >= this.timerAt) {
         const stop = this.service();
         if (stop !== undefined) return this.result(stop, done);
       }
-      if (done >= maxInstructions) return this.result('budget', done);
+      if (done >= enough) return this.result('budget', done);
       if (this.watched.length > 0 && this.isWatched(r[15])) return this.result('watch', done);
       // Straight-line execution, block after block, until the budget, a timer event or something that needs
       // the core's attention; successors are linked so the common path skips the lookup.
       const cyclesBefore = this.cycles - done;
-      const limit = Math.min(maxInstructions, this.timerAt - cyclesBefore);
+      const limit = Math.min(enough, this.timerAt - cyclesBefore);
       let block = this.blockAt(r[15], maxInstructions - done);
       try {
         for (;;) {
