@@ -102,4 +102,11 @@ describe('a run that may end at a block boundary (stopAfter, how a machine ends 
     expect(result.instructions).toBe(5);
     expect([m.cpu.pc, m.reg(1)]).toEqual([CODE + 10, 5]);
   });
+
+  it('translates straight-line code of 200 instructions (unrolled rounds) as one block', () => {
+    const m = testMachine('cortex-m4');
+    m.load([...Array.from({ length: 200 }, () => a.adds(1, 1, 1)), a.b(-404)]);
+    const result = m.cpu.run(1000, 1);
+    expect([result.instructions, m.cpu.pc, m.reg(1), m.cpu.translations]).toEqual([201, CODE, 200, 1]);
+  });
 });
