@@ -213,6 +213,15 @@ describe('the trailer a swap starts with', () => {
     expect([...nor(run).peek(layout.unprotectedTlvSizes!, 4)]).toEqual([0x20, 0x00, 0x10, 0x00]);
   });
 
+  it('leaves the sizes field of a swap-offset trailer erased when the caller gives no sizes', () => {
+    const run = makeRun({ swapOffset: true });
+    const primary = run.images[0]!.primary;
+    writeSwapTrailer(loader, run, primary, 0, 'test', 0x800, false);
+    const layout = trailerLayout({ slotSize: primary.size, maxAlign: 8, swapOffset: true });
+    expect(nor(run).journal.map((op) => op.offset)).toEqual([layout.swapInfo, layout.swapSize, layout.magicWrite.offset]);
+    expect([...nor(run).peek(layout.unprotectedTlvSizes!, 4)]).toEqual([0xff, 0xff, 0xff, 0xff]);
+  });
+
   it('leaves image_ok and the sizes field alone for a test request, and swap_info for a type that is no request', () => {
     for (const type of ['test', 'revert'] as const) {
       const run = makeRun({});
