@@ -57,6 +57,7 @@ describe('FrameDecoder faults, with their offsets', () => {
     const body = new Uint8Array(89).fill(7);
     const full = frame(FIRST, packet(body));
     expect(full.length).toBe(MAX_FRAME_BYTES);
+    expect(encodeFrames(body)).toEqual(full);
     expect(describeEvents(new FrameDecoder().push(full))).toEqual([`packet ${Buffer.from(body).toString('hex')}`]);
     const over = frame(FIRST, `${Buffer.from(packet(body)).toString('base64')}AAAA`);
     expect(describeEvents(new FrameDecoder().push(join('log\n', over)))).toEqual(['console log', at(4, 'oversized-frame', '131 bytes, at most 127 allowed')]);
@@ -97,6 +98,11 @@ describe('FrameDecoder faults, with their offsets', () => {
     expect(new FrameDecoder().push(largest).map((e) => e.kind)).toEqual(['packet']);
   });
 
+  it('checks the length prefix as soon as its two bytes are in', () => {
+    const decoder = new FrameDecoder({ maxPacketBytes: 100 });
+    expect(describeEvents(decoder.push(frame(FIRST, Uint8Array.of(0x01, 0x00))))).toEqual([at(0, 'oversized-packet', '258 bytes, at most 100')]);
+  });
+
   it('reports a length prefix that leaves no room for the CRC, and one the frames overrun', () => {
     for (const length of [0, 1]) {
       const bytes = Uint8Array.of(0, length, 0xaa, 0xbb);
@@ -135,6 +141,9 @@ describe('FrameDecoder faults, with their offsets', () => {
     expect(decoder.push(join('ok\n', 'log ', Uint8Array.from(FIRST), 'AAAA'))).toEqual([{ kind: 'console', line: 'ok' }]);
     expect(describeEvents(decoder.end())).toEqual([at(3, 'truncated', 'the stream ended inside a frame (no newline)')]);
     expect(decoder.end()).toEqual([]);
+    const bare = new FrameDecoder();
+    bare.push(join('\n', Uint8Array.from(FIRST), 'AA'));
+    expect(describeEvents(bare.end())).toEqual([at(1, 'truncated', 'the stream ended inside a frame (no newline)')]);
   });
 });
 
@@ -169,9 +178,20 @@ describe('FrameDecoder console output', () => {
     expect(events.map((e) => (e.kind === 'console' ? e.line.length : 0))).toEqual([1023, 1023, 954]);
   });
 
+  it('counts the console bytes passed on before a frame on the same line into its offset', () => {
+    const stream = join('c'.repeat(1500), Uint8Array.from(FIRST), 'AB!D', '\n');
+    const events = describeEvents(new FrameDecoder().push(stream));
+    expect(events.at(-1)).toBe(at(1500, 'bad-base64', 'frame text is not base64 in groups of 4 (4 characters)'));
+    expect(events.slice(0, -1).map((e) => e.length - 'console '.length)).toEqual([1023, 477]);
+  });
+
   it('finds a frame whose marker straddles the line buffer boundary', () => {
     const stream = join('c'.repeat(1023), Uint8Array.from(FIRST), Buffer.from(packet(BODY)).toString('base64'), '\n');
     expect(describeEvents(new FrameDecoder().push(stream))).toEqual([`console ${'c'.repeat(1023)}`, `packet ${Buffer.from(BODY).toString('hex')}`]);
+  });
+
+  it('reports nothing for empty lines', () => {
+    expect(new FrameDecoder().push(join('\n\n\n'))).toEqual([]);
   });
 
   it('drops a carriage return at the end of a console line, and only there', () => {
