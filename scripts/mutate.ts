@@ -36,6 +36,7 @@ const TARGETS: Target[] = [
   },
   { file: 'harness/oracle.ts', tests: ['harness/oracle.test.ts'], goal: 95, ci: true },
   { file: 'emulator/boot/trailer-io.ts', tests: ['emulator/boot/trailer-io.test.ts'], goal: 95, ci: true },
+  { file: 'emulator/boot/decision.ts', tests: ['emulator/boot/decision.test.ts', 'emulator/boot/decision.table.test.ts'], goal: 95, ci: true },
   { file: 'emulator/boot/strategies/swap-common.ts', tests: ['emulator/boot/strategies/swap-common.test.ts'], goal: 95, ci: true },
   { file: 'harness/serial/smp.ts', tests: ['harness/serial/smp.test.ts', 'harness/serial/smp-codec.test.ts'], goal: 90, ci: true },
   { file: 'harness/serial/framing.ts', tests: ['harness/serial/framing.test.ts', 'harness/serial/framing.edges.test.ts'], goal: 90, ci: true },
