@@ -14,6 +14,7 @@ import { type CaseOutcome, type RecordedAction, ScenarioExecutor } from './execu
 import { type FlashLayout, type Phase, type PointSelection, selectOps } from './fault-points.ts';
 import type { Violation } from './invariants.ts';
 import { allowedAfterCut, CRASH, judgeClean, judgeCut, judgeSecondCut, type Terminal, verdictOf } from './judge.ts';
+import { requestMagicWhole } from './request-magic.ts';
 import { type CaseResult, type FaultPoint, type FlashOpRecord, SKIPPED_SUITE_ID } from './results.ts';
 import { replayCommand } from './run-options.ts';
 import type { Scenario } from './scenario.ts';
@@ -277,7 +278,8 @@ export class Session {
     const executor = rec.executor;
     const single = executor.runCut(action, spec.atOp, spec.outcome, seed, spec.tear);
     if (spec.kind === 'cut') {
-      const allowed = allowedAfterCut(scenario, action, rec, spec.atOp === action.opEnd - 1);
+      const magicWhole = action.kind !== 'request' || requestMagicWhole(this.ctx.board, scenario, rec.journal, action, spec);
+      const allowed = allowedAfterCut(scenario, action, rec, spec.atOp === action.opEnd - 1, magicWhole);
       const violations = judgeCut(allowed, single.terminal, single.violations, `at op ${spec.atOp}`);
       return { outcome: single, violations, focus: spec.atOp };
     }
