@@ -157,9 +157,16 @@ export class ScenarioExecutor {
   static phasedOps(actions: readonly RecordedAction[], journal: readonly FlashOp[]): PhasedOp[] {
     const ops: PhasedOp[] = [];
     for (const action of actions) {
-      for (const op of journal) {
-        if (op.index >= action.opStart && op.index < action.opEnd) ops.push({ op, phase: action.phase });
+      // The journal is in operation order: find the action's first operation, not scan the whole journal per action
+      // (a binary's update is hundreds of thousands of operations).
+      let low = 0;
+      let high = journal.length;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (journal[middle].index < action.opStart) low = middle + 1;
+        else high = middle;
       }
+      for (let i = low; i < journal.length && journal[i].index < action.opEnd; i++) ops.push({ op: journal[i], phase: action.phase });
     }
     return ops;
   }

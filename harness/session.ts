@@ -349,7 +349,7 @@ export function isTrailerWrite(op: FlashOp, statusAreas: readonly FlashRegion[])
 
 /** The enumerated torn variants of `op`, or one seeded tear (undefined) for a payload write or a counter. */
 function tornVariantsOf(op: FlashOp, statusAreas: readonly FlashRegion[], writeUnit: number, ecc: boolean): (TornShape | undefined)[] {
-  if (isTrailerWrite(op, statusAreas)) return tornVariants(op.length / writeUnit, ecc);
+  if (isTrailerWrite(op, statusAreas)) return tornVariants(op.length / writeUnit, ecc, writeUnit);
   if (isTrailerErase(op, statusAreas)) return [...ERASE_TEARS];
   return [undefined];
 }
@@ -372,13 +372,15 @@ function secondTear(op: FlashOp, statusAreas: readonly FlashRegion[], writeUnit:
 /**
  * The torn outcomes of a program that matter to a decoder: each prefix of whole write units, then a torn unit
  * left all ones, all zeros, or half written. On an ECC part the torn unit reads back as an ECC fault whatever it
- * holds, so there is one variant per prefix.
+ * holds, so there is one variant per prefix. A byte-wide unit has no half: half written, it is the whole byte,
+ * the state of the next prefix (a binary programs byte by byte on such parts, so this is a third of its cases).
  */
-export function tornVariants(units: number, ecc: boolean): TornShape[] {
+export function tornVariants(units: number, ecc: boolean, writeUnit: number): TornShape[] {
+  const torn = writeUnit === 1 ? (['ones', 'zeros'] as const) : (['ones', 'zeros', 'half'] as const);
   const shapes: TornShape[] = [];
   for (let k = 0; k < units; k++) {
     if (ecc) shapes.push({ units: k, unit: 'ones' });
-    else for (const unit of ['ones', 'zeros', 'half'] as const) shapes.push({ units: k, unit });
+    else for (const unit of torn) shapes.push({ units: k, unit });
   }
   return shapes;
 }
