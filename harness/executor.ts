@@ -95,7 +95,7 @@ export class ScenarioExecutor {
    * Whether to keep a flash snapshot before every operation. Snapshots are copy-on-write per sector, so each one
    * costs a sector copy at the next write: cheap for small sectors, too much memory for 128 KiB ones.
    */
-  private readonly forkEveryOp: boolean;
+  readonly forkEveryOp: boolean;
   /** Non-volatile states the recording settled in and checked under every other clock (I-7). */
   private readonly clockChecked: NonVolatileState[] = [];
   /** The current case's seed (undefined for the recording, which checks every other clock). */
@@ -124,8 +124,11 @@ export class ScenarioExecutor {
     this.state = cloneState(this.factoryState);
   }
 
-  /** The fault-free run. Its actions are what fault points fork from. */
-  record(): {
+  /**
+   * The fault-free run. Its actions are what fault points fork from: a snapshot before every operation on small
+   * sectors, else before the operations in `forkBefore` alone (the planned cut points, from an earlier recording).
+   */
+  record(forkBefore?: ReadonlySet<number>): {
     outcome: CaseOutcome;
     actions: readonly RecordedAction[];
     settleResults: readonly Terminal[];
@@ -134,8 +137,11 @@ export class ScenarioExecutor {
     this.reset();
     this.recording = [];
     this.opForks.clear();
-    if (this.forkEveryOp) {
-      this.device.beforeOp = (op) => this.opForks.set(this.device.flash.opCount, { op, flash: this.device.flash.snapshot() });
+    if (this.forkEveryOp || forkBefore) {
+      this.device.beforeOp = (op) => {
+        const index = this.device.flash.opCount;
+        if (this.forkEveryOp || forkBefore?.has(index)) this.opForks.set(index, { op, flash: this.device.flash.snapshot() });
+      };
     }
     try {
       this.runSteps();
@@ -151,9 +157,16 @@ export class ScenarioExecutor {
   static phasedOps(actions: readonly RecordedAction[], journal: readonly FlashOp[]): PhasedOp[] {
     const ops: PhasedOp[] = [];
     for (const action of actions) {
-      for (const op of journal) {
-        if (op.index >= action.opStart && op.index < action.opEnd) ops.push({ op, phase: action.phase });
+      // The journal is in operation order: find the action's first operation, not scan the whole journal per action
+      // (a binary's update is hundreds of thousands of operations).
+      let low = 0;
+      let high = journal.length;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (journal[middle].index < action.opStart) low = middle + 1;
+        else high = middle;
       }
+      for (let i = low; i < journal.length && journal[i].index < action.opEnd; i++) ops.push({ op: journal[i], phase: action.phase });
     }
     return ops;
   }

@@ -13,6 +13,7 @@ import { boardConfig } from './context.ts';
 import { isBootloaderBinary } from './cpu-device/binary.ts';
 import { checkBuildFitsBoard, imageConfigOf } from './cpu-device/board-fit.ts';
 import { loadBuildConfig } from './cpu-device/load-config.ts';
+import { BINARY_DEFAULT_POINTS } from './cpu-device/run-setup.ts';
 import { parsePoints } from './fault-points.ts';
 import { readImageFile } from './image-file.ts';
 import { maxImageSize } from './image-fit.ts';
@@ -91,7 +92,7 @@ async function gate(options: RunOptions, reporters: readonly Reporter[], state: 
     bootloaderName: options.bootloader ?? 'reference',
     pair: { from, to, trustKey, fromUser: true },
     suites: ['gate', ...GATE_SUITES],
-    points: options.points === undefined ? undefined : parsePoints(options.points),
+    points: parsePointsOf(options),
   });
   state.info = info;
   const checks: GateCheck[] = [];
@@ -201,6 +202,13 @@ function inputInfo(options: RunOptions): RunInfo {
     seed: options.seed,
     points: options.points ?? 'per suite',
   };
+}
+
+/** The run's points as its suites get them: `--points`, else a binary's default, else each suite's own. */
+function parsePointsOf(options: Pick<RunOptions, 'points' | 'bootloader'>) {
+  const binary = options.bootloader !== undefined && isBootloaderBinary(options.bootloader);
+  const points = options.points ?? (binary ? BINARY_DEFAULT_POINTS : undefined);
+  return points === undefined ? undefined : parsePoints(points);
 }
 
 function slug(name: string): string {

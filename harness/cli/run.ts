@@ -71,7 +71,10 @@ export function addRunOptions(command: Command): Command {
     )
     .option('--bootloader-config <file>', "the binary's build configuration: a Zephyr MCUboot .config or a bootproof-bootloader/1 JSON file")
     .option('--signing-key <pem>', 'the private key whose public half is built into the binary (test images are signed with it)')
-    .option('--points <points>', 'fault points: all, interesting, or random:N (default: each suite chooses)')
+    .option(
+      '--points <points>',
+      'fault points: all, interesting, systematic[:N] or random:N (default: each suite chooses; on a bootloader binary systematic:8: every erase, both ends of each program run, every unit of a trailer field, 8 seeded others)',
+    )
     .option('--seed <n>', `seed of every random choice (default ${DEFAULT_SEED})`)
     .option('--jobs <n>', 'worker threads (default: one per core; 0 runs in this thread)')
     .option('--shard <i/n>', 'run the i-th of n disjoint shares of the cases (merge the --json files with `bootproof merge`)')

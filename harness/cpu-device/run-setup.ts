@@ -17,6 +17,14 @@ import type { BuildConfig } from './build-config.ts';
 import { CpuBootloader } from './cpu-bootloader.ts';
 import { loadBuildConfig } from './load-config.ts';
 
+/**
+ * The fault points of a binary run when `--points` is not given: the suites' own choices (`all`, `interesting`)
+ * count every word or byte a binary programs, hundreds of thousands of cases per update on byte-wide parts.
+ * `systematic` is bounded by the layout: every erase, trailer and status write (each torn variant), the first and
+ * last write into each sector of each phase, and 8 seeded others.
+ */
+export const BINARY_DEFAULT_POINTS = 'systematic:8';
+
 export interface BinaryRunOptions {
   readonly bootloader: string;
   readonly bootloaderConfig?: string;
