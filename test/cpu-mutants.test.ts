@@ -29,8 +29,9 @@ const CAUGHT: readonly Catch[] = [
   { mutant: 'nrf52840dk-swap-move-counter-mutant-counter-on-test-boot', board: 'nrf52840dk', suite: 'rollback', only: 'counter-after-confirm/install/op109/not-started', seed: 1, invariant: /no-rollback: boot 1 after the cut: the hardware counter of image 0 is 2, past 1, the highest of any confirmed image/ },
   { mutant: 'nucleo_l552ze_q-overwrite-only-mutant-dependencies-unprotected', board: 'nucleo_l552ze_q', suite: 'multi-image', only: 'dependency-unmet/clean', seed: 1, invariant: /convergence: without faults the device settled on 'new0\+new1'; expected 'old0\+old1'/ },
   // The magic of the application's request torn after its first word: MCUboot reads BAD and stays on the old image.
-  ...[1, 2, 3].map((seed) => ({ mutant: 'nrf52840dk-swap-move-mutant-torn-magic', board: 'nrf52840dk', suite: 'power-loss', only: 'upgrade/request/op106/torn-u1-ones', seed, invariant: /convergence: after the cut at op 106 the device settled on 'new'; expected 'old'/ })),
-  ...[1, 2, 3].map((seed) => ({ mutant: 'nrf52840dk-swap-move-mutant-revert-without-validation', board: 'nrf52840dk', suite: 'bit-rot', only: 'revert-source-on-trial/1bit-s1/clean', seed, invariant: /no-brick: without faults the device settled on 'halt'; expected 'new'/ })),
+  // (Seeds 2 and 3 catch both the same way, at the same case; the test runs seed 1 to stay within the CI budget.)
+  { mutant: 'nrf52840dk-swap-move-mutant-torn-magic', board: 'nrf52840dk', suite: 'power-loss', only: 'upgrade/request/op106/torn-u1-ones', seed: 1, invariant: /convergence: after the cut at op 106 the device settled on 'new'; expected 'old'/ },
+  { mutant: 'nrf52840dk-swap-move-mutant-revert-without-validation', board: 'nrf52840dk', suite: 'bit-rot', only: 'revert-source-on-trial/1bit-s1/clean', seed: 1, invariant: /no-brick: without faults the device settled on 'halt'; expected 'new'/ },
   { mutant: 'nucleo_l552ze_q-swap-move-mutant-ecc-rewrite', board: 'nucleo_l552ze_q', suite: 'power-loss', only: 'permanent/clean', seed: 1, invariant: /no-brick: without faults the device settled on 'halt'; expected 'new'/ },
 ];
 
