@@ -155,20 +155,7 @@ export class ScenarioExecutor {
 
   /** Every operation of the recording with the phase it belongs to. */
   static phasedOps(actions: readonly RecordedAction[], journal: readonly FlashOp[]): PhasedOp[] {
-    const ops: PhasedOp[] = [];
-    for (const action of actions) {
-      // The journal is in operation order: find the action's first operation, not scan the whole journal per action
-      // (a binary's update is hundreds of thousands of operations).
-      let low = 0;
-      let high = journal.length;
-      while (low < high) {
-        const middle = (low + high) >>> 1;
-        if (journal[middle].index < action.opStart) low = middle + 1;
-        else high = middle;
-      }
-      for (let i = low; i < journal.length && journal[i].index < action.opEnd; i++) ops.push({ op: journal[i], phase: action.phase });
-    }
-    return ops;
+    return actions.flatMap((action) => opsOf(journal, action).map((op) => ({ op, phase: action.phase })));
   }
 
   /** Forks from the action's snapshot, cuts power at `atOp`, lets the device recover, and judges it. */
@@ -626,4 +613,22 @@ function describeBoot(name: string, obs: BootObservation, names: readonly (strin
 
 function logTail(log: readonly string[]): string {
   return log.length > 0 ? ` — ${log.slice(-3).join('; ')}` : '';
+}
+
+/**
+ * The operations of `journal` an action performed (`opStart` ≤ index < `opEnd`). The journal is in operation order,
+ * so the first one is found by bisection, not by scanning the whole journal (a binary's update is hundreds of
+ * thousands of operations).
+ */
+export function opsOf(journal: readonly FlashOp[], action: { readonly opStart: number; readonly opEnd: number }): FlashOp[] {
+  let low = 0;
+  let high = journal.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (journal[middle].index < action.opStart) low = middle + 1;
+    else high = middle;
+  }
+  const ops: FlashOp[] = [];
+  for (let i = low; i < journal.length && journal[i].index < action.opEnd; i++) ops.push(journal[i]);
+  return ops;
 }

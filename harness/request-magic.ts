@@ -7,6 +7,7 @@ import type { Board } from '../boards/types.ts';
 import { tornProgramAs } from '../emulator/flash/index.ts';
 import type { CutOutcome, FlashOp, TornShape } from '../emulator/flash/types.ts';
 import { BOOT_MAGIC_SIZE, decodeMagic, encodeMagicWrite, MagicState } from '../images/index.ts';
+import { opsOf } from './executor.ts';
 import type { Scenario } from './scenario.ts';
 
 /**
@@ -27,12 +28,8 @@ export function requestMagicWhole(
   const { maxAlign } = scenario.config;
   const write = encodeMagicWrite(maxAlign, erasedValue);
   const slotEnds = board.partitions.images.flatMap(({ primary, secondary }) => [primary, secondary].map((slot) => slot.offset + slot.size));
-  const magicOps = journal.filter(
-    (op) =>
-      op.index >= action.opStart &&
-      op.index < action.opEnd &&
-      op.kind === 'program' &&
-      slotEnds.some((end) => op.offset < end && op.offset + op.length > end - BOOT_MAGIC_SIZE),
+  const magicOps = opsOf(journal, action).filter(
+    (op) => op.kind === 'program' && slotEnds.some((end) => op.offset < end && op.offset + op.length > end - BOOT_MAGIC_SIZE),
   );
   const last = magicOps.at(-1);
   if (last === undefined || cut.atOp > last.index) return true;
