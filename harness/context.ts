@@ -13,7 +13,7 @@ import { buildOfImage, loadPublicKey, verifyImage } from '../images/index.ts';
 import { type BootloaderSource, fromClass, fromInstance } from './bootloader-source.ts';
 import { builtinSuiteNames, loadBuiltinSuite } from './builtin-suites.ts';
 import { isBootloaderBinary } from './cpu-device/binary.ts';
-import { BINARY_DEFAULT_POINTS, binaryRun } from './cpu-device/run-setup.ts';
+import { binaryRun, runPoints } from './cpu-device/run-setup.ts';
 import { parsePoints } from './fault-points.ts';
 import { Fixtures, type UpdatePair } from './fixtures.ts';
 import { readImageFile } from './image-file.ts';
@@ -58,7 +58,7 @@ export async function buildRunContext(options: RunOptions): Promise<RunContext> 
 async function binaryRunContext(board: Board, options: RunOptions): Promise<RunContext> {
   const run = binaryRun(board, { ...options, bootloader: options.bootloader! });
   const suites = await loadSuites(options.suites);
-  const points = parsePoints(options.points ?? BINARY_DEFAULT_POINTS);
+  const points = parsePoints(runPoints(options)!);
   const fixtures = new Fixtures(board, run.config, options.seed, loadUserPair(board, run.config, options), run.signingKey);
   const suiteContext = { board, config: run.config, seed: options.seed, points, fixtures };
   // Every power-on of the binary is already fresh (the machine's RAM cleared, its peripherals reset), so the one

@@ -13,7 +13,7 @@ import { boardConfig } from './context.ts';
 import { isBootloaderBinary } from './cpu-device/binary.ts';
 import { checkBuildFitsBoard, imageConfigOf } from './cpu-device/board-fit.ts';
 import { loadBuildConfig } from './cpu-device/load-config.ts';
-import { BINARY_DEFAULT_POINTS } from './cpu-device/run-setup.ts';
+import { runPoints } from './cpu-device/run-setup.ts';
 import { parsePoints } from './fault-points.ts';
 import { readImageFile } from './image-file.ts';
 import { maxImageSize } from './image-fit.ts';
@@ -85,6 +85,7 @@ async function gate(options: RunOptions, reporters: readonly Reporter[], state: 
   const from = readImageFile(imageFrom, { what: '--from', verified: true, maxSpan: slot.size }).bytes;
   const to = readImageFile(imageTo, { what: '--to', verified: true, maxSpan: slot.size }).bytes;
   const trustKey = loadPublicKey(readInputFile(key, { what: '--key', maxBytes: MAX_TEXT_FILE_BYTES }), { source: key });
+  const points = runPoints(options);
   const info = describeRun({
     options,
     board,
@@ -92,7 +93,7 @@ async function gate(options: RunOptions, reporters: readonly Reporter[], state: 
     bootloaderName: options.bootloader ?? 'reference',
     pair: { from, to, trustKey, fromUser: true },
     suites: ['gate', ...GATE_SUITES],
-    points: parsePointsOf(options),
+    points: points === undefined ? undefined : parsePoints(points),
   });
   state.info = info;
   const checks: GateCheck[] = [];
@@ -200,15 +201,8 @@ function inputInfo(options: RunOptions): RunInfo {
     keys: [],
     suites: ['gate', ...GATE_SUITES],
     seed: options.seed,
-    points: options.points ?? 'per suite',
+    points: runPoints(options) ?? 'per suite',
   };
-}
-
-/** The run's points as its suites get them: `--points`, else a binary's default, else each suite's own. */
-function parsePointsOf(options: Pick<RunOptions, 'points' | 'bootloader'>) {
-  const binary = options.bootloader !== undefined && isBootloaderBinary(options.bootloader);
-  const points = options.points ?? (binary ? BINARY_DEFAULT_POINTS : undefined);
-  return points === undefined ? undefined : parsePoints(points);
 }
 
 function slug(name: string): string {

@@ -11,7 +11,7 @@ import { UsageError } from '../../emulator/common/errors.ts';
 import { readInputFile } from '../../emulator/common/files.ts';
 import { type KeyPair, keyTypeOf, loadPrivateKey } from '../../images/index.ts';
 import type { Scenario } from '../scenario.ts';
-import { readBootloaderBinary } from './binary.ts';
+import { isBootloaderBinary, readBootloaderBinary } from './binary.ts';
 import { checkBuildFitsBoard, imageConfigOf } from './board-fit.ts';
 import type { BuildConfig } from './build-config.ts';
 import { CpuBootloader } from './cpu-bootloader.ts';
@@ -24,6 +24,12 @@ import { loadBuildConfig } from './load-config.ts';
  * last write into each sector of each phase, and 8 seeded others.
  */
 export const BINARY_DEFAULT_POINTS = 'systematic:8';
+
+/** The points a run sweeps: `--points`, else a bootloader binary's default, else undefined (each suite's own). */
+export function runPoints(options: { readonly points?: string; readonly bootloader?: string }): string | undefined {
+  if (options.points !== undefined) return options.points;
+  return options.bootloader !== undefined && isBootloaderBinary(options.bootloader) ? BINARY_DEFAULT_POINTS : undefined;
+}
 
 export interface BinaryRunOptions {
   readonly bootloader: string;
