@@ -15,6 +15,7 @@ import {
   tlvName,
   UNPROTECTED_ALLOW_LIST,
 } from './tlv-types.ts';
+import type { VerificationMemo } from './verify-memo.ts';
 import type { ImageVersion } from './version.ts';
 
 export interface VerifyOptions {
@@ -42,6 +43,8 @@ export interface VerifyOptions {
   cid?: Uint8Array;
   /** Flags the emulated build supports (MCUBOOT_ENC_IMAGES, MCUBOOT_DECOMPRESS_IMAGES); others make the image invalid. */
   acceptEncrypted?: boolean;
+  /** Remembers digests and signature verdicts across calls (keyed by the whole input, see verify-memo.ts). */
+  memo?: VerificationMemo;
 }
 
 /**
@@ -156,7 +159,8 @@ export function verifyImage(bytes: Uint8Array, options: VerifyOptions): VerifyRe
   if (flagFailure !== undefined) return fail('unsupported-flags', flagFailure, 16);
 
   const hashed = bytes.subarray(0, image.hashedLength);
-  const digest = digestOf(hash, hashed);
+  const memo = options.memo;
+  const digest = memo ? memo.digest(hash, hashed, () => digestOf(hash, hashed)) : digestOf(hash, hashed);
   result.digest = digest;
   const signed = { hashed, digest, hash, pure };
 
@@ -191,7 +195,8 @@ export function verifyImage(bytes: Uint8Array, options: VerifyOptions): VerifyRe
       if (!signatureLengthOk(key.type, tlv.length)) {
         return fail('signature-length', `${tlv.name} TLV of ${tlv.length} bytes for a ${key.type} key`, tlv.offset, tlv.type);
       }
-      verdict = { ok: verifyData(key.type, key.key, signed, tlv.value), keyIndex: selected, tlv };
+      const check = () => verifyData(key.type, key.key, signed, tlv.value);
+      verdict = { ok: memo ? memo.signature(key, signed, tlv.value, check) : check(), keyIndex: selected, tlv };
     } else if (tlv.protected && tlv.type === TlvType.SEC_CNT) {
       if (tlv.length !== 4) return fail('security-counter', `SEC_CNT TLV of ${tlv.length} bytes, expected 4`, tlv.offset, tlv.type);
       result.securityCounter = readU32(tlv.value);

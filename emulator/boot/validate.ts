@@ -6,6 +6,7 @@ import { decodeHeader } from '../../images/header.ts';
 import type { Dependency } from '../../images/sign.ts';
 import { IMAGE_HEADER_SIZE, IMAGE_MAGIC, TLV_INFO_SIZE, TLV_PROT_INFO_MAGIC } from '../../images/tlv-types.ts';
 import { buildOfImage, type VerifyResult, verifyImage } from '../../images/verify.ts';
+import { VerificationMemo } from '../../images/verify-memo.ts';
 import type { ImageVersion } from '../../images/version.ts';
 import type { Flash } from '../flash/types.ts';
 import { type FlashArea, readArea } from './area.ts';
@@ -79,6 +80,13 @@ export interface ValidateOptions {
   readonly minSecurityCounter: number | undefined;
 }
 
+/**
+ * The reference model's memo of digests and signature verdicts: a sweep validates the same primary at every
+ * hand-off of every case. Keyed by the whole bytes validated (verify-memo.ts), so a changed byte is validated
+ * afresh; the reference model's own, never handed to a bootloader under test.
+ */
+const memo = new VerificationMemo();
+
 /** Validates the image at `base`: structure, bounds, hash, signature by a trusted key, security counter. */
 export function validateImageAt(flash: Flash, area: FlashArea, base: number, options: ValidateOptions): SlotImage {
   const limit = Math.min(options.maxImageSize, area.size - base);
@@ -90,6 +98,7 @@ export function validateImageAt(flash: Flash, area: FlashArea, base: number, opt
     slotSize: options.slotSize,
     maxImageSize: limit,
     minSecurityCounter: options.minSecurityCounter,
+    memo,
     // The build the image was signed for (hash, pure Ed25519), as `image verify` reads it: one verification.
     ...buildOfImage(bytes),
   });

@@ -1,0 +1,155 @@
+// Validation remembers digests and signature verdicts (verify-memo.ts): these tests pin that a remembered verdict
+// never answers for other bytes, whether they changed in place or came back with a restored snapshot.
+import { describe, expect, it } from 'vitest';
+import { generateKeyPair, parseImage, signImage, TlvType } from '../../images/index.ts';
+import { VerificationMemo } from '../../images/verify-memo.ts';
+import { NorFlash } from '../flash/index.ts';
+import { type FlashArea, openArea } from './area.ts';
+import { testGeometry } from './test/geometry.ts';
+import { validateImageAt } from './validate.ts';
+
+const signer = generateKeyPair('ed25519', { seed: 'validate-memo' });
+const SLOT = 3 * 4096;
+const image = signImage(
+  Uint8Array.from({ length: 6000 }, (_, i) => (i * 13 + 5) & 0xff),
+  { key: signer.privateKey, headerSize: 32, padHeader: true, version: '1.2.3', slotSize: SLOT },
+);
+const extent = parseImage(image).end;
+const options = { keys: [{ name: 'signer', key: signer.publicKey }], slotSize: SLOT, maxImageSize: SLOT, minSecurityCounter: undefined };
+
+function flashWithImage(): { flash: NorFlash; area: FlashArea } {
+  const flash = new NorFlash(testGeometry());
+  flash.load(0, padded(image));
+  const area = openArea(flash, { offset: 0, size: SLOT }, 'primary 0');
+  if (area === undefined) throw new Error('test slot is not on sector boundaries');
+  return { flash, area };
+}
+
+function padded(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(Math.ceil(bytes.length / 4) * 4).fill(0xff);
+  out.set(bytes);
+  return out;
+}
+
+/** Clears one set bit of the byte at `offset` with a real program (rule `and`: the other bytes of the unit stay). */
+function clearBit(flash: NorFlash, offset: number): void {
+  const byte = flash.peek(offset, 1)[0];
+  const bit = byte & -byte;
+  if (bit === 0) throw new Error(`byte at 0x${offset.toString(16)} has no set bit to clear`);
+  const unit = new Uint8Array(4).fill(0xff);
+  unit[offset % 4] = byte & ~bit;
+  flash.program(offset - (offset % 4), unit);
+}
+
+describe('validation with remembered digests and signatures', () => {
+  it('validates an image again, and refuses it, once one byte of its payload changed after it was validated', () => {
+    const { flash, area } = flashWithImage();
+    expect(validateImageAt(flash, area, 0, options)).toMatchObject({ valid: true, reason: 'ok' });
+    expect(validateImageAt(flash, area, 0, options)).toMatchObject({ valid: true, reason: 'ok' });
+    clearBit(flash, 32 + 4000);
+    expect(validateImageAt(flash, area, 0, options).reason).toMatch(/^hash-mismatch/);
+  });
+
+  it('refuses a changed byte after a restore, and accepts the restored image again', () => {
+    const { flash, area } = flashWithImage();
+    const factory = flash.snapshot();
+    expect(validateImageAt(flash, area, 0, options).valid).toBe(true);
+    clearBit(flash, 32 + 100);
+    expect(validateImageAt(flash, area, 0, options).reason).toMatch(/^hash-mismatch/);
+    flash.restore(factory);
+    expect(validateImageAt(flash, area, 0, options).valid).toBe(true);
+    // The restored sectors are shared with the snapshot until written: a write after the restore is seen too.
+    clearBit(flash, 32 + 5000);
+    expect(validateImageAt(flash, area, 0, options).reason).toMatch(/^hash-mismatch/);
+    flash.restore(factory);
+    expect(validateImageAt(flash, area, 0, options).valid).toBe(true);
+  });
+
+  it('checks a changed signature afresh even though the same digest verified before', () => {
+    const { flash, area } = flashWithImage();
+    expect(validateImageAt(flash, area, 0, options).valid).toBe(true);
+    const signature = parseImage(image).tlvs.find((t) => t.type === TlvType.ED25519);
+    if (signature === undefined) throw new Error('test image has no Ed25519 signature');
+    clearBit(flash, signature.offset + 4 + 10);
+    const changed = validateImageAt(flash, area, 0, options);
+    expect(changed.reason).toMatch(/^signature-invalid/);
+    expect(changed.end).toBe(extent);
+  });
+
+  it('answers for the key it was asked about: a verdict under one trusted key is not one under another', () => {
+    const { flash, area } = flashWithImage();
+    expect(validateImageAt(flash, area, 0, options).valid).toBe(true);
+    const stranger = generateKeyPair('ed25519', { seed: 'validate-memo-stranger' });
+    const untrusted = validateImageAt(flash, area, 0, { ...options, keys: [{ name: 'stranger', key: stranger.publicKey }] });
+    expect(untrusted.valid).toBe(false);
+  });
+});
+
+describe('VerificationMemo', () => {
+  it('computes a digest once per content, compares every byte, and keeps its own copy of them', () => {
+    const memo = new VerificationMemo();
+    let computed = 0;
+    const digestOf = (bytes: Uint8Array) => () => {
+      computed++;
+      return Uint8Array.of(bytes[0], bytes[bytes.length - 1], computed);
+    };
+    const bytes = Uint8Array.from({ length: 4096 }, (_, i) => i & 0xff);
+    const first = memo.digest('sha256', bytes, digestOf(bytes));
+    expect(memo.digest('sha256', bytes.slice(), digestOf(bytes))).toEqual(first);
+    expect(computed).toBe(1);
+    // Another algorithm over the same bytes, and one byte changed in the middle, are new contents.
+    memo.digest('sha512', bytes, digestOf(bytes));
+    const changed = bytes.slice();
+    changed[2048] ^= 1;
+    memo.digest('sha256', changed, digestOf(changed));
+    expect(computed).toBe(3);
+    // The caller's buffer changing after the fact does not change what was remembered for the old content.
+    bytes[0] ^= 0xff;
+    memo.digest('sha256', bytes, digestOf(bytes));
+    expect(computed).toBe(4);
+    bytes[0] ^= 0xff;
+    expect(memo.digest('sha256', bytes, digestOf(bytes))).toEqual(first);
+    expect(computed).toBe(4);
+  });
+
+  it('stays bounded, dropping the least recently used contents first', () => {
+    const memo = new VerificationMemo();
+    let computed = 0;
+    const compute = () => {
+      computed++;
+      return new Uint8Array(32);
+    };
+    const kept = Uint8Array.of(0xaa);
+    memo.digest('sha256', kept, compute);
+    for (let i = 0; i < 40; i++) {
+      memo.digest('sha256', Uint8Array.of(i), compute);
+      memo.digest('sha256', kept, compute);
+    }
+    expect(computed).toBe(41);
+    expect(memo.size.digests).toBe(8);
+    const signer = { type: 'ed25519' as const, publicBytes: new Uint8Array(32) };
+    for (let i = 0; i < 100; i++) memo.signature(signer, { hash: 'sha256', digest: Uint8Array.of(i), pure: false }, new Uint8Array(64), () => true);
+    expect(memo.size.signatures).toBe(64);
+  });
+
+  it('keys a signature verdict by the key, the digest, the mode and the signature bytes', () => {
+    const memo = new VerificationMemo();
+    const asked: string[] = [];
+    const verdict = (name: string, ok: boolean) => () => {
+      asked.push(name);
+      return ok;
+    };
+    const key = { type: 'ed25519' as const, publicBytes: new Uint8Array(32).fill(1) };
+    const signed = { hash: 'sha256' as const, digest: new Uint8Array(32).fill(2), pure: false };
+    const signature = new Uint8Array(64).fill(3);
+    expect(memo.signature(key, signed, signature, verdict('first', true))).toBe(true);
+    expect(memo.signature(key, signed, signature.slice(), verdict('again', false))).toBe(true);
+    const otherSignature = signature.slice();
+    otherSignature[63] = 4;
+    expect(memo.signature(key, signed, otherSignature, verdict('signature', false))).toBe(false);
+    expect(memo.signature({ ...key, publicBytes: new Uint8Array(32).fill(9) }, signed, signature, verdict('key', false))).toBe(false);
+    expect(memo.signature(key, { ...signed, digest: new Uint8Array(32).fill(7) }, signature, verdict('digest', false))).toBe(false);
+    expect(memo.signature(key, { ...signed, pure: true }, signature, verdict('pure', false))).toBe(false);
+    expect(asked).toEqual(['first', 'signature', 'key', 'digest', 'pure']);
+  });
+});
