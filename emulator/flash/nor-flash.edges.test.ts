@@ -364,4 +364,21 @@ describe('snapshots', () => {
     expect(f.eraseCount(1)).toBe(1);
     expect(f.journal.length).toBe(before.journal);
   });
+
+  it('keep the write budget spent: a word programmed to its budget before a snapshot refuses a program after a restore', () => {
+    const f = new NorFlash({ ...andRule, writeBudget: { wordSize: 4, count: 2 } });
+    f.program(4096, new Uint8Array(4).fill(0xf0));
+    f.program(4096, new Uint8Array(4).fill(0x0f));
+    const spent = f.snapshot();
+    f.erase(4096);
+    f.program(4096, new Uint8Array(4).fill(0));
+    f.restore(spent);
+    expect(f.peek(4096, 4)).toEqual(new Uint8Array(4).fill(0x00));
+    expect((thrown(() => f.program(4096, new Uint8Array(4).fill(0))) as FlashRuleViolation).rule).toBe('write-budget');
+    // The erase after the snapshot gave its sector a fresh budget, and the snapshot's sector kept its own.
+    f.erase(4096);
+    f.program(4096, new Uint8Array(4).fill(0x3c));
+    f.program(4096, new Uint8Array(4).fill(0x0c));
+    expect(f.peek(4096, 4)).toEqual(new Uint8Array(4).fill(0x0c));
+  });
 });

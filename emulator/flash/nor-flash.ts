@@ -127,18 +127,14 @@ export class NorFlash implements Flash {
 
   read(offset: number, length: number): Uint8Array {
     this.checkRange(offset, length);
-    const out = new Uint8Array(length);
     // Stryker disable next-line ConditionalExpression: only rule 'ecc' ever marks a unit ECC-broken
-    this.copyOut(offset, out, this.geometry.programRule === 'ecc');
-    return out;
+    return this.copied(offset, length, this.geometry.programRule === 'ecc');
   }
 
   /** Reads raw bits without ECC faults: for the oracle and reports, never for the code under test. */
   peek(offset: number, length: number): Uint8Array {
     this.checkRange(offset, length);
-    const out = new Uint8Array(length);
-    this.copyOut(offset, out, false);
-    return out;
+    return this.copied(offset, length, false);
   }
 
   /**
@@ -209,7 +205,7 @@ export class NorFlash implements Flash {
       else tearErase(this.writable(info.index), this.geometry, new Prng(this.cutSeed()));
       this.endWithCut();
     }
-    this.writable(info.index).erase();
+    this.eraseSector(info.index);
     if (outcome === 'completed') this.endWithCut();
   }
 
@@ -299,7 +295,9 @@ export class NorFlash implements Flash {
       if (sector.words) {
         const first = Math.floor(start / budgetWord);
         const last = Math.floor((start + n - 1) / budgetWord);
-        for (let w = first; w <= last; w++) sector.words[w]++;
+        let most = sector.mostWordPrograms;
+        for (let w = first; w <= last; w++) most = Math.max(most, ++sector.words[w]);
+        sector.mostWordPrograms = most;
       }
     });
   }
@@ -332,7 +330,8 @@ export class NorFlash implements Flash {
         }
       }
       // Stryker disable next-line LogicalOperator: words exist exactly when there is a write budget
-      if (writeBudget && sector.words) {
+      // No word can be at the budget while the sector's largest count is below it.
+      if (writeBudget && sector.words && sector.mostWordPrograms >= writeBudget.count) {
         const first = Math.floor(start / writeBudget.wordSize);
         const last = Math.floor((start + n - 1) / writeBudget.wordSize);
         for (let w = first; w <= last; w++) {
@@ -402,6 +401,13 @@ export class NorFlash implements Flash {
     this.eraseCounts[index]++;
   }
 
+  /** A shared sector is replaced by a fresh erased one: copying the contents the erase discards costs a sector copy. */
+  private eraseSector(index: number): void {
+    const sector = this.sectors[index];
+    if (sector.shared) this.sectors[index] = sector.erased();
+    else sector.erase();
+  }
+
   private writable(index: number): SectorState {
     let sector = this.sectors[index];
     // Stryker disable next-line ConditionalExpression: cloning an unshared sector only costs time
@@ -410,6 +416,17 @@ export class NorFlash implements Flash {
       this.sectors[index] = sector;
     }
     return sector;
+  }
+
+  /** A copy of a checked range. Most reads lie in one sector without broken units: one slice of its data. */
+  private copied(offset: number, length: number, checkEcc: boolean): Uint8Array {
+    const index = this.sectorIndexAt(offset);
+    const sector = this.sectors[index];
+    const start = offset - this.sectorStarts[index];
+    if (start + length <= sector.data.length && !(checkEcc && sector.brokenUnits > 0)) return sector.data.slice(start, start + length);
+    const out = new Uint8Array(length);
+    this.copyOut(offset, out, checkEcc);
+    return out;
   }
 
   private copyOut(offset: number, out: Uint8Array, checkEcc: boolean): void {

@@ -11,6 +11,11 @@ export class SectorState {
   shared = false;
   /** Number of units with UNIT_ECC_BROKEN, so reads skip the per-unit scan in the common case of none. */
   brokenUnits = 0;
+  /**
+   * At least the largest count in `words`, so a program scans the write budget word by word only once some word
+   * may have reached it (a swap programs each word of a freshly erased sector once).
+   */
+  mostWordPrograms = 0;
 
   constructor(
     size: number,
@@ -24,6 +29,11 @@ export class SectorState {
     readonly words: Uint8Array | null = budgetWordSize > 0 ? new Uint8Array(size / budgetWordSize) : null,
   ) {}
 
+  /** A sector like this one, erased: what a completed erase leaves, without copying the contents it discards. */
+  erased(): SectorState {
+    return new SectorState(this.data.length, this.erasedValue, this.units?.length ?? 0, this.words ? this.data.length / this.words.length : 0);
+  }
+
   clone(): SectorState {
     const copy = new SectorState(
       this.data.length,
@@ -35,6 +45,7 @@ export class SectorState {
       this.words ? this.words.slice() : null,
     );
     copy.brokenUnits = this.brokenUnits;
+    copy.mostWordPrograms = this.mostWordPrograms;
     return copy;
   }
 
@@ -43,6 +54,7 @@ export class SectorState {
     this.units?.fill(0);
     this.words?.fill(0);
     this.brokenUnits = 0;
+    this.mostWordPrograms = 0;
   }
 
   recountBroken(): void {
