@@ -365,6 +365,23 @@ describe('snapshots', () => {
     expect(f.journal.length).toBe(before.journal);
   });
 
+  it('compare with the live flash byte for byte, shared sectors or not (sameBytes), and in place (matches)', () => {
+    const f = new NorFlash(andRule);
+    f.load(0, new Uint8Array(8192).fill(0x5a));
+    const snap = f.snapshot();
+    expect(f.sameBytes(snap)).toBe(true);
+    f.program(4096 + 8, Uint8Array.of(0x5a, 0x5a, 0x5a, 0x58));
+    expect(f.sameBytes(snap)).toBe(false);
+    expect(f.matches(4090, new Uint8Array(14).fill(0x5a))).toBe(true);
+    expect(f.matches(4090, new Uint8Array(18).fill(0x5a))).toBe(false);
+    // Erased and programmed back to the same bytes: another sector object, the same contents.
+    f.erase(4096);
+    f.program(4096, new Uint8Array(4096).fill(0x5a));
+    expect(f.sameBytes(snap)).toBe(true);
+    expect(f.matches(0, new Uint8Array(8192).fill(0x5a))).toBe(true);
+    expect(() => f.matches(8190, new Uint8Array(4))).toThrow(FlashRuleViolation);
+  });
+
   it('keep the write budget spent: a word programmed to its budget before a snapshot refuses a program after a restore', () => {
     const f = new NorFlash({ ...andRule, writeBudget: { wordSize: 4, count: 2 } });
     f.program(4096, new Uint8Array(4).fill(0xf0));

@@ -137,6 +137,27 @@ export class NorFlash implements Flash {
     return this.copied(offset, length, false);
   }
 
+  /** Whether the raw bits at `offset` are `bytes` (as `peek` would read them), compared in place without a copy. */
+  matches(offset: number, bytes: Uint8Array): boolean {
+    this.checkRange(offset, bytes.length);
+    let same = true;
+    this.forEachSectorSpan(offset, bytes.length, (index, start, from, count) => {
+      same &&= Buffer.compare(this.sectors[index].data.subarray(start, start + count), bytes.subarray(from, from + count)) === 0;
+    });
+    return same;
+  }
+
+  /**
+   * Whether every byte of the flash is as it was at `snapshot` (counters, erase counts and the journal aside). A
+   * sector still shared with the snapshot is the same without a look at its bytes.
+   */
+  sameBytes(snapshot: FlashSnapshot): boolean {
+    if (snapshot.sectors.length !== this.sectors.length) {
+      throw new BootproofError('snapshot belongs to a flash of another geometry');
+    }
+    return this.sectors.every((sector, i) => sector === snapshot.sectors[i] || Buffer.compare(sector.data, snapshot.sectors[i].data) === 0);
+  }
+
   /**
    * Writes bytes as a factory programmer would before the test starts: no operation, no journal, no time.
    * Write units that are entirely the erased value are left unprogrammed, as production programmers skip them,
@@ -151,6 +172,7 @@ export class NorFlash implements Flash {
     this.forEachSectorSpan(offset, bytes.length, (index, start, from, count) => {
       const sector = this.writable(index);
       sector.data.set(bytes.subarray(from, from + count), start);
+      sector.touched(start + count);
       if (sector.units) {
         for (let u = start / unit; u < (start + count) / unit; u++) {
           sector.units[u] = isErasedUnit(sector.data, u * unit, unit, this.geometry.erasedValue) ? 0 : UNIT_PROGRAMMED;
@@ -288,16 +310,26 @@ export class NorFlash implements Flash {
     const budgetWord = this.geometry.writeBudget?.wordSize ?? 0;
     this.forEachSectorSpan(offset, count, (index, start, from, n) => {
       const sector = this.writable(index);
-      programBits(sector.data, start, data, from, n, erasedHigh);
+      // Over erased bytes a program leaves its own bits: one copy instead of a bit combination per word.
+      const fresh = start >= sector.erasedFrom;
+      if (fresh) sector.data.set(data.subarray(from, from + n), start);
+      else programBits(sector.data, start, data, from, n, erasedHigh);
+      sector.touched(start + n);
       if (sector.units) {
         for (let u = start / unit; u < (start + n) / unit; u++) sector.units[u] = UNIT_PROGRAMMED;
       }
       if (sector.words) {
         const first = Math.floor(start / budgetWord);
         const last = Math.floor((start + n - 1) / budgetWord);
-        let most = sector.mostWordPrograms;
-        for (let w = first; w <= last; w++) most = Math.max(most, ++sector.words[w]);
-        sector.mostWordPrograms = most;
+        if (fresh) {
+          // Words past `erasedFrom` were not programmed since the erase: each goes from 0 to 1.
+          sector.words.fill(1, first, last + 1);
+          sector.mostWordPrograms = Math.max(sector.mostWordPrograms, 1);
+        } else {
+          let most = sector.mostWordPrograms;
+          for (let w = first; w <= last; w++) most = Math.max(most, ++sector.words[w]);
+          sector.mostWordPrograms = most;
+        }
       }
     });
   }
@@ -310,6 +342,7 @@ export class NorFlash implements Flash {
     const u = (offset - this.sectorStarts[index]) / this.geometry.writeUnit;
     // Stryker disable next-line ConditionalExpression: the ECC mark is read only under rule 'ecc'
     sector.units![u] = this.geometry.programRule === 'ecc' ? UNIT_PROGRAMMED | UNIT_ECC_BROKEN : UNIT_PROGRAMMED;
+    sector.touched((u + 1) * this.geometry.writeUnit);
     sector.recountBroken();
   }
 
@@ -317,6 +350,8 @@ export class NorFlash implements Flash {
     const { programRule, writeUnit, writeBudget } = this.geometry;
     this.forEachSectorSpan(offset, length, (index, start, _from, n) => {
       const sector = this.sectors[index];
+      // Units and words past `erasedFrom` are all at 0: nothing there can break a rule.
+      if (start >= sector.erasedFrom) return;
       // Stryker disable next-line ConditionalExpression,LogicalOperator,StringLiteral: units exist exactly when the rule is not 'and'
       if (programRule !== 'and' && sector.units) {
         for (let u = start / writeUnit; u < (start + n) / writeUnit; u++) {
@@ -329,8 +364,8 @@ export class NorFlash implements Flash {
           }
         }
       }
-      // Stryker disable next-line LogicalOperator: words exist exactly when there is a write budget
       // No word can be at the budget while the sector's largest count is below it.
+      // Stryker disable next-line LogicalOperator: words exist exactly when there is a write budget
       if (writeBudget && sector.words && sector.mostWordPrograms >= writeBudget.count) {
         const first = Math.floor(start / writeBudget.wordSize);
         const last = Math.floor((start + n - 1) / writeBudget.wordSize);

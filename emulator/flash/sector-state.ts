@@ -16,6 +16,13 @@ export class SectorState {
    * may have reached it (a swap programs each word of a freshly erased sector once).
    */
   mostWordPrograms = 0;
+  /**
+   * Every byte from this offset on reads erased, with its unit flags and word counts at 0: nothing was programmed,
+   * loaded or torn there since the last completed erase. A program that starts at or after it writes erased bytes,
+   * so it copies instead of combining bits and breaks no program rule (a swap's copy fills sectors in order).
+   * Whatever changes a byte below `data.length` raises it past that byte.
+   */
+  erasedFrom = 0;
 
   constructor(
     size: number,
@@ -46,6 +53,7 @@ export class SectorState {
     );
     copy.brokenUnits = this.brokenUnits;
     copy.mostWordPrograms = this.mostWordPrograms;
+    copy.erasedFrom = this.erasedFrom;
     return copy;
   }
 
@@ -55,6 +63,14 @@ export class SectorState {
     this.words?.fill(0);
     this.brokenUnits = 0;
     this.mostWordPrograms = 0;
+    this.erasedFrom = 0;
+  }
+
+  /** Bytes up to `end` may no longer read erased (nor, to the end of its budget word, have an unused budget). */
+  touched(end: number): void {
+    const word = this.words ? this.data.length / this.words.length : 1;
+    const rounded = Math.ceil(end / word) * word;
+    if (rounded > this.erasedFrom) this.erasedFrom = rounded;
   }
 
   recountBroken(): void {

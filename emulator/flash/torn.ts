@@ -73,6 +73,7 @@ export function tearErase(sector: SectorState, geometry: FlashGeometry, prng: Pr
     }
   }
   sector.words?.fill(0);
+  sector.touched(bytes.length);
   if (sector.units) {
     const unit = geometry.writeUnit;
     for (let u = 0; u < sector.units.length; u++) {
