@@ -405,13 +405,19 @@ export class ReferenceBootloader implements Bootloader {
    * to the write unit, as the copy's buffer is.
    */
   copyRegion(run: BootRun, from: FlashArea, fromOffset: number, to: FlashArea, toOffset: number, length: number): void {
-    const unit = run.ctx.flash.geometry.writeUnit;
+    const { flash } = run.ctx;
+    const unit = flash.geometry.writeUnit;
     const total = Math.ceil(length / unit) * unit;
     const chunk = Math.max(1024, unit);
+    // A read changes nothing, so where no program of this copy can reach its source, the source is read in one go
+    // (one buffer, not one per chunk): the same bytes, the same programs, each still an operation a cut lands on.
+    const source = fromOffset + total <= from.size && !overlaps(from.offset + fromOffset, to.offset + toOffset, total)
+      ? readArea(flash, from, fromOffset, total)
+      : undefined;
     for (let done = 0; done < total; done += chunk) {
       const size = Math.min(chunk, total - done);
-      const bytes = readArea(run.ctx.flash, from, fromOffset + done, size);
-      run.ctx.flash.program(to.offset + toOffset + done, bytes);
+      const bytes = source ? source.subarray(done, done + size) : readArea(flash, from, fromOffset + done, size);
+      flash.program(to.offset + toOffset + done, bytes);
     }
   }
 
@@ -429,6 +435,11 @@ export class ReferenceBootloader implements Bootloader {
       if (sector.offset < to && sector.offset + sector.size > from) this.eraseSector(run, area, index);
     });
   }
+}
+
+/** Whether [a, a + length) and [b, b + length) share a byte. */
+function overlaps(a: number, b: number, length: number): boolean {
+  return a < b + length && b < a + length;
 }
 
 /** MCUboot's "review" of earlier images: their REVERT waits while a later image is mid-update (FORMATS §3.9). */
