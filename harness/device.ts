@@ -82,6 +82,8 @@ export interface DeviceCapabilities {
 export interface NonVolatileView {
   read(offset: number, length: number): Uint8Array;
   counter(id: number): number;
+  /** Whether the bytes at `offset` are `bytes`, compared in place (optional: without it they are read, then compared). */
+  matches?(offset: number, bytes: Uint8Array): boolean;
 }
 
 export interface Device {

@@ -255,7 +255,11 @@ export class EmulatedDevice implements Device, InProcessDevice {
 
   view(): NonVolatileView {
     const flash = this.flash;
-    return { read: (offset, length) => flash.peek(offset, length), counter: (id) => this.readCounter(id) };
+    return {
+      read: (offset, length) => flash.peek(offset, length),
+      counter: (id) => this.readCounter(id),
+      matches: (offset, bytes) => flash.matches(offset, bytes),
+    };
   }
 
   /** Swaps the bootloader under test (the same flash), e.g. to boot a state with another clock value. */

@@ -524,10 +524,10 @@ export class ScenarioExecutor {
     const device = this.device;
     if (device.clock.kind === 'none') return;
     // A state byte-identical to one the recording settled in was already booted under every other clock.
-    const state = this.nonVolatileState();
-    if (this.clockSeed !== undefined && this.clockChecked.some((known) => sameState(known, state))) return;
-    if (this.clockSeed === undefined) this.clockChecked.push(state);
+    const counters = this.counters();
+    if (this.clockSeed !== undefined && this.clockChecked.some((known) => this.isState(known, counters))) return;
     const snapshot = device.snapshot();
+    if (this.clockSeed === undefined) this.clockChecked.push({ flash: snapshot.flash, counters });
     // One other clock per case, picked by its seed: a sweep covers all of them at a third of the boots.
     const others = this.clockSeed === undefined ? OTHER_CLOCKS : [OTHER_CLOCKS[this.clockSeed % OTHER_CLOCKS.length]];
     for (const seconds of others) {
@@ -549,11 +549,15 @@ export class ScenarioExecutor {
     }
   }
 
-  /** The whole flash and the counters the bootloaders use, for comparing two states. */
-  private nonVolatileState(): NonVolatileState {
-    const { flash } = this.device;
+  /** The counters the bootloaders use, for comparing two states. */
+  private counters(): number[] {
     const ids = [TIME_FLOOR_COUNTER, ...this.options.board.partitions.images.map((_, i) => securityCounterId(i))];
-    return { bytes: flash.peek(0, flash.size), counters: ids.map((id) => this.device.readCounter(id)) };
+    return ids.map((id) => this.device.readCounter(id));
+  }
+
+  /** Whether the device's non-volatile state now is `known`: the same counters and every byte of the flash. */
+  private isState(known: NonVolatileState, counters: readonly number[]): boolean {
+    return known.counters.every((c, i) => c === counters[i]) && this.device.flash.sameBytes(known.flash);
   }
 
   private rot(step: Extract<ScenarioStep, { kind: 'bit-rot' }>): void {
@@ -573,13 +577,10 @@ export class ScenarioExecutor {
   }
 }
 
+/** A settled state of the recording: the flash as a snapshot (its sectors shared, not copied) and the counters. */
 interface NonVolatileState {
-  readonly bytes: Uint8Array;
+  readonly flash: FlashSnapshot;
   readonly counters: readonly number[];
-}
-
-function sameState(a: NonVolatileState, b: NonVolatileState): boolean {
-  return a.counters.every((c, i) => c === b.counters[i]) && Buffer.compare(a.bytes, b.bytes) === 0;
 }
 
 /** Thrown through an action when the power was cut during it. */
