@@ -63,6 +63,7 @@ export function budgetedFlash(flash: Flash, limit: number, beforeOp?: (op: Pendi
     read: (offset, length) => flash.read(offset, length),
     sectorAt: (offset) => flash.sectorAt(offset),
     readCounter: (id) => flash.readCounter(id),
+    ...(flash.contentKey ? { contentKey: (offset: number, length: number) => flash.contentKey!(offset, length) } : {}),
     program(offset, data) {
       check();
       beforeOp?.({ kind: 'program', offset, data: data.slice() });

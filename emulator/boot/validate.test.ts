@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { generateKeyPair, parseImage, signImage, TlvType } from '../../images/index.ts';
 import { VerificationMemo } from '../../images/verify-memo.ts';
 import { NorFlash } from '../flash/index.ts';
+import type { Flash } from '../flash/types.ts';
 import { type FlashArea, openArea } from './area.ts';
 import { testGeometry } from './test/geometry.ts';
 import { validateImageAt } from './validate.ts';
@@ -29,6 +30,22 @@ function padded(bytes: Uint8Array): Uint8Array {
   const out = new Uint8Array(Math.ceil(bytes.length / 4) * 4).fill(0xff);
   out.set(bytes);
   return out;
+}
+
+/** The flash seen through an object that can read but cannot tell whether its contents changed. */
+function readingOnly(flash: NorFlash): Flash {
+  return {
+    geometry: flash.geometry,
+    size: flash.size,
+    opCount: flash.opCount,
+    nowUs: flash.nowUs,
+    read: (offset, length) => flash.read(offset, length),
+    program: (offset, data) => flash.program(offset, data),
+    erase: (offset) => flash.erase(offset),
+    sectorAt: (offset) => flash.sectorAt(offset),
+    readCounter: (id) => flash.readCounter(id),
+    advanceCounter: (id, value) => flash.advanceCounter(id, value),
+  };
 }
 
 /** Clears one set bit of the byte at `offset` with a real program (rule `and`: the other bytes of the unit stay). */
@@ -82,6 +99,41 @@ describe('validation with remembered digests and signatures', () => {
     const stranger = generateKeyPair('ed25519', { seed: 'validate-memo-stranger' });
     const untrusted = validateImageAt(flash, area, 0, { ...options, keys: [{ name: 'stranger', key: stranger.publicKey }] });
     expect(untrusted.valid).toBe(false);
+  });
+});
+
+describe('validation verdicts remembered by content handles', () => {
+  it('gives the same verdicts through a flash that cannot tell its contents (no contentKey), which always reads', () => {
+    const { flash, area } = flashWithImage();
+    const reading = readingOnly(flash);
+    const viaHandles = validateImageAt(flash, area, 0, options);
+    expect(validateImageAt(reading, area, 0, options)).toEqual(viaHandles);
+    clearBit(flash, 32 + 2000);
+    expect(validateImageAt(reading, area, 0, options).reason).toMatch(/^hash-mismatch/);
+    expect(validateImageAt(flash, area, 0, options).reason).toMatch(/^hash-mismatch/);
+  });
+
+  it('answers with a copy: a caller that changes what it got does not change the next answer', () => {
+    const { flash, area } = flashWithImage();
+    const first = validateImageAt(flash, area, 0, options);
+    const version = { ...first.version };
+    (first.version as { major: number }).major = 99;
+    (first as { valid: boolean }).valid = false;
+    const again = validateImageAt(flash, area, 0, options);
+    expect(again.valid).toBe(true);
+    expect(again.version).toEqual(version);
+  });
+
+  it('gets other handles for a sector once it is written, and the same ones while it is not', () => {
+    const { flash } = flashWithImage();
+    const before = flash.contentKey(0, SLOT);
+    expect(flash.contentKey(0, SLOT)).toEqual(before);
+    expect(before.length).toBe(3);
+    clearBit(flash, 4096 + 8);
+    const after = flash.contentKey(0, SLOT);
+    expect(after[0]).toBe(before[0]);
+    expect(after[1]).not.toBe(before[1]);
+    expect(after[2]).toBe(before[2]);
   });
 });
 

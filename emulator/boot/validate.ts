@@ -10,6 +10,7 @@ import { VerificationMemo } from '../../images/verify-memo.ts';
 import type { ImageVersion } from '../../images/version.ts';
 import type { Flash } from '../flash/types.ts';
 import { type FlashArea, readArea } from './area.ts';
+import { SlotMemo } from './slot-memo.ts';
 import type { TrustedKey } from './types.ts';
 
 export interface SlotImage {
@@ -86,15 +87,22 @@ export interface ValidateOptions {
  * afresh; the reference model's own, never handed to a bootloader under test.
  */
 const memo = new VerificationMemo();
+/** And of whole verdicts, where the flash can tell that the bytes did not change (slot-memo.ts). */
+const verdicts = new SlotMemo();
 
 /** Validates the image at `base`: structure, bounds, hash, signature by a trusted key, security counter. */
 export function validateImageAt(flash: Flash, area: FlashArea, base: number, options: ValidateOptions): SlotImage {
   const limit = Math.min(options.maxImageSize, area.size - base);
   const extent = imageExtent(flash, area, base, limit);
   if (typeof extent === 'string') return { ...NO_IMAGE, reason: extent };
+  const keys = options.keys.map((k) => k.key);
+  const question = { at: area.offset + base, extent, keys, slotSize: options.slotSize, maxImageSize: limit, minSecurityCounter: options.minSecurityCounter };
+  const handles = flash.contentKey?.(question.at, extent);
+  const known = handles && verdicts.find(handles, question);
+  if (known) return known;
   const bytes = readArea(flash, area, base, extent);
   const result = verifyImage(bytes, {
-    keys: options.keys.map((k) => k.key),
+    keys,
     slotSize: options.slotSize,
     maxImageSize: limit,
     minSecurityCounter: options.minSecurityCounter,
@@ -102,6 +110,12 @@ export function validateImageAt(flash: Flash, area: FlashArea, base: number, opt
     // The build the image was signed for (hash, pure Ed25519), as `image verify` reads it: one verification.
     ...buildOfImage(bytes),
   });
+  const verdict = slotImageOf(result, extent);
+  if (handles) verdicts.remember(handles, question, verdict);
+  return verdict;
+}
+
+function slotImageOf(result: VerifyResult, extent: number): SlotImage {
   return {
     valid: result.valid,
     reason: result.valid ? 'ok' : `${result.reason}: ${result.message}`,

@@ -147,6 +147,18 @@ export class NorFlash implements Flash {
     return same;
   }
 
+  contentKey(offset: number, length: number): readonly object[] {
+    this.checkRange(offset, length);
+    const handles: SectorState[] = [];
+    this.forEachSectorSpan(offset, length, (index) => {
+      const sector = this.sectors[index];
+      // Shared, the sector is never written in place again: a write takes a copy, which is another handle.
+      sector.shared = true;
+      handles.push(sector);
+    });
+    return handles;
+  }
+
   /**
    * Whether every byte of the flash is as it was at `snapshot` (counters, erase counts and the journal aside). A
    * sector still shared with the snapshot is the same without a look at its bytes.

@@ -113,4 +113,10 @@ export interface Flash {
   readonly opCount: number;
   /** Virtual time in microseconds. */
   readonly nowUs: number;
+  /**
+   * Opaque handles of the sectors holding [offset, offset + length), frozen as they are now (a later write copies
+   * the sector first). The same handles in the same order mean the same bytes, read the same way; other handles
+   * say nothing. Optional: without it, whoever wants to know whether bytes changed reads them.
+   */
+  contentKey?(offset: number, length: number): readonly object[];
 }
