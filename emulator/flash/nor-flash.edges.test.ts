@@ -382,6 +382,28 @@ describe('snapshots', () => {
     expect(() => f.matches(8190, new Uint8Array(4))).toThrow(FlashRuleViolation);
   });
 
+  it('are never changed by sectors a restore frees and a later erase reuses', () => {
+    const f = new NorFlash(andRule);
+    f.load(0, new Uint8Array(8192).fill(0x11));
+    const factory = f.snapshot();
+    f.erase(0);
+    f.program(0, new Uint8Array(4096).fill(0x22));
+    const second = f.snapshot();
+    f.erase(4096);
+    f.program(4096, new Uint8Array(4096).fill(0x33));
+    // Back to the factory: the sector holding 0x33 was never shared and is free; the one holding 0x22 is the second snapshot's.
+    f.restore(factory);
+    f.erase(0);
+    expect(f.peek(0, 4096)).toEqual(new Uint8Array(4096).fill(0xff));
+    f.program(0, new Uint8Array(4096).fill(0x44));
+    f.erase(4096);
+    f.program(4096, new Uint8Array(4096).fill(0x55));
+    f.restore(second);
+    expect([f.peek(0, 1)[0], f.peek(4096, 1)[0]]).toEqual([0x22, 0x11]);
+    f.restore(factory);
+    expect([f.peek(0, 1)[0], f.peek(4096, 1)[0]]).toEqual([0x11, 0x11]);
+  });
+
   it('keep the write budget spent: a word programmed to its budget before a snapshot refuses a program after a restore', () => {
     const f = new NorFlash({ ...andRule, writeBudget: { wordSize: 4, count: 2 } });
     f.program(4096, new Uint8Array(4).fill(0xf0));

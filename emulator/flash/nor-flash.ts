@@ -6,6 +6,8 @@ import { tearErase, tornProgram, tornProgramAs } from './torn.ts';
 import type { CutOutcome, Flash, FlashGeometry, FlashOp, FlashOpKind, PowerCutPlan, SectorInfo } from './types.ts';
 
 const WRITE_UNITS = new Set([1, 2, 4, 8, 16, 32]);
+/** The most sector bytes kept for reuse after restores: a slot of small sectors, a few large ones. */
+const MAX_SPARE_BYTES = 2 * 1024 * 1024;
 
 /** A geometry the model cannot represent (a board file should have caught it first). */
 export class FlashGeometryError extends BootproofError {}
@@ -61,6 +63,9 @@ export class NorFlash implements Flash {
   private cut: PowerCutPlan | undefined;
   /** The operation the armed cut landed on, for the PowerCut when no journal is kept. */
   private landedOp: FlashOp | undefined;
+  /** Sectors no one else holds, by size, ready to be erased and reused (see `recycle`). */
+  private readonly spares = new Map<number, SectorState[]>();
+  private spareBytes = 0;
 
   constructor(geometry: FlashGeometry, options: NorFlashOptions = {}) {
     checkGeometry(geometry);
@@ -301,6 +306,7 @@ export class NorFlash implements Flash {
     if (snapshot.sectors.length !== this.sectors.length) {
       throw new BootproofError('snapshot belongs to a flash of another geometry');
     }
+    this.recycle(snapshot.sectors);
     this.sectors = snapshot.sectors.slice();
     for (const sector of this.sectors) sector.shared = true;
     this.counters = snapshot.counters as Map<number, number>;
@@ -451,8 +457,33 @@ export class NorFlash implements Flash {
   /** A shared sector is replaced by a fresh erased one: copying the contents the erase discards costs a sector copy. */
   private eraseSector(index: number): void {
     const sector = this.sectors[index];
-    if (sector.shared) this.sectors[index] = sector.erased();
-    else sector.erase();
+    if (!sector.shared) {
+      sector.erase();
+      return;
+    }
+    const spare = this.spares.get(sector.data.length)?.pop();
+    if (spare === undefined) {
+      this.sectors[index] = sector.erased();
+      return;
+    }
+    this.spareBytes -= spare.data.length;
+    spare.erase();
+    this.sectors[index] = spare;
+  }
+
+  /**
+   * Keeps the live sectors a restore drops for later erases. A sector never shared is held by this flash alone (a
+   * snapshot or a content key shares what it holds), so once dropped nothing can see it: a sweep that restores a
+   * fork and erases a slot's worth of sectors per case reuses them instead of allocating each one again.
+   */
+  private recycle(next: readonly SectorState[]): void {
+    this.sectors.forEach((sector, i) => {
+      if (sector.shared || sector === next[i] || this.spareBytes + sector.data.length > MAX_SPARE_BYTES) return;
+      const spares = this.spares.get(sector.data.length) ?? [];
+      spares.push(sector);
+      this.spares.set(sector.data.length, spares);
+      this.spareBytes += sector.data.length;
+    });
   }
 
   private writable(index: number): SectorState {
