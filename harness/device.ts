@@ -84,6 +84,8 @@ export interface NonVolatileView {
   counter(id: number): number;
   /** Whether the bytes at `offset` are `bytes`, compared in place (optional: without it they are read, then compared). */
   matches?(offset: number, bytes: Uint8Array): boolean;
+  /** Handles that stay the same while the bytes of a range do not change (optional; see `Flash.contentKey`). */
+  contentKey?(offset: number, length: number): readonly object[];
 }
 
 export interface Device {

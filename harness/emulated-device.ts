@@ -259,6 +259,7 @@ export class EmulatedDevice implements Device, InProcessDevice {
       read: (offset, length) => flash.peek(offset, length),
       counter: (id) => this.readCounter(id),
       matches: (offset, bytes) => flash.matches(offset, bytes),
+      contentKey: (offset, length) => flash.contentKey(offset, length),
     };
   }
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadBoard } from '../boards/index.ts';
 import type { Board } from '../boards/types.ts';
 import { securityCounterId } from '../emulator/boot/index.ts';
+import { NorFlash } from '../emulator/flash/index.ts';
 import { walkImage } from '../images/index.ts';
 import { updateScenario } from './builders.ts';
 import { boardConfig } from './context.ts';
@@ -150,6 +151,31 @@ describe('identify', () => {
     const oracle = oracleOver(view);
     expect(oracle.identify(view, slots.primary.offset, fixtures.pair.from.length - 1)).toBeUndefined();
     expect(oracle.identify(view, slots.primary.offset, fixtures.pair.from.length)?.name).toBe('old');
+  });
+
+  it('over a flash that compares in place and names its contents, sees a changed byte and a restored slot', () => {
+    const flash = new NorFlash(board.flash);
+    const padded = new Uint8Array(Math.ceil(fixtures.pair.from.length / 4) * 4).fill(0xff);
+    padded.set(fixtures.pair.from);
+    flash.load(slots.primary.offset, padded);
+    const view: NonVolatileView = {
+      read: (offset, length) => flash.peek(offset, length),
+      counter: (id) => flash.readCounter(id),
+      matches: (offset, bytes) => flash.matches(offset, bytes),
+      contentKey: (offset, length) => flash.contentKey(offset, length),
+    };
+    const oracle = oracleOver(new View());
+    const factory = flash.snapshot();
+    expect(oracle.identify(view, slots.primary.offset, slots.primary.size)?.name).toBe('old');
+    expect(oracle.identify(view, slots.primary.offset, slots.primary.size)?.name).toBe('old');
+    // One bit of the payload cleared by a real program: the same slot, other bytes.
+    const at = slots.primary.offset + 0x2000;
+    const unit = flash.peek(at, 4);
+    unit[0] &= unit[0] - 1;
+    flash.program(at, unit);
+    expect(oracle.identify(view, slots.primary.offset, slots.primary.size)).toBeUndefined();
+    flash.restore(factory);
+    expect(oracle.identify(view, slots.primary.offset, slots.primary.size)?.name).toBe('old');
   });
 
   it('knows the images of its scenario by name', () => {

@@ -6,6 +6,7 @@
 import type { Board, FlashRegion } from '../boards/types.ts';
 import { securityCounterId } from '../emulator/boot/index.ts';
 import { Prng } from '../emulator/common/prng.ts';
+import { sameContentKey } from '../emulator/flash/index.ts';
 import { buildOfImage, verifyImage, walkImage } from '../images/index.ts';
 import type { BootObservation, NonVolatileView, RunningImage } from './device.ts';
 import type { Violation } from './invariants.ts';
@@ -39,6 +40,9 @@ export function factoryFiller(region: FlashRegion, seed: number): Uint8Array {
   return new Prng(`factory|${seed}|${region.offset}`).bytes(region.size);
 }
 
+/** Identifications remembered: a slot or two per image, before and after an update. */
+const IDENTIFIED = 8;
+
 interface Candidate {
   readonly image: KnownImage;
   readonly extent: number;
@@ -59,6 +63,8 @@ export interface BootVerdict {
 export class Oracle {
   private readonly candidates: Candidate[];
   private readonly untouched: { region: FlashRegion; bytes: Uint8Array }[] = [];
+  /** Slots identified lately, by the content handles of the bytes compared (most recent first). */
+  private readonly identified: { offset: number; handles: readonly object[]; image: KnownImage | undefined }[] = [];
 
   constructor(
     private readonly scenario: Scenario,
@@ -88,6 +94,19 @@ export class Oracle {
   /** Which known image sits at `offset`, byte for byte (undefined: a mix, a corruption, or nothing). */
   identify(view: NonVolatileView, offset: number, slotSize: number): KnownImage | undefined {
     const longest = Math.min(slotSize, this.candidates[0]?.extent ?? 0);
+    // The same content handles are the same bytes: a slot unchanged since the last boot is not compared again.
+    const handles = view.contentKey?.(offset, longest);
+    const known = handles && this.identified.find((e) => e.offset === offset && sameContentKey(e.handles, handles));
+    if (known) return known.image;
+    const image = this.compareCandidates(view, offset, longest);
+    if (handles) {
+      this.identified.unshift({ offset, handles, image });
+      this.identified.length = Math.min(this.identified.length, IDENTIFIED);
+    }
+    return image;
+  }
+
+  private compareCandidates(view: NonVolatileView, offset: number, longest: number): KnownImage | undefined {
     // A view that compares in place spares the copy of a whole image at every boot (the sweep's hot path).
     const bytes = view.matches ? undefined : view.read(offset, longest);
     for (const { image, extent } of this.candidates) {

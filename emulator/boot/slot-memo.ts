@@ -7,6 +7,7 @@
  * changes nothing here (its `verify`, the verifier's full answer, is shared and read-only).
  */
 import type { KeyObject } from 'node:crypto';
+import { sameContentKey } from '../flash/index.ts';
 import type { SlotImage } from './validate.ts';
 
 const ENTRIES = 8;
@@ -33,7 +34,7 @@ export class SlotMemo {
   private readonly entries: Entry[] = [];
 
   find(handles: readonly object[], question: SlotQuestion): SlotImage | undefined {
-    const at = this.entries.findIndex((e) => sameHandles(e.handles, handles) && sameQuestion(e.question, question));
+    const at = this.entries.findIndex((e) => sameContentKey(e.handles, handles) && sameQuestion(e.question, question));
     if (at < 0) return undefined;
     const [entry] = this.entries.splice(at, 1);
     this.entries.unshift(entry);
@@ -44,10 +45,6 @@ export class SlotMemo {
     this.entries.unshift({ handles, question: { ...question, keys: [...question.keys] }, result: copyOf(result) });
     if (this.entries.length > ENTRIES) this.entries.pop();
   }
-}
-
-function sameHandles(a: readonly object[], b: readonly object[]): boolean {
-  return a.length === b.length && a.every((handle, i) => handle === b[i]);
 }
 
 function sameQuestion(a: SlotQuestion, b: SlotQuestion): boolean {

@@ -1,5 +1,5 @@
 export { EccFault, type FlashRule, FlashRuleViolation, PowerCut } from './errors.ts';
-export { FlashGeometryError, type FlashSnapshot, NorFlash, type NorFlashOptions } from './nor-flash.ts';
+export { FlashGeometryError, type FlashSnapshot, NorFlash, type NorFlashOptions, sameContentKey } from './nor-flash.ts';
 export { tornProgramAs } from './torn.ts';
 export type {
   CutOutcome,

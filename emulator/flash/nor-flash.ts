@@ -566,6 +566,11 @@ export class NorFlash implements Flash {
   }
 }
 
+/** Whether two content keys (`Flash.contentKey`) are the same handles in the same order: then the bytes are the same. */
+export function sameContentKey(a: readonly object[], b: readonly object[]): boolean {
+  return a.length === b.length && a.every((handle, i) => handle === b[i]);
+}
+
 /**
  * NOR programming moves bits away from the erased state only: AND for 0xff parts, OR for 0x00 parts. This is the
  * emulator's hottest loop (every byte a bootloader copies), so it works a 32-bit word at a time where both sides
