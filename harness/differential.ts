@@ -77,7 +77,13 @@ export async function runDifferential(
   });
   const check = new Check(session, options, ctx.board);
   const wanted = options.only && options.only.length > 0 ? new Set(options.only) : undefined;
-  const selected = (cases: readonly PlannedCase[]) => cases.filter((c) => wanted === undefined || wanted.has(c.id));
+  // `--shard i/n` keeps every n-th case of the run's order, as `run` does, so shards split a whole run between them.
+  let index = 0;
+  const inShard = () => {
+    const at = index++;
+    return options.shard === undefined || at % options.shard.count === options.shard.index - 1;
+  };
+  const selected = (cases: readonly PlannedCase[]) => cases.filter((c) => inShard() && (wanted === undefined || wanted.has(c.id)));
   const results: DifferentialCase[] = [];
   for (const unit of session.units()) {
     if (unit.kind === 'cases') {
@@ -268,14 +274,14 @@ function describeOutcome(boot: WatchedBoot): Pick<BootState, 'outcome' | 'detail
 }
 
 /** A trailer or status area with the name of the partition it ends. */
-interface NamedArea {
+export interface NamedArea {
   readonly name: string;
   readonly region: FlashRegion;
   /** Where its status records end and its trailer fields begin, and how far back its own status records go. */
   readonly field: (offsetInArea: number) => string;
 }
 
-function namedAreas(board: Board, config: ImageConfig): NamedArea[] {
+export function namedAreas(board: Board, config: ImageConfig): NamedArea[] {
   const regions = trailerAreas(board, config);
   const states = STATUS_STATES[config.strategy as TrailerStrategy] ?? 3;
   const writeSize = bootWriteSize(board.flash.writeUnit);

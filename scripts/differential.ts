@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { BootproofError } from '../emulator/common/errors.ts';
 import { type DifferentialCase, runDifferential } from '../harness/differential.ts';
-import { parseSeed } from '../harness/run-options.ts';
+import { parseSeed, parseShard } from '../harness/run-options.ts';
 
 /** The committed build `run all --bootloader` is shown with per board (README, "Sweeping a bootloader binary"). */
 const DEFAULT_BUILDS: Readonly<Record<string, string>> = {
@@ -29,6 +29,7 @@ interface Flags {
   points?: string;
   seed?: string;
   only?: string[];
+  shard?: string;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -42,6 +43,7 @@ async function main(argv: readonly string[]): Promise<number> {
     .option('--points <points>', "fault points (default: a binary's, systematic:8)")
     .option('--seed <n>', 'seed of every random choice (default 1)')
     .option('--only <id...>', 'compare only the cases with these ids')
+    .option('--shard <i/n>', 'compare every n-th case from the i-th (to split a run, or to sample one)')
     .exitOverride();
   let flags: Flags;
   try {
@@ -75,6 +77,7 @@ async function main(argv: readonly string[]): Promise<number> {
       seed: flags.seed === undefined ? 1 : parseSeed(flags.seed),
       jobs: 0,
       only: flags.only,
+      shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
     };
     let done = 0;
     let lastProgress = performance.now();
