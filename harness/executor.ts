@@ -289,7 +289,8 @@ export class ScenarioExecutor {
   private afterCut(): CaseOutcome {
     const cutAt = this.device.flash.opCount;
     const terminal = this.settle('recovery');
-    return this.outcome(this.device.flash.journal.filter((op) => op.index >= cutAt), terminal);
+    // The recovery's operations are the journal's tail: found by bisection, not by a pass over a binary's whole update.
+    return this.outcome(opsOf(this.device.flash.journal, { opStart: cutAt, opEnd: Number.POSITIVE_INFINITY }), terminal);
   }
 
   private reset(): void {

@@ -10,7 +10,7 @@ import { FlashRuleViolation } from '../emulator/flash/index.ts';
 import type { CutOutcome, FlashOp, TornShape } from '../emulator/flash/types.ts';
 import type { RunContext } from './context.ts';
 import { cutCoverage, type SuiteCoverage } from './coverage.ts';
-import { type CaseOutcome, type RecordedAction, ScenarioExecutor } from './executor.ts';
+import { type CaseOutcome, opsOf, type RecordedAction, ScenarioExecutor } from './executor.ts';
 import { type FlashLayout, type Phase, type PhasedOp, type PointSelection, selectOps } from './fault-points.ts';
 import type { Violation } from './invariants.ts';
 import { allowedAfterCut, CRASH, judgeClean, judgeCut, judgeSecondCut, type Terminal, verdictOf } from './judge.ts';
@@ -432,7 +432,7 @@ function journalAround(journal: readonly FlashOp[], focus: number): FlashOpRecor
 /** Where a case's cut landed, for the reports (none for a fault-free case). */
 function faultOf(spec: CaseSpec, rec: Recorded, focus: number, ecc: boolean): FaultPoint | undefined {
   if (spec.kind !== 'cut' && spec.kind !== 'double') return undefined;
-  const op = rec.journal.find((o) => o.index === spec.atOp);
+  const [op] = opsOf(rec.journal, { opStart: spec.atOp, opEnd: spec.atOp + 1 });
   return {
     phase: rec.actions[spec.action].phase,
     op: spec.atOp,
