@@ -14,10 +14,10 @@
  * operation, the model whole runs).
  */
 import type { Board, FlashRegion } from '../boards/types.ts';
-import { type ImageConfig, ReferenceBootloader, securityCounterId } from '../emulator/boot/index.ts';
+import { type Bootloader, type ImageConfig, ReferenceBootloader, securityCounterId } from '../emulator/boot/index.ts';
 import { UsageError } from '../emulator/common/errors.ts';
 import { bootWriteSize, type MaxAlign, STATUS_STATES, scratchTrailerSize, type TrailerStrategy, trailerLayout } from '../images/index.ts';
-import { fromClass } from './bootloader-source.ts';
+import type { BootloaderSource } from './bootloader-source.ts';
 import { buildRunContext } from './context.ts';
 import { isBootloaderBinary } from './cpu-device/binary.ts';
 import type { BootObservation } from './device.ts';
@@ -57,7 +57,16 @@ export interface DifferentialCase {
 
 export interface DifferentialOptions extends RunOptions {
   readonly bootloader: string;
+  /**
+   * Whose cut points the cases are: the binary's (default: its write-unit operations, the states a device running
+   * it can be left in), or the model's (its whole-run programs: states the model's write order makes, which the
+   * binary must then recover from as the model does).
+   */
+  readonly cuts?: Side;
 }
+
+/** One of the two implementations compared. */
+export type Side = 'binary' | 'model';
 
 /** Runs every selected case of `options`' run on the binary and on the model; `onCase` sees each as it ends. */
 export async function runDifferential(
@@ -67,15 +76,20 @@ export async function runDifferential(
   if (!isBootloaderBinary(options.bootloader)) {
     throw new UsageError(`--bootloader ${options.bootloader}: the differential check compares a bootloader binary (ELF, HEX or bin@address) with the model`);
   }
-  const ctx = await buildRunContext(options);
-  // The binary's fault-free run is the one the session records to plan its cases: its boots are kept as it goes.
+  const binaryCtx = await buildRunContext(options);
+  const model = modelBeside(binaryCtx.bootloader.create(), binaryCtx.board.flash.erasedValue);
+  const cutter = options.cuts ?? 'binary';
+  // The same scenarios, skips and points; the model's fault-free runs and cut points instead of the binary's.
+  const ctx = cutter === 'binary' ? binaryCtx : { ...binaryCtx, bootloader: model };
+  const other = cutter === 'binary' ? model : binaryCtx.bootloader;
+  // The cutting side's fault-free run is the one the session records to plan its cases: its boots are kept as it goes.
   let fresh: { readonly key: string; readonly executor: ScenarioExecutor; readonly boots: BootState[] } | undefined;
   const session = new Session(ctx, (executor, s, n) => {
     const boots: BootState[] = [];
     fresh = { key: `${s}/${n}`, executor, boots };
     executor.bootWatcher = (boot) => boots.push(check.stateOf(boot, executor));
   });
-  const check = new Check(session, options, ctx.board);
+  const check = new Check(session, options, ctx.board, cutter, other);
   const wanted = options.only && options.only.length > 0 ? new Set(options.only) : undefined;
   // `--shard i/n` keeps every n-th case of the run's order, as `run` does, so shards split a whole run between them.
   let index = 0;
@@ -105,9 +119,9 @@ export async function runDifferential(
     if (fresh?.key !== key) session.cutRecording(unit.suite, unit.scenario);
     const recorded = fresh!;
     recorded.executor.bootWatcher = undefined;
-    const binaryClean = [...recorded.boots];
+    const cutterClean = [...recorded.boots];
     for (const planned of cases) {
-      results.push(check.run(planned, scenario, binaryClean));
+      results.push(check.run(planned, scenario, cutterClean));
       onCase(results.at(-1)!);
     }
     session.release(unit.suite, unit.scenario);
@@ -118,21 +132,40 @@ export async function runDifferential(
   return results;
 }
 
-/** The comparison of one scenario's cases: the binary's recording (from the session) and a model executor. */
+/**
+ * The reference model on a flash the binary's factory programmed: its boot partition holds the binary, and the
+ * flash where the binary keeps its counters is left erased, so either side can boot a state the other one left.
+ */
+function modelBeside(binary: Bootloader, erasedValue: number): BootloaderSource {
+  const counters = binary.hardwareCounters?.region;
+  const parts = [
+    ...(binary.factoryContents?.() ?? []),
+    ...(counters ? [{ offset: counters.offset, bytes: new Uint8Array(counters.size).fill(erasedValue) }] : []),
+  ];
+  const name = new ReferenceBootloader().name;
+  return { name, create: () => Object.assign(new ReferenceBootloader(), { factoryContents: () => parts }) };
+}
+
+/**
+ * The comparison of one scenario's cases: the cutting side's recording (from the session) and an executor of the
+ * other side, which takes over each state the cut left.
+ */
 class Check {
-  private model: { readonly scenario: Scenario; readonly executor: ScenarioExecutor } | undefined;
+  private other: { readonly scenario: Scenario; readonly executor: ScenarioExecutor } | undefined;
   private readonly areas: (config: ImageConfig) => readonly NamedArea[];
 
   constructor(
     private readonly session: Session,
     private readonly options: DifferentialOptions,
     private readonly board: Board,
+    private readonly cutter: Side,
+    private readonly otherSource: BootloaderSource,
   ) {
     this.areas = (config) => namedAreas(board, config);
   }
 
   release(): void {
-    this.model = undefined;
+    this.other = undefined;
   }
 
   skipped(planned: PlannedCase): DifferentialCase {
@@ -141,49 +174,49 @@ class Check {
     return { suite: base.suite, id: base.id, title: base.title, status: 'skip', differences: [], boots: 0, note, replay: this.replay(planned), durationMs: 0 };
   }
 
-  run(planned: PlannedCase, scenario: Scenario, binaryClean: readonly BootState[]): DifferentialCase {
+  run(planned: PlannedCase, scenario: Scenario, cutterClean: readonly BootState[]): DifferentialCase {
     const { spec } = planned;
     if (spec.kind === 'skip' || spec.kind === 'hung') return this.skipped(planned);
     const started = performance.now();
     const base = this.session.caseBase(planned);
-    const model = this.modelOf(scenario);
+    const taker = this.otherOf(scenario);
     const areas = this.areas(scenario.config);
     const differences: string[] = [];
     let boots = 0;
-    const compare = (part: string, binary: readonly BootState[], reference: readonly BootState[]) => {
-      boots += Math.max(binary.length, reference.length);
-      differences.push(...compareBoots(binary, reference, areas).map((d) => `${part}: ${d}`));
+    const compare = (part: string, cutter: readonly BootState[], other: readonly BootState[]) => {
+      boots += Math.max(cutter.length, other.length);
+      const [binary, model] = this.cutter === 'binary' ? [cutter, other] : [other, cutter];
+      differences.push(...compareBoots(binary, model, areas).map((d) => `${part}: ${d}`));
     };
     if (spec.kind === 'clean') {
-      const reference = this.watching(model, () => model.record());
-      compare('fault-free', binaryClean, reference);
+      compare('fault-free', cutterClean, this.watching(taker, () => taker.record()));
     } else {
-      const { executor: binary, actions } = this.session.cutRecording(planned.suite, planned.scenario);
+      const { executor: cutting, actions } = this.session.cutRecording(planned.suite, planned.scenario);
       const action = actions[spec.action];
-      binary.cut(action, spec.atOp, spec.outcome, base.seed, spec.tear);
-      const afterCut = binary.caseState();
+      cutting.cut(action, spec.atOp, spec.outcome, base.seed, spec.tear);
+      const afterCut = cutting.caseState();
       let single: ReturnType<ScenarioExecutor['recover']> | undefined;
-      const fromBinary = this.watching(binary, () => {
-        single = binary.recover();
+      const fromCutter = this.watching(cutting, () => {
+        single = cutting.recover();
       });
-      compare('after the cut', fromBinary, this.takeOver(model, afterCut, base.seed));
+      compare('after the cut', fromCutter, this.takeOver(taker, afterCut, base.seed));
       const second = spec.kind === 'double' && single ? this.session.secondCut(spec, scenario, single) : undefined;
       if (spec.kind === 'double' && second) {
         let atSecond: CaseState | undefined;
         const afterSecond: BootState[] = [];
-        binary.cutWatcher = () => {
-          atSecond = binary.caseState();
+        cutting.cutWatcher = () => {
+          atSecond = cutting.caseState();
           afterSecond.length = 0;
         };
-        binary.bootWatcher = (boot) => afterSecond.push(this.stateOf(boot, binary));
+        cutting.bootWatcher = (boot) => afterSecond.push(this.stateOf(boot, cutting));
         try {
-          binary.runDoubleCut(action, { atOp: spec.atOp, outcome: spec.outcome, tear: spec.tear }, second, base.seed);
+          cutting.runDoubleCut(action, { atOp: spec.atOp, outcome: spec.outcome, tear: spec.tear }, second, base.seed);
         } finally {
-          binary.cutWatcher = undefined;
-          binary.bootWatcher = undefined;
+          cutting.cutWatcher = undefined;
+          cutting.bootWatcher = undefined;
         }
-        if (atSecond === undefined) differences.push(`second cut: it never landed at op ${second.atOp} of the binary's recovery`);
-        else compare(`after the second cut (op ${second.atOp})`, afterSecond, this.takeOver(model, atSecond, base.seed));
+        if (atSecond === undefined) differences.push(`second cut: it never landed at op ${second.atOp} of the ${this.cutter}'s recovery`);
+        else compare(`after the second cut (op ${second.atOp})`, afterSecond, this.takeOver(taker, atSecond, base.seed));
       }
     }
     return {
@@ -198,10 +231,10 @@ class Check {
     };
   }
 
-  /** The model boots the state the binary left until it settles; its boots' states. */
-  private takeOver(model: ScenarioExecutor, state: CaseState, seed: number): BootState[] {
-    model.adopt(state, seed);
-    return this.watching(model, () => model.recover());
+  /** The other side boots the state the cutting side left until it settles; its boots' states. */
+  private takeOver(taker: ScenarioExecutor, state: CaseState, seed: number): BootState[] {
+    taker.adopt(state, seed);
+    return this.watching(taker, () => taker.recover());
   }
 
   /** Runs `body` with every boot of `executor` recorded as a BootState. */
@@ -224,17 +257,17 @@ class Check {
     return { ...describeOutcome(boot), areas, counters };
   }
 
-  private modelOf(scenario: Scenario): ScenarioExecutor {
-    if (this.model?.scenario !== scenario) {
+  private otherOf(scenario: Scenario): ScenarioExecutor {
+    if (this.other?.scenario !== scenario) {
       const executor = new ScenarioExecutor(scenario, {
         board: this.board,
-        bootloader: fromClass(ReferenceBootloader),
+        bootloader: this.otherSource,
         seed: this.options.seed,
         clockChecks: false,
       });
-      this.model = { scenario, executor };
+      this.other = { scenario, executor };
     }
-    return this.model.executor;
+    return this.other.executor;
   }
 
   private replay(planned: PlannedCase): string {
@@ -248,6 +281,7 @@ export function differentialReplay(options: DifferentialOptions, suite: string, 
   if (options.bootloaderConfig !== undefined) parts.push('--bootloader-config', options.bootloaderConfig);
   if (options.signingKey !== undefined) parts.push('--signing-key', options.signingKey);
   if (options.points !== undefined) parts.push('--points', options.points);
+  if (options.cuts === 'model') parts.push('--cuts', 'model');
   parts.push('--suite', suite, '--only', quoteArg(id), '--seed', String(options.seed));
   return parts.join(' ');
 }

@@ -4,6 +4,7 @@
  * and the line that repeats it. Exits 0 when the two agree on every case, 1 on a difference, 2 on bad input.
  *   npx tsx scripts/differential.ts --board nrf52840dk                      run all on the board's committed build
  *   npx tsx scripts/differential.ts --board nrf52840dk --suite revert --suite rollback --points systematic:0
+ *   npx tsx scripts/differential.ts --board nrf52840dk --cuts model                         the model's cut points
  *   npx tsx scripts/differential.ts --board stm32f429zi --bootloader boot.elf --bootloader-config boot.json
  */
 import { existsSync } from 'node:fs';
@@ -30,6 +31,7 @@ interface Flags {
   seed?: string;
   only?: string[];
   shard?: string;
+  cuts?: string;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -43,6 +45,7 @@ async function main(argv: readonly string[]): Promise<number> {
     .option('--points <points>', "fault points (default: a binary's, systematic:8)")
     .option('--seed <n>', 'seed of every random choice (default 1)')
     .option('--only <id...>', 'compare only the cases with these ids')
+    .option('--cuts <side>', "whose cut points: binary (default; its write-unit operations) or model (its whole-run programs)")
     .option('--shard <i/n>', 'compare every n-th case from the i-th (to split a run, or to sample one)')
     .exitOverride();
   let flags: Flags;
@@ -64,6 +67,10 @@ async function main(argv: readonly string[]): Promise<number> {
     fail(`--bootloader-config ${bootloaderConfig}: no such file`);
     return 2;
   }
+  if (flags.cuts !== undefined && flags.cuts !== 'binary' && flags.cuts !== 'model') {
+    fail(`--cuts ${flags.cuts}: expected binary or model`);
+    return 2;
+  }
   const started = performance.now();
   let results: DifferentialCase[];
   try {
@@ -78,6 +85,7 @@ async function main(argv: readonly string[]): Promise<number> {
       jobs: 0,
       only: flags.only,
       shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
+      cuts: flags.cuts as 'binary' | 'model' | undefined,
     };
     let done = 0;
     let lastProgress = performance.now();
