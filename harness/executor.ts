@@ -52,8 +52,8 @@ export interface CaseOutcome {
   readonly terminal: Terminal;
   readonly boots: number;
   readonly bootLog: string[];
-  /** Operations performed after the (first) cut, for sampling a second cut inside the recovery. */
-  readonly recoveryOps: readonly FlashOp[];
+  /** Operations performed after the (first) cut, for sampling a second cut inside the recovery (listed on demand). */
+  readonly recoveryOps: () => readonly FlashOp[];
   /** The last operation of each boot after the cut that performed any (where a cut equals a reset in a trial). */
   readonly bootEnds: readonly number[];
   /** Operations the application performed after the cut (its confirm: a cut there may leave it unconfirmed). */
@@ -169,7 +169,7 @@ export class ScenarioExecutor {
     }
     const actions = this.recording;
     this.recording = undefined;
-    return { outcome: this.outcome([]), actions, settleResults: [...this.settleResults], settleSeen: this.settleSeen };
+    return { outcome: this.outcome(() => []), actions, settleResults: [...this.settleResults], settleSeen: this.settleSeen };
   }
 
   /** Every operation of the recording with the phase it belongs to. */
@@ -289,8 +289,10 @@ export class ScenarioExecutor {
   private afterCut(): CaseOutcome {
     const cutAt = this.device.flash.opCount;
     const terminal = this.settle('recovery');
-    // The recovery's operations are the journal's tail: found by bisection, not by a pass over a binary's whole update.
-    return this.outcome(opsOf(this.device.flash.journal, { opStart: cutAt, opEnd: Number.POSITIVE_INFINITY }), terminal);
+    // The recovery's operations are the journal's tail, listed only when asked for (a second cut's planning): a
+    // binary's recovery on byte-wide flash is hundreds of thousands of them, and a single cut needs none.
+    const journal = this.device.flash.journal;
+    return this.outcome(() => opsOf(journal, { opStart: cutAt, opEnd: Number.POSITIVE_INFINITY }), terminal);
   }
 
   private reset(): void {
@@ -307,7 +309,7 @@ export class ScenarioExecutor {
     this.appOps = [];
   }
 
-  private outcome(recoveryOps: readonly FlashOp[], terminal?: Terminal): CaseOutcome {
+  private outcome(recoveryOps: () => readonly FlashOp[], terminal?: Terminal): CaseOutcome {
     return {
       violations: this.violations,
       terminal: terminal ?? this.settleResults.at(-1) ?? this.state.lastSettled,

@@ -322,8 +322,9 @@ export class Session {
     single: CaseOutcome,
   ): { readonly op: FlashOp; readonly atOp: number; readonly outcome: CutOutcome; readonly tear?: TornShape } | undefined {
     const statusAreas = trailerAreas(this.ctx.board, scenario.config);
-    const decisive = single.recoveryOps.filter((op) => isTrailerWrite(op, statusAreas) || isTrailerErase(op, statusAreas));
-    const candidates = decisive.length > 0 ? decisive : single.recoveryOps;
+    const recovery = single.recoveryOps();
+    const decisive = recovery.filter((op) => isTrailerWrite(op, statusAreas) || isTrailerErase(op, statusAreas));
+    const candidates = decisive.length > 0 ? decisive : recovery;
     if (candidates.length === 0) return undefined;
     const spread = scenario.cuts?.secondCuts ?? 1;
     const op = candidates[Math.floor(((spec.sample + 0.5) * candidates.length) / spread)];
