@@ -7,7 +7,8 @@
  * all, and the counters), and both recover from it. After every boot the two are compared: the outcome (the images
  * handed off to, or a halt), every byte of the trailer and status areas of both slots and of the scratch, and the
  * security counters. A fault-free case runs the whole story on each from the factory. A double cut compares the
- * recovery of its first cut, then what follows the second (cut on the binary, inside its own recovery).
+ * recovery of its first cut, then what follows the second (cut on the cutting side, inside its own recovery).
+ * With `cuts: 'model'` the roles turn: the cases are the model's cut points and the binary takes over.
  *
  * Not compared, by design: why a boot halted (each words it its own way), the bytes outside the trailer areas (the
  * oracle checks every image is whole), and the flash operations themselves (a binary programs one write unit per
@@ -22,14 +23,14 @@ import { buildRunContext } from './context.ts';
 import { isBootloaderBinary } from './cpu-device/binary.ts';
 import type { BootObservation } from './device.ts';
 import { type CaseState, ScenarioExecutor, type WatchedBoot } from './executor.ts';
-import type { RunOptions } from './run-options.ts';
+import { quote, type RunOptions } from './run-options.ts';
 import type { Scenario } from './scenario.ts';
 import { type PlannedCase, Session } from './session.ts';
 import { trailerAreas } from './trailer-regions.ts';
 
 /** The state after one boot, as both implementations must agree on it. */
 export interface BootState {
-  /** `hand-off: image 0 primary 'new'`, `halt`, `bootloader failure`. */
+  /** `hand-off to image 0 primary 'new'`, `halt`, `bootloader failure`. */
   readonly outcome: string;
   /** Each trailer and status area's bytes, in `trailerAreas` order. */
   readonly areas: readonly Uint8Array[];
@@ -282,12 +283,8 @@ export function differentialReplay(options: DifferentialOptions, suite: string, 
   if (options.signingKey !== undefined) parts.push('--signing-key', options.signingKey);
   if (options.points !== undefined) parts.push('--points', options.points);
   if (options.cuts === 'model') parts.push('--cuts', 'model');
-  parts.push('--suite', suite, '--only', quoteArg(id), '--seed', String(options.seed));
+  parts.push('--suite', suite, '--only', quote(id), '--seed', String(options.seed));
   return parts.join(' ');
-}
-
-function quoteArg(text: string): string {
-  return /^[\w./:+-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }
 
 function describeOutcome(boot: WatchedBoot): Pick<BootState, 'outcome' | 'detail'> {
@@ -311,7 +308,7 @@ function describeOutcome(boot: WatchedBoot): Pick<BootState, 'outcome' | 'detail
 export interface NamedArea {
   readonly name: string;
   readonly region: FlashRegion;
-  /** Where its status records end and its trailer fields begin, and how far back its own status records go. */
+  /** The trailer field, status record or copied data at an offset from the area's start. */
   readonly field: (offsetInArea: number) => string;
 }
 
