@@ -52,13 +52,28 @@ export interface CaseOutcome {
   readonly terminal: Terminal;
   readonly boots: number;
   readonly bootLog: string[];
-  /** Operations performed after the (first) cut, for sampling a second cut inside the recovery. */
-  readonly recoveryOps: readonly FlashOp[];
+  /** Operations performed after the (first) cut, for sampling a second cut inside the recovery (listed on demand). */
+  readonly recoveryOps: () => readonly FlashOp[];
   /** The last operation of each boot after the cut that performed any (where a cut equals a reset in a trial). */
   readonly bootEnds: readonly number[];
   /** Operations the application performed after the cut (its confirm: a cut there may leave it unconfirmed). */
   readonly appOps: readonly number[];
   readonly journal: readonly FlashOp[];
+}
+
+/** One boot as a watcher sees it: what the device did, the images it identified, and the executor to inspect. */
+export interface WatchedBoot {
+  readonly observation: BootObservation;
+  /** The known image in place per image index (undefined for bytes matching no known image; empty unless a hand-off). */
+  readonly names: readonly (string | undefined)[];
+}
+
+/** Where a case stands at one moment: the device's whole non-volatile state and what the harness knows of it. */
+export interface CaseState {
+  readonly device: EmulatedSnapshot;
+  /** Each image's security counter, read where the bootloader keeps it (its own log on flash, or the flash model's). */
+  readonly counters: readonly number[];
+  readonly harness: HarnessState;
 }
 
 export interface ExecutorOptions {
@@ -101,6 +116,10 @@ export class ScenarioExecutor {
   /** The current case's seed (undefined for the recording, which checks every other clock). */
   private clockSeed: number | undefined;
   private readonly factoryState: HarnessState;
+  /** Sees every boot of a settle (recording, recovery), after the oracle named its images. */
+  bootWatcher: ((boot: WatchedBoot) => void) | undefined;
+  /** Sees a power cut land during a settle (a second cut inside a recovery), with the device off. */
+  cutWatcher: (() => void) | undefined;
 
   constructor(scenario: Scenario, options: ExecutorOptions) {
     this.scenario = scenario;
@@ -150,7 +169,7 @@ export class ScenarioExecutor {
     }
     const actions = this.recording;
     this.recording = undefined;
-    return { outcome: this.outcome([]), actions, settleResults: [...this.settleResults], settleSeen: this.settleSeen };
+    return { outcome: this.outcome(() => []), actions, settleResults: [...this.settleResults], settleSeen: this.settleSeen };
   }
 
   /** Every operation of the recording with the phase it belongs to. */
@@ -160,10 +179,45 @@ export class ScenarioExecutor {
 
   /** Forks from the action's snapshot, cuts power at `atOp`, lets the device recover, and judges it. */
   runCut(action: RecordedAction, atOp: number, outcome: CutOutcome, seed: number, tear?: TornShape): CaseOutcome {
+    this.cut(action, atOp, outcome, seed, tear);
+    return this.recover();
+  }
+
+  /** Forks from the action's snapshot and cuts power at `atOp`: the device is off, as the cut left it. */
+  cut(action: RecordedAction, atOp: number, outcome: CutOutcome, seed: number, tear?: TornShape): void {
     this.forkAt(action, atOp, outcome, seed, tear);
     if (action.kind === 'confirm') this.noteConfirmedByCut();
     this.whileOff();
+  }
+
+  /** Powers the device on after a cut and boots until it settles, judging every boot. */
+  recover(): CaseOutcome {
     return this.afterCut();
+  }
+
+  /** The case's state now (after a cut, say), for another executor of the same scenario and board to take over. */
+  caseState(): CaseState {
+    const ids = this.options.board.partitions.images.map((_, image) => securityCounterId(image));
+    return { device: this.device.snapshot(), counters: ids.map((id) => this.device.readCounter(id)), harness: cloneState(this.state) };
+  }
+
+  /**
+   * Takes over another executor's case where it stands (see `caseState`), so a second bootloader boots the very
+   * state the first one left. Counters move to where this bootloader keeps them (a binary keeps its own log).
+   */
+  adopt(state: CaseState, seed: number): void {
+    this.clockSeed = seed;
+    this.device.restore(state.device);
+    state.counters.forEach((value, image) => {
+      const id = securityCounterId(image);
+      if (this.device.readCounter(id) < value) this.device.factoryCounter(id, value);
+    });
+    this.state = cloneState(state.harness);
+    this.violations = [];
+    this.bootLog = [];
+    this.boots = 0;
+    this.bootEnds = [];
+    this.appOps = [];
   }
 
   /**
@@ -235,7 +289,10 @@ export class ScenarioExecutor {
   private afterCut(): CaseOutcome {
     const cutAt = this.device.flash.opCount;
     const terminal = this.settle('recovery');
-    return this.outcome(this.device.flash.journal.filter((op) => op.index >= cutAt), terminal);
+    // The recovery's operations are the journal's tail, listed only when asked for (a second cut's planning): a
+    // binary's recovery on byte-wide flash is hundreds of thousands of them, and a single cut needs none.
+    const journal = this.device.flash.journal;
+    return this.outcome(() => opsOf(journal, { opStart: cutAt, opEnd: Number.POSITIVE_INFINITY }), terminal);
   }
 
   private reset(): void {
@@ -252,7 +309,7 @@ export class ScenarioExecutor {
     this.appOps = [];
   }
 
-  private outcome(recoveryOps: readonly FlashOp[], terminal?: Terminal): CaseOutcome {
+  private outcome(recoveryOps: () => readonly FlashOp[], terminal?: Terminal): CaseOutcome {
     return {
       violations: this.violations,
       terminal: terminal ?? this.settleResults.at(-1) ?? this.state.lastSettled,
@@ -417,6 +474,7 @@ export class ScenarioExecutor {
       this.boots++;
       if (!booted) {
         this.bootLog.push(`boot ${this.boots}${label ? ' after the cut' : ''}: power cut at operation ${this.device.flash.opCount - 1}`);
+        this.cutWatcher?.();
         continue;
       }
       const obs = observation as BootObservation;
@@ -427,6 +485,7 @@ export class ScenarioExecutor {
       const verdict = this.oracle.checkBoot(this.device.view(), obs, this.state, bootName);
       this.violations.push(...verdict.violations);
       this.bootLog.push(describeBoot(bootName, obs, verdict.names));
+      this.bootWatcher?.({ observation: obs, names: verdict.names });
       if (obs.kind === 'crash') return CRASH;
       if (obs.kind === 'halt') {
         if (obs.flashOps === 0) return this.settled(HALT);
@@ -479,6 +538,7 @@ export class ScenarioExecutor {
     for (let op = before; op < this.device.flash.opCount; op++) this.appOps.push(op);
     if (!ok) {
       this.noteConfirmedByCut();
+      this.cutWatcher?.();
       return undefined;
     }
     const wrote = this.device.flash.opCount > before;

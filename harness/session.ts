@@ -10,7 +10,7 @@ import { FlashRuleViolation } from '../emulator/flash/index.ts';
 import type { CutOutcome, FlashOp, TornShape } from '../emulator/flash/types.ts';
 import type { RunContext } from './context.ts';
 import { cutCoverage, type SuiteCoverage } from './coverage.ts';
-import { type CaseOutcome, type RecordedAction, ScenarioExecutor } from './executor.ts';
+import { type CaseOutcome, opsOf, type RecordedAction, ScenarioExecutor } from './executor.ts';
 import { type FlashLayout, type Phase, type PhasedOp, type PointSelection, selectOps } from './fault-points.ts';
 import type { Violation } from './invariants.ts';
 import { allowedAfterCut, CRASH, judgeClean, judgeCut, judgeSecondCut, type Terminal, verdictOf } from './judge.ts';
@@ -70,7 +70,13 @@ export class Session {
   private readonly skips: (string | undefined)[];
   private readonly recorded = new Map<string, Recorded>();
 
-  constructor(readonly ctx: RunContext) {
+  /**
+   * `onExecutor` sees each scenario's executor before its fault-free run (a differential check watches its boots).
+   */
+  constructor(
+    readonly ctx: RunContext,
+    private readonly onExecutor?: (executor: ScenarioExecutor, s: number, n: number) => void,
+  ) {
     this.skips = ctx.suites.map(({ suite }) => suite.skip?.(ctx.suiteContext));
     this.scenarios = ctx.suites.map(({ suite }, i) =>
       this.skips[i] ? [] : suite.scenarios(ctx.suiteContext).map((scenario) => withBuildSkip(scenario, ctx)),
@@ -196,6 +202,7 @@ export class Session {
         seed: this.ctx.options.seed,
         clockChecks: this.ctx.bootloader.create().readsClock !== false,
       });
+      this.onExecutor?.(executor, s, n);
       const { outcome, actions, settleResults, settleSeen } = executor.record();
       rec = { executor, actions, settleResults, settleSeen, clean: outcome, journal: outcome.journal, forked: executor.forkEveryOp };
       this.recorded.set(key, rec);
@@ -219,13 +226,30 @@ export class Session {
     return forked;
   }
 
+  /** Scenario `n` of suite `s`, as the run built it (with the bootloader's skip, if any). */
+  scenario(s: number, n: number): Scenario {
+    return this.scenarios[s][n];
+  }
+
+  /** The executor and actions a cut case of scenario `n` of suite `s` forks from (planned first). */
+  cutRecording(s: number, n: number): { readonly executor: ScenarioExecutor; readonly actions: readonly RecordedAction[] } {
+    const { executor, actions } = this.forkable(s, n);
+    return { executor, actions };
+  }
+
+  /** Drops a scenario's recording (its snapshots) once its cases have run. */
+  release(s: number, n: number): void {
+    this.recorded.delete(`${s}/${n}`);
+  }
+
   /** The result of a case whose worker stopped answering: the bootloader hung at this point. */
   hungCase(planned: PlannedCase, timeoutMs: number, stopped = STOPPED_WORKER): CaseResult {
     const note = `the case did not finish within ${timeoutMs} ms: the bootloader hangs (${stopped})`;
     return this.runCase({ ...planned, spec: { kind: 'hung', note } });
   }
 
-  private caseBase(planned: PlannedCase) {
+  /** What every result of a case carries: its suite, id, title, seed and replay line. */
+  caseBase(planned: PlannedCase) {
     const { arg, suite } = this.ctx.suites[planned.suite];
     return {
       suite: suite.name,
@@ -287,6 +311,26 @@ export class Session {
     };
   }
 
+  /**
+   * Where a double cut's second cut lands in the recovery of its first (`single`): on the recovery's trailer/status
+   * writes and erases, where a second cut decides the most (all of its operations if none), spread evenly over
+   * them, the same at every seed (a verdict must not hang on a draw). Undefined when the recovery did nothing.
+   */
+  secondCut(
+    spec: Extract<CaseSpec, { kind: 'double' }>,
+    scenario: Scenario,
+    single: CaseOutcome,
+  ): { readonly op: FlashOp; readonly atOp: number; readonly outcome: CutOutcome; readonly tear?: TornShape } | undefined {
+    const statusAreas = trailerAreas(this.ctx.board, scenario.config);
+    const recovery = single.recoveryOps();
+    const decisive = recovery.filter((op) => isTrailerWrite(op, statusAreas) || isTrailerErase(op, statusAreas));
+    const candidates = decisive.length > 0 ? decisive : recovery;
+    if (candidates.length === 0) return undefined;
+    const spread = scenario.cuts?.secondCuts ?? 1;
+    const op = candidates[Math.floor(((spec.sample + 0.5) * candidates.length) / spread)];
+    return { op, atOp: op.index, outcome: spec.secondOutcome, tear: secondTear(op, statusAreas, this.ctx.board.flash.writeUnit) };
+  }
+
   private execute(
     spec: Exclude<CaseSpec, { kind: 'skip' | 'hung' }>,
     scenario: Scenario,
@@ -306,22 +350,12 @@ export class Session {
       const violations = judgeCut(allowed, single.terminal, single.violations, `at op ${spec.atOp}`);
       return { outcome: single, violations, focus: spec.atOp };
     }
-    // The recovery's trailer/status writes and erases, where a second cut decides the most; all of it if none.
-    const statusAreas = trailerAreas(this.ctx.board, scenario.config);
-    const decisive = single.recoveryOps.filter((op) => isTrailerWrite(op, statusAreas) || isTrailerErase(op, statusAreas));
-    const candidates = decisive.length > 0 ? decisive : single.recoveryOps;
-    if (candidates.length === 0) {
+    const secondCut = this.secondCut(spec, scenario, single);
+    if (secondCut === undefined) {
       return { outcome: single, violations: [...single.violations], focus: spec.atOp, note: 'the recovery performed no flash operation: no second cut to make' };
     }
-    // Spread evenly over the recovery's operations, the same at every seed: a verdict must not hang on a draw.
-    const spread = scenario.cuts?.secondCuts ?? 1;
-    const second = candidates[Math.floor(((spec.sample + 0.5) * candidates.length) / spread)];
-    const double = executor.runDoubleCut(
-      action,
-      { atOp: spec.atOp, outcome: spec.outcome, tear: spec.tear },
-      { atOp: second.index, outcome: spec.secondOutcome, tear: secondTear(second, statusAreas, this.ctx.board.flash.writeUnit) },
-      seed,
-    );
+    const second = secondCut.op;
+    const double = executor.runDoubleCut(action, { atOp: spec.atOp, outcome: spec.outcome, tear: spec.tear }, secondCut, seed);
     // A second cut on the last operation of a recovery boot is a reset after that boot's work, and one in the
     // application's confirm leaves the trial unconfirmed: either may then be reverted, as after a single cut there.
     const accepted = new Set([single.terminal]);
@@ -399,7 +433,7 @@ function journalAround(journal: readonly FlashOp[], focus: number): FlashOpRecor
 /** Where a case's cut landed, for the reports (none for a fault-free case). */
 function faultOf(spec: CaseSpec, rec: Recorded, focus: number, ecc: boolean): FaultPoint | undefined {
   if (spec.kind !== 'cut' && spec.kind !== 'double') return undefined;
-  const op = rec.journal.find((o) => o.index === spec.atOp);
+  const [op] = opsOf(rec.journal, { opStart: spec.atOp, opEnd: spec.atOp + 1 });
   return {
     phase: rec.actions[spec.action].phase,
     op: spec.atOp,
