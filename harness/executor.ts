@@ -33,6 +33,8 @@ interface HarnessState {
   downloaded: (string | undefined)[];
   /** Names running after the last settle (the factory images before the first). */
   lastSettled: Terminal;
+  /** Per image name: how many times its application has run (one that confirms late counts its runs). */
+  runs: Record<string, number>;
 }
 
 export interface RecordedAction extends CutAction {
@@ -118,6 +120,7 @@ export class ScenarioExecutor {
       confirmedCounters: scenario.factory.primaries.map((name) => this.oracle.known(name).securityCounter),
       downloaded: [],
       lastSettled: scenario.factory.primaries.join('+'),
+      runs: {},
     };
     this.state = cloneState(this.factoryState);
   }
@@ -337,8 +340,11 @@ export class ScenarioExecutor {
         this.settleIndex++;
         return terminal !== CRASH && terminal !== UNSETTLED;
       }
+      case 'boot':
+        return this.settle(undefined, 1) !== CRASH;
       case 'clock':
-        device.setClockSeconds(step.set);
+        if (step.source !== undefined) device.setClockSource(step.source, step.set);
+        else device.setClockSeconds(step.set);
         return true;
       case 'trust':
         device.trust = { ...device.trust, keys: device.trust.keys.map((k) => (k.name === step.key ? updateKey(k, step) : k)) };
@@ -396,10 +402,12 @@ export class ScenarioExecutor {
 
   /**
    * Power cycle, then boot until the device settles: the same images run twice in a row and neither the
-   * bootloader nor the application wrote anything. `label` is 'recovery' after a cut.
+   * bootloader nor the application wrote anything. `label` is 'recovery' after a cut. With `once`, boots once
+   * and returns what ran, settled or not (a `boot` step).
    */
-  private settle(label: 'recovery' | undefined): Terminal {
-    const maxBoots = this.scenario.maxBoots ?? 8;
+  private settle(label: 'recovery' | undefined, once?: 1): Terminal {
+    const maxBoots = once ?? this.scenario.maxBoots ?? 8;
+    let ran: Terminal = UNSETTLED;
     const factoryNames = this.scenario.factory.primaries;
     let newImageRan = false;
     for (let n = 0; n < maxBoots; n++) {
@@ -429,6 +437,7 @@ export class ScenarioExecutor {
       }
       if (obs.kind !== 'handoff') continue;
       const terminal = verdict.names.map((n) => n ?? '?').join('+');
+      ran = terminal;
       if (this.recording) this.noteSeen(terminal);
       if (verdict.names.some((name, i) => name !== factoryNames[i])) newImageRan = true;
       const appWrote = this.runApp(verdict.names, label);
@@ -438,6 +447,7 @@ export class ScenarioExecutor {
       // bootloader is a function of that state (and of the clock, which I-7 varies): the device has settled.
       if (!crashed && !appWrote && obs.flashOps === 0) return this.settled(terminal);
     }
+    if (once !== undefined) return ran;
     this.violations.push({
       invariant: 'no-brick',
       message: `the device did not settle within ${maxBoots} boots (boot loop or endless recovery)`,
@@ -462,9 +472,8 @@ export class ScenarioExecutor {
    * the power was cut meanwhile.
    */
   private runApp(names: readonly (string | undefined)[], label: 'recovery' | undefined): boolean | undefined {
-    const confirming = names.flatMap((name, image) =>
-      name !== undefined && (this.oracle.known(name).app ?? 'confirms') === 'confirms' ? [image] : [],
-    );
+    for (const name of names) if (name !== undefined) this.state.runs[name] = (this.state.runs[name] ?? 0) + 1;
+    const confirming = names.flatMap((name, image) => (name !== undefined && this.confirmsNow(name) ? [image] : []));
     if (confirming.length === 0 || this.appCrashed(names[0])) return false;
     const before = this.device.flash.opCount;
     const ok = this.act('confirm', label ?? 'confirm', () => {
@@ -481,8 +490,15 @@ export class ScenarioExecutor {
     return wrote;
   }
 
+  private confirmsNow(name: string): boolean {
+    const app = this.oracle.known(name).app ?? 'confirms';
+    return app === 'confirms' || (app === 'confirms-on-second-run' && (this.state.runs[name] ?? 0) >= 2);
+  }
+
+  /** A crash, or a hang the watchdog ends: either way the device resets before the application confirms. */
   private appCrashed(name: string | undefined): boolean {
-    return name !== undefined && this.oracle.known(name).app === 'crashes';
+    const app = name === undefined ? undefined : this.oracle.known(name).app;
+    return app === 'crashes' || app === 'hangs';
   }
 
   /** I-7: the settled state boots the same way whatever the clock says. */
@@ -552,7 +568,12 @@ function sameState(a: NonVolatileState, b: NonVolatileState): boolean {
 class CutSignal extends Error {}
 
 function cloneState(state: HarnessState): HarnessState {
-  return { confirmedCounters: [...state.confirmedCounters], downloaded: [...state.downloaded], lastSettled: state.lastSettled };
+  return {
+    confirmedCounters: [...state.confirmedCounters],
+    downloaded: [...state.downloaded],
+    lastSettled: state.lastSettled,
+    runs: { ...state.runs },
+  };
 }
 
 function updateKey(key: TrustedKey, step: Extract<ScenarioStep, { kind: 'trust' }>): TrustedKey {

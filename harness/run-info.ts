@@ -103,6 +103,7 @@ export function commandLine(options: RunOptions): string {
   if (options.imageTo) parts.push(gate ? '--to' : '--image-to', quote(options.imageTo));
   if (options.key) parts.push('--key', quote(options.key));
   if (options.points) parts.push('--points', options.points);
+  if (options.profile) parts.push('--profile', options.profile);
   parts.push('--seed', String(options.seed));
   return parts.join(' ');
 }

@@ -15,8 +15,12 @@ export type AppBehaviour =
   | 'confirms'
   /** runs but never confirms; the harness power-cycles it */
   | 'never-confirms'
+  /** confirms itself at its second run only (after N = 2 boots: a slow self-test) */
+  | 'confirms-on-second-run'
   /** crashes before confirming, at every run (a boot loop if nothing reverts it) */
-  | 'crashes';
+  | 'crashes'
+  /** hangs before confirming, at every run, until the watchdog resets the device */
+  | 'hangs';
 
 /** One image the scenario puts into the device. The oracle accepts only these, byte for byte. */
 export interface KnownImage {
@@ -37,8 +41,10 @@ export type ScenarioStep =
   | { readonly kind: 'request'; readonly image: number; readonly mode: UpgradeMode }
   /** Power cycle, then boot until settled (the application in each image acting as its `app` says). */
   | { readonly kind: 'reboot' }
-  /** The RTC is set, jumps, or loses its battery. */
-  | { readonly kind: 'clock'; readonly set: number }
+  /** Power cycle and boot once, without waiting to settle: a test image runs while its revert is still pending. */
+  | { readonly kind: 'boot' }
+  /** The RTC is set, jumps, or loses its battery; `source` switches the clock (trusted time appears or goes). */
+  | { readonly kind: 'clock'; readonly set: number; readonly source?: 'rtc' | 'trusted' }
   /** The trust store changes between boots: a key is revoked or gets a validity window. */
   | {
       readonly kind: 'trust';

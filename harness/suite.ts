@@ -16,6 +16,7 @@
  */
 import type { Board } from '../boards/types.ts';
 import type { ImageConfig } from '../emulator/boot/index.ts';
+import type { DimensionCoverage, Profile } from './dimensions/report.ts';
 import type { PointSelection } from './fault-points.ts';
 import type { Fixtures } from './fixtures.ts';
 import type { Scenario } from './scenario.ts';
@@ -28,6 +29,8 @@ export interface SuiteContext {
   /** `--points`, or undefined when the user left the choice to the suite. */
   readonly points: PointSelection | undefined;
   readonly fixtures: Fixtures;
+  /** `--profile`: `quick` (pull requests) or `full` (release gating, the default when absent). */
+  readonly profile?: Profile;
 }
 
 export interface Suite {
@@ -39,6 +42,8 @@ export interface Suite {
   skip?(ctx: SuiteContext): string | undefined;
   /** The scenarios to run; deterministic for a given context (workers rebuild them independently). */
   scenarios(ctx: SuiteContext): readonly Scenario[];
+  /** For a suite that spans dimensions: what its rows cover, for the reports (see harness/dimensions). */
+  dimensions?(ctx: SuiteContext): DimensionCoverage;
 }
 
 export function defineSuite(suite: Suite): Suite {

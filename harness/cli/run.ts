@@ -3,15 +3,16 @@
  * checks every invariant after every boot. Exit 0 when every invariant held, 1 on a violation, 2 on bad input.
  */
 import type { Command } from 'commander';
-import { trialUserModules } from '../context.ts';
+import { QUICK_POINTS, trialUserModules } from '../context.ts';
 import { isBootloaderBinary } from '../cpu-device/binary.ts';
-import { parsePoints } from '../fault-points.ts';
+import { DEFAULT_PROFILE } from '../dimensions/report.ts';
+import { formatPoints, parsePoints } from '../fault-points.ts';
 import { addLabOptions, labTargetFrom } from '../lab/lab-cli.ts';
 import { runOnLab } from '../lab/lab-runner.ts';
 import { checkOutputPaths } from '../output-paths.ts';
 import { addReportOptions, type ReportFiles, reportersFor } from '../reporters/index.ts';
 import { exitCodeOf, nothingChecked } from '../results.ts';
-import { parseJobs, parseMaxFailures, parseSeed, parseShard, parseStrategy, parseTimeout, type RunOptions } from '../run-options.ts';
+import { parseJobs, parseMaxFailures, parseProfile, parseSeed, parseShard, parseStrategy, parseTimeout, type RunOptions } from '../run-options.ts';
 import { defaultJobs, runSuites } from '../runner.ts';
 
 export const DEFAULT_SEED = 1;
@@ -28,6 +29,7 @@ interface RunFlags extends ReportFiles {
   imageTo?: string;
   key?: string;
   points?: string;
+  profile?: string;
   seed?: string;
   jobs?: string;
   shard?: string;
@@ -71,7 +73,11 @@ export function addRunOptions(command: Command): Command {
     )
     .option('--bootloader-config <file>', "the binary's build configuration: a Zephyr MCUboot .config or a bootproof-bootloader/1 JSON file")
     .option('--signing-key <pem>', 'the private key whose public half is built into the binary (test images are signed with it)')
-    .option('--points <points>', 'fault points: all, interesting, or random:N (default: each suite chooses)')
+    .option('--points <points>', 'fault points: all, interesting, or random:N (default: the profile\'s)')
+    .option(
+      '--profile <profile>',
+      `quick (pull requests: pairwise scenario rows, ${formatPoints(QUICK_POINTS)} cuts per scenario) or full (release gating: every size × strategy × cut phase too, each suite's enumerated cuts); default ${DEFAULT_PROFILE}`,
+    )
     .option('--seed <n>', `seed of every random choice (default ${DEFAULT_SEED})`)
     .option('--jobs <n>', 'worker threads (default: one per core; 0 runs in this thread)')
     .option('--shard <i/n>', 'run the i-th of n disjoint shares of the cases (merge the --json files with `bootproof merge`)')
@@ -93,6 +99,7 @@ export function runOptionsFrom(suites: readonly string[], flags: RunFlags): RunO
     imageTo: flags.imageTo,
     key: flags.key,
     points: flags.points,
+    profile: flags.profile === undefined ? undefined : parseProfile(flags.profile),
     seed: flags.seed === undefined ? DEFAULT_SEED : parseSeed(flags.seed),
     jobs: flags.jobs === undefined ? defaultJobs() : parseJobs(flags.jobs),
     shard: flags.shard === undefined ? undefined : parseShard(flags.shard),

@@ -35,7 +35,11 @@ export function coveringArray(spec: CoveringSpec, seed: number): CoveringArray {
   for (const start of open) {
     if (!uncovered.has(key(start))) continue;
     const row = space.complete(start, (d, v, partial) => gain(byCell, uncovered, d, v, partial), random);
-    if (row === undefined) {
+    if (row === 'budget') {
+      uncovered.delete(key(start));
+      continue;
+    }
+    if (row === 'none') {
       uncovered.delete(key(start));
       excluded.set(key(start), `no row can hold it: every choice of the other dimensions is excluded (${space.lastReason ?? 'constraints'})`);
       continue;
@@ -75,6 +79,9 @@ function requiredTuples(space: Space): Cells[] {
   for (const group of spec.groups ?? []) add(group.map((name) => space.dimIndex(name)).sort((x, y) => x - y));
   return out;
 }
+
+/** Choices one row's search may try before it gives up (the tuple is then reported missing, never hidden). */
+const SEARCH_BUDGET = 200_000;
 
 /** The dimensions and constraints, by index. */
 class Space {
@@ -140,9 +147,13 @@ class Space {
 
   /**
    * A full row holding `start` that no constraint excludes, each dimension given its best-scoring value first;
-   * undefined when none exists (the search backtracks through every choice).
+   * 'none' when none exists (the search backtracked through every choice), 'budget' when the search gave up.
    */
-  complete(start: Cells, score: (d: number, v: number, partial: readonly number[]) => number, random: Prng): number[] | undefined {
+  complete(
+    start: Cells,
+    score: (d: number, v: number, partial: readonly number[]) => number,
+    random: Prng,
+  ): number[] | 'none' | 'budget' {
     const partial = this.partialOf(start);
     // Constrained dimensions first: once they hold a valid choice the others cannot fail, so a tuple no row can
     // hold is found without walking the whole product.
@@ -152,8 +163,10 @@ class Space {
     );
     const free = [...open.filter((d) => this.constrained.has(d)), ...open.filter((d) => !this.constrained.has(d))];
     this.lastReason = undefined;
+    let budget = SEARCH_BUDGET;
     const search = (i: number): boolean => {
       if (i === free.length) return true;
+      if (--budget < 0) return false;
       const d = free[i];
       const choices = this.spec.dimensions[d].values.map((_, v) => ({ v, s: score(d, v, partial), r: random.nextU32() }));
       choices.sort((a, b) => b.s - a.s || a.r - b.r);
@@ -166,7 +179,8 @@ class Space {
       partial[d] = -1;
       return false;
     };
-    return this.violation(partial) === undefined && search(0) ? partial : undefined;
+    if (this.violation(partial) === undefined && search(0)) return partial;
+    return budget < 0 ? 'budget' : 'none';
   }
 
   partialOf(cells: Cells): number[] {
