@@ -52,6 +52,39 @@ export const caseResultSchema = z
   })
   .strict();
 
+const dimensionCoverageSchema = z
+  .object({
+    suite: z.string(),
+    profile: z.enum(['quick', 'full']),
+    strength: z.string().describe('what the rows were asked to cover, in words'),
+    dimensions: z.array(
+      z
+        .object({
+          name: z.string(),
+          title: z.string(),
+          values: z.array(
+            z.object({ value: z.string(), rows: count.describe('rows holding it'), reason: z.string().optional().describe('why no row can') }).strict(),
+          ),
+        })
+        .strict(),
+    ),
+    combinations: z
+      .array(
+        z
+          .object({
+            dimensions: z.array(z.string()),
+            total: count,
+            covered: count,
+            excluded: z.array(z.object({ values: z.array(z.string()), reason: z.string() }).strict()),
+            missing: z.array(z.array(z.string())).describe('allowed by every constraint yet in no row'),
+          })
+          .strict(),
+      )
+      .describe('each pair of dimensions, then each group covered in full'),
+    rows: z.array(z.object({ id: z.string().describe('the scenario id'), values: z.record(z.string(), z.string()) }).strict()),
+  })
+  .strict();
+
 export const runInfoSchema = z
   .object({
     bootproof: z.string().describe('bootproof version'),
@@ -82,6 +115,7 @@ export const runInfoSchema = z
     points: z.string(),
     shard: z.object({ index: z.number().int().positive(), count: z.number().int().positive() }).strict().optional(),
     coverage: z.array(z.object({ suite: z.string(), lines: z.array(z.string()) }).strict()).optional(),
+    dimensions: z.array(dimensionCoverageSchema).optional().describe('per suite that spans dimensions: its rows and their coverage'),
   })
   .strict();
 

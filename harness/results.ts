@@ -3,6 +3,7 @@
  * file can be merged with the others into one report later. Its JSON form is described by `report-schema.ts`
  * (and the generated `reporters/report.schema.json`).
  */
+import type { DimensionCoverage } from './dimensions/report.ts';
 import type { Violation } from './invariants.ts';
 
 export const REPORT_FORMAT = 'bootproof-report/2';
@@ -95,6 +96,8 @@ export interface RunInfo {
   readonly shard?: { readonly index: number; readonly count: number };
   /** Per suite, what its cases cover (one line each); filled by suites that say so. */
   readonly coverage?: readonly { readonly suite: string; readonly lines: readonly string[] }[];
+  /** Per suite that spans dimensions: its rows and what they cover, pair by pair (harness/dimensions). */
+  readonly dimensions?: readonly ({ readonly suite: string } & DimensionCoverage)[];
 }
 
 export interface RunReport {

@@ -81,7 +81,7 @@ function requiredTuples(space: Space): Cells[] {
 }
 
 /** Choices one row's search may try before it gives up (the tuple is then reported missing, never hidden). */
-const SEARCH_BUDGET = 200_000;
+const SEARCH_BUDGET = 20_000;
 
 /** The dimensions and constraints, by index. */
 class Space {
@@ -140,6 +140,27 @@ class Space {
     return undefined;
   }
 
+  /**
+   * Forward checking: the reason some dimension still to choose (free[from…]) has no value left that the
+   * constraints allow with the choices made, or undefined. It cuts a dead branch at once instead of under it.
+   */
+  private deadEnd(partial: number[], free: readonly number[], from: number): string | undefined {
+    for (let i = from; i < free.length; i++) {
+      const d = free[i];
+      let first: string | undefined;
+      let open = false;
+      for (let v = 0; v < this.spec.dimensions[d].values.length && !open; v++) {
+        partial[d] = v;
+        const reason = this.violation(partial);
+        if (reason === undefined) open = true;
+        else first ??= reason;
+      }
+      partial[d] = -1;
+      if (!open) return first;
+    }
+    return undefined;
+  }
+
   /** A reason a constraint reading only the tuple's dimensions excludes it. */
   excludedBy(cells: Cells): string | undefined {
     return this.violation(this.partialOf(cells));
@@ -172,14 +193,16 @@ class Space {
       choices.sort((a, b) => b.s - a.s || a.r - b.r);
       for (const { v } of choices) {
         partial[d] = v;
-        const reason = this.violation(partial);
+        const reason = this.violation(partial) ?? this.deadEnd(partial, free, i + 1);
         if (reason === undefined && search(i + 1)) return true;
         this.lastReason ??= reason;
       }
       partial[d] = -1;
       return false;
     };
-    if (this.violation(partial) === undefined && search(0)) return partial;
+    const reason = this.violation(partial) ?? this.deadEnd(partial, free, 0);
+    this.lastReason = reason;
+    if (reason === undefined && search(0)) return partial;
     return budget < 0 ? 'budget' : 'none';
   }
 
@@ -226,8 +249,15 @@ function holds(row: readonly number[], cells: Cells): boolean {
   return cells.every(([d, v]) => row[d] === v);
 }
 
+const keys = new WeakMap<Cells, string>();
+
 function key(cells: Cells): string {
-  return cells.map(([d, v]) => `${d}:${v}`).join(',');
+  let k = keys.get(cells);
+  if (k === undefined) {
+    k = cells.map(([d, v]) => `${d}:${v}`).join(',');
+    keys.set(cells, k);
+  }
+  return k;
 }
 
 function shuffle<T>(items: T[], random: Prng): T[] {

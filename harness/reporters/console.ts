@@ -4,6 +4,7 @@
  * grouped by signature (invariants, phase, operation kind) with their count and one full example each, then a
  * one-line verdict.
  */
+import { coverageLines } from '../dimensions/report.ts';
 import { type CaseResult, type RunInfo, type RunReport, summarize } from '../results.ts';
 import { caseName, failureText, groupFailures, oneLine, type Reporter } from './reporter.ts';
 
@@ -106,6 +107,7 @@ export class ConsoleReporter implements Reporter {
     const notes = report.cases.filter((c) => c.status !== 'fail' && c.note);
     for (const c of notes) this.out.write(`${c.status === 'skip' ? 'SKIP' : 'NOTE'} ${oneLine(caseName(c))}: ${oneLine(c.note!)}\n`);
     if (report.stoppedEarly) this.out.write(`\nSTOPPED: ${oneLine(report.stoppedEarly)}\n`);
+    for (const d of report.info.dimensions ?? []) this.out.write(`\n${coverageLines(d.suite, d).map(oneLine).join('\n')}\n`);
     const s = summarize(report.cases);
     const verdict = s.failed === 0 ? 'PASS: every invariant held' : `FAIL: ${s.failed} case(s) broke an invariant`;
     this.out.write(

@@ -3,6 +3,7 @@
  * signature and key variants of the new image, made by rewriting its unprotected TLV area.
  */
 import type { KeyObject } from 'node:crypto';
+import type { Fixtures } from '../../harness/fixtures.ts';
 import { imageExtent } from '../../harness/oracle.ts';
 import type { SuiteContext } from '../../harness/suite.ts';
 import { parseImage, TLV_INFO_MAGIC, TlvType } from '../../images/index.ts';
@@ -17,12 +18,39 @@ export interface SpaceImage {
   readonly image?: number;
 }
 
+/** Images already made, per run's fixtures: rows share most of theirs, and a large one takes a while to sign. */
+const made = new WeakMap<Fixtures, Map<string, Uint8Array>>();
+
+function once(fixtures: Fixtures, key: string, make: () => Uint8Array): Uint8Array {
+  let shop = made.get(fixtures);
+  if (!shop) {
+    shop = new Map();
+    made.set(fixtures, shop);
+  }
+  let bytes = shop.get(key);
+  if (!bytes) {
+    bytes = make();
+    shop.set(key, bytes);
+  }
+  return bytes;
+}
+
 /** A test image whose extent is exactly `extent` (the TLVs' size is measured on a probe of the same signing). */
 export function imageOfExtent(ctx: SuiteContext, spec: SpaceImage): Uint8Array {
+  const { fixtures } = ctx;
+  const key = spec.key === null ? 'none' : spec.key === undefined ? 'root' : spec.key.export({ type: 'pkcs8', format: 'der' }).toString('hex');
+  const id = [spec.label, spec.version, spec.securityCounter, spec.extent, spec.image ?? 0, key].join('|');
+  return once(fixtures, id, () => makeImage(ctx, spec, key));
+}
+
+function makeImage(ctx: SuiteContext, spec: SpaceImage, keyId: string): Uint8Array {
   const { fixtures, config } = ctx;
   const options = { version: spec.version, securityCounter: spec.securityCounter, key: spec.key, image: spec.image, label: spec.label };
   const probePayload = 256;
-  const overhead = imageExtent(fixtures.image({ ...options, payloadSize: probePayload })) - probePayload;
+  const probe = once(fixtures, `probe|${spec.version}|${spec.securityCounter}|${spec.image ?? 0}|${keyId}`, () =>
+    fixtures.image({ ...options, payloadSize: probePayload }),
+  );
+  const overhead = imageExtent(probe) - probePayload;
   const payloadSize = spec.extent - overhead;
   if (payloadSize < 16 || spec.extent < config.headerSize) {
     throw new Error(`an image of ${spec.extent} bytes cannot hold a ${config.headerSize}-byte header and its TLVs`);
