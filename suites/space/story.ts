@@ -136,7 +136,7 @@ export function storyOf(ctx: SuiteContext, row: Row, options: StoryOptions): Sce
   const fresh: KnownImage = { ...verified, trusted: verified.trusted && keyValid };
   const newer = ctx.fixtures.known('newer', newerBytes, ctx.fixtures.trust(keys.slice(0, 1)));
   const images: KnownImage[] = [old, fresh, newer];
-  if (twoImages) images.push(ctx.fixtures.known('other', ctx.fixtures.image({ image: 1, version: '1.0.0', label: 'space-other' }), trust));
+  if (twoImages) images.push(ctx.fixtures.known('other', ctx.fixtures.image({ image: 1, version: '1.0.0', securityCounter: 1, label: 'space-other' }), trust));
 
   const fits = imageExtent(newBytes) <= plan.room;
   const installs = fresh.trusted && fits && notDowngrade(row, strategy) && finalByRequest(row, strategy);
