@@ -88,6 +88,8 @@ export class ScenarioExecutor {
   private settleResults: Terminal[] = [];
   /** Per settle of the recording: every end state a boot handed off to. */
   private settleSeen: Terminal[][] = [];
+  /** What the last boot handed off to (an `expect` step compares it). */
+  private lastHandoff: Terminal = HALT;
   private readonly factory: EmulatedSnapshot;
   /** Per operation of the recording: the flash just before it, and the operation (to issue again under a cut). */
   private readonly opForks = new Map<number, { op: PendingOp; flash: FlashSnapshot }>();
@@ -247,6 +249,7 @@ export class ScenarioExecutor {
     this.settleIndex = 0;
     this.settleResults = [];
     this.settleSeen = [];
+    this.lastHandoff = HALT;
     this.bootEnds = [];
     this.appOps = [];
   }
@@ -342,6 +345,9 @@ export class ScenarioExecutor {
       }
       case 'boot':
         return this.settle(undefined, 1) !== CRASH;
+      case 'expect':
+        this.checkRunning(step.running);
+        return true;
       case 'clock':
         if (step.source !== undefined) device.setClockSource(step.source, step.set);
         else device.setClockSeconds(step.set);
@@ -353,6 +359,16 @@ export class ScenarioExecutor {
         this.rot(step);
         return true;
     }
+  }
+
+  /** An `expect` step: only the fault-free run reaches it (a cut ends a case with its recovery). */
+  private checkRunning(expected: readonly string[]): void {
+    const want = expected.join('+');
+    if (this.lastHandoff === want) return;
+    this.violations.push({
+      invariant: 'convergence',
+      message: `between the updates the device ran '${this.lastHandoff}'; expected '${want}'`,
+    });
   }
 
   private pendingCounter(image: number): number {
@@ -438,6 +454,7 @@ export class ScenarioExecutor {
       if (obs.kind !== 'handoff') continue;
       const terminal = verdict.names.map((n) => n ?? '?').join('+');
       ran = terminal;
+      this.lastHandoff = terminal;
       if (this.recording) this.noteSeen(terminal);
       if (verdict.names.some((name, i) => name !== factoryNames[i])) newImageRan = true;
       const appWrote = this.runApp(verdict.names, label);

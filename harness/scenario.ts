@@ -43,6 +43,8 @@ export type ScenarioStep =
   | { readonly kind: 'reboot' }
   /** Power cycle and boot once, without waiting to settle: a test image runs while its revert is still pending. */
   | { readonly kind: 'boot' }
+  /** What must run at this point of the fault-free run (between two updates): one image name per image index. */
+  | { readonly kind: 'expect'; readonly running: readonly string[] }
   /** The RTC is set, jumps, or loses its battery; `source` switches the clock (trusted time appears or goes). */
   | { readonly kind: 'clock'; readonly set: number; readonly source?: 'rtc' | 'trusted' }
   /** The trust store changes between boots: a key is revoked or gets a validity window. */

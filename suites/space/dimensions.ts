@@ -123,11 +123,36 @@ export function eventBeforeInstall(row: Row): boolean {
   return BEFORE_INSTALL.has(row['event-at']);
 }
 
+/**
+ * Values that make the bootloader refuse the update. Two in one row would hide each other (the update is refused
+ * either way, so a bootloader that ignores one of them passes): as in negative testing with pairwise tools, each
+ * is combined with an update that is otherwise accepted.
+ */
+const REFUSING: Readonly<Record<string, (value: string) => boolean>> = {
+  signature: (v) => v !== 'valid',
+  version: (v) => v.endsWith('-lower'),
+  counter: (v) => v === 'lower',
+};
+
+function refusalPairs(): Constraint[] {
+  const names = Object.keys(REFUSING);
+  return names.flatMap((a, i) =>
+    names.slice(i + 1).map((b) => ({
+      on: [a, b],
+      excludes: (row: Row) =>
+        REFUSING[a](row[a]) && REFUSING[b](row[b])
+          ? 'two reasons to refuse the update in one row hide each other: each is run with the update otherwise accepted'
+          : undefined,
+    })),
+  );
+}
+
 /** The rows a board and this bootloader configuration can hold, and why the others cannot be built. */
 export function constraints(board: Board, config: ImageConfig): Constraint[] {
   const plans = new Map(STRATEGIES.map((s) => [s, sizePlan(board, config, s)]));
   const plan = (row: Row) => plans.get(row.strategy as UpdateStrategy)!;
   return [
+    ...refusalPairs(),
     { on: ['strategy'], excludes: (row) => plan(row).unusable },
     {
       on: ['layout'],

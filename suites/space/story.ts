@@ -148,6 +148,11 @@ export function storyOf(ctx: SuiteContext, row: Row, options: StoryOptions): Sce
         ]
       : [{ kind: 'request', image: 0, mode: row.mode === 'permanent' ? 'permanent' : 'test' }];
   const at = (where: string) => (row['event-at'] === where ? events.steps : []);
+  // Between the updates: the first one's outcome, which the second would otherwise hide. In the trial boot of an
+  // update during a pending revert, the new image runs whenever it was accepted at all.
+  const accepted = fresh.trusted && fits && notDowngrade(row, strategy);
+  const between = row.sequence === 'update-during-revert' ? (accepted ? 'new' : 'old') : installs ? 'new' : 'old';
+  const check: ScenarioStep = { kind: 'expect', running: twoImages ? [between, 'other'] : [between] };
   const second: ScenarioStep[] = [
     { kind: 'download', image: 0, name: 'newer' },
     { kind: 'request', image: 0, mode: 'test' },
@@ -159,6 +164,7 @@ export function storyOf(ctx: SuiteContext, row: Row, options: StoryOptions): Sce
     ...requests,
     ...at('before-reboot'),
     row.sequence === 'update-during-revert' ? { kind: 'boot' } : { kind: 'reboot' },
+    check,
     ...at('after-update'),
     ...(row.sequence === 'one-update' ? (row['event-at'] === 'after-update' ? [{ kind: 'reboot' } as const] : []) : second),
   ];
