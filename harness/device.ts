@@ -10,7 +10,7 @@
 import type { Board } from '../boards/types.ts';
 import type { ImageConfig, SlotName } from '../emulator/boot/index.ts';
 import type { NorFlash } from '../emulator/flash/index.ts';
-import type { CutOutcome, Flash } from '../emulator/flash/types.ts';
+import type { CutOutcome, Flash, TornShape } from '../emulator/flash/types.ts';
 import type { PendingOp } from './flash-budget.ts';
 
 export type { SlotName } from '../emulator/boot/index.ts';
@@ -48,7 +48,7 @@ export interface RunningImage {
 /** Where a power cut lands. A device serves the kinds it can and refuses the others (see `capabilities`). */
 export type PowerCutRequest =
   /** At flash operation `atOp` (emulated devices count operations from power-on of the scenario). */
-  | { readonly kind: 'op'; readonly atOp: number; readonly outcome: CutOutcome; readonly seed: number }
+  | { readonly kind: 'op'; readonly atOp: number; readonly outcome: CutOutcome; readonly seed: number; readonly tear?: TornShape }
   /** `afterUs` microseconds after the next action starts (a power controller on a real board). */
   | { readonly kind: 'time'; readonly afterUs: number }
   /** After `offset` bytes of the next image upload (real boards: cut the power mid-SMP upload). */

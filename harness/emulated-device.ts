@@ -4,10 +4,11 @@
  * so a power cut can land on any of their operations too. Its whole state forks cheaply (`snapshot`/`restore`).
  */
 import type { Board } from '../boards/types.ts';
-import type { Bootloader, BootOutcome, DeviceClock, ImageConfig, TrustPolicy } from '../emulator/boot/index.ts';
+import type { Bootloader, BootOutcome, DeviceClock, HardwareCounterStore, ImageConfig, TrustPolicy } from '../emulator/boot/index.ts';
 import {
   NoClock,
   RtcClock,
+  securityCounterId,
   setConfirmed,
   setPending,
   TrustedClock,
@@ -75,6 +76,8 @@ export class EmulatedDevice implements Device, InProcessDevice {
   private runningNow: readonly RunningImage[] | undefined;
   private readonly opsPerBoot: number;
   private readonly chunkSize: number;
+  /** The bootloader's own security counters in flash, when it does not use the flash model's. */
+  private readonly counterStore: HardwareCounterStore | undefined;
 
   constructor(options: EmulatedDeviceOptions) {
     this.board = options.board;
@@ -87,11 +90,41 @@ export class EmulatedDevice implements Device, InProcessDevice {
     // A full swap touches each sector a few times (erase, copy, status records); 16 per sector is ample.
     this.opsPerBoot = options.opsPerBoot ?? this.bootloader.create().flashOpsPerBoot ?? options.board.flash.sectors.length * 16 + 1000;
     this.chunkSize = options.chunkSize ?? 4096;
+    this.counterStore = this.bootloader.create().hardwareCounters;
   }
 
   /** Factory programming: puts bytes on flash directly (not an operation, not journaled). */
   factoryLoad(offset: number, bytes: Uint8Array): void {
     this.flash.load(offset, bytes);
+  }
+
+  /** Factory programming of a counter, where the bootloader keeps it. */
+  factoryCounter(id: number, value: number): void {
+    const image = this.counterImage(id);
+    if (image === undefined) {
+      this.flash.advanceCounter(id, value);
+      return;
+    }
+    const entry = this.counterStore!.factoryEntry(image, value);
+    this.flash.load(entry.offset, entry.bytes);
+  }
+
+  /** A counter's value, read where the bootloader keeps it. */
+  readCounter(id: number): number {
+    const image = this.counterImage(id);
+    if (image === undefined) return this.flash.readCounter(id);
+    return this.counterStore!.read((offset, length) => this.flash.peek(offset, length), image);
+  }
+
+  /** The flash the bootloader owns besides its slots and scratch (its counters), which it may change. */
+  get bootloaderRegions(): readonly { readonly offset: number; readonly size: number }[] {
+    return this.counterStore === undefined ? [] : [this.counterStore.region];
+  }
+
+  private counterImage(id: number): number | undefined {
+    if (this.counterStore === undefined) return undefined;
+    const image = this.board.partitions.images.findIndex((_, i) => securityCounterId(i) === id);
+    return image < 0 || image >= this.config.imageCount ? undefined : image;
   }
 
   async powerOn(): Promise<BootObservation> {
@@ -214,7 +247,7 @@ export class EmulatedDevice implements Device, InProcessDevice {
 
   armCut(cut: PowerCutRequest): void {
     if (cut.kind !== 'op') throw new Error(`an emulated device cuts power by operation index, not by ${cut.kind}`);
-    this.flash.armPowerCut({ atOp: cut.atOp, outcome: cut.outcome, seed: cut.seed });
+    this.flash.armPowerCut({ atOp: cut.atOp, outcome: cut.outcome, seed: cut.seed, tear: cut.tear });
   }
 
   async inspect(): Promise<NonVolatileView> {
@@ -223,7 +256,7 @@ export class EmulatedDevice implements Device, InProcessDevice {
 
   view(): NonVolatileView {
     const flash = this.flash;
-    return { read: (offset, length) => flash.peek(offset, length), counter: (id) => flash.readCounter(id) };
+    return { read: (offset, length) => flash.peek(offset, length), counter: (id) => this.readCounter(id) };
   }
 
   /** Swaps the bootloader under test (the same flash), e.g. to boot a state with another clock value. */

@@ -6,6 +6,8 @@
 import type { Board } from '../boards/types.ts';
 import type { Bootloader, TrustedKey } from '../emulator/boot/index.ts';
 import {
+  readSwapState,
+  runningSlot,
   securityCounterId,
   setConfirmed,
   setPending,
@@ -14,10 +16,10 @@ import {
 } from '../emulator/boot/index.ts';
 import { Prng } from '../emulator/common/prng.ts';
 import type { FlashSnapshot } from '../emulator/flash/index.ts';
-import type { CutOutcome, FlashOp } from '../emulator/flash/types.ts';
+import type { CutOutcome, FlashOp, TornShape } from '../emulator/flash/types.ts';
 import { encodeImgtoolTrailer } from '../images/index.ts';
 import { type BootloaderSource, sourceOf } from './bootloader-source.ts';
-import type { BootObservation } from './device.ts';
+import type { BootObservation, SlotName } from './device.ts';
 import { EmulatedDevice, type EmulatedSnapshot } from './emulated-device.ts';
 import type { Phase, PhasedOp } from './fault-points.ts';
 import type { PendingOp } from './flash-budget.ts';
@@ -114,7 +116,7 @@ export class ScenarioExecutor {
       trust: scenario.trust,
       clock: scenario.clock,
     });
-    this.oracle = new Oracle(scenario, options.board);
+    this.oracle = new Oracle(scenario, options.board, this.device.bootloaderRegions);
     this.forkEveryOp = Math.max(...options.board.flash.sectors) <= MAX_FORK_SECTOR;
     this.programFactory();
     this.factory = this.device.snapshot();
@@ -162,8 +164,9 @@ export class ScenarioExecutor {
   }
 
   /** Forks from the action's snapshot, cuts power at `atOp`, lets the device recover, and judges it. */
-  runCut(action: RecordedAction, atOp: number, outcome: CutOutcome, seed: number): CaseOutcome {
-    this.forkAt(action, atOp, outcome, seed);
+  runCut(action: RecordedAction, atOp: number, outcome: CutOutcome, seed: number, tear?: TornShape): CaseOutcome {
+    this.forkAt(action, atOp, outcome, seed, tear);
+    if (action.kind === 'confirm') this.noteConfirmedByCut();
     this.whileOff();
     return this.afterCut();
   }
@@ -174,11 +177,12 @@ export class ScenarioExecutor {
    */
   runDoubleCut(
     action: RecordedAction,
-    first: { atOp: number; outcome: CutOutcome },
-    second: { atOp: number; outcome: CutOutcome },
+    first: { atOp: number; outcome: CutOutcome; tear?: TornShape },
+    second: { atOp: number; outcome: CutOutcome; tear?: TornShape },
     seed: number,
   ): CaseOutcome {
-    this.forkAt(action, first.atOp, first.outcome, seed);
+    this.forkAt(action, first.atOp, first.outcome, seed, first.tear);
+    if (action.kind === 'confirm') this.noteConfirmedByCut();
     this.whileOff();
     this.device.armCut({ kind: 'op', ...second, seed: seed ^ 0x5bd1e995 });
     return this.afterCut();
@@ -188,11 +192,11 @@ export class ScenarioExecutor {
    * Puts the device where a cut at `atOp` leaves it. With a snapshot from just before that operation, only the
    * operation itself is issued again (under the cut); otherwise the action is replayed from its start.
    */
-  private forkAt(action: RecordedAction, atOp: number, outcome: CutOutcome, seed: number): void {
+  private forkAt(action: RecordedAction, atOp: number, outcome: CutOutcome, seed: number, tear?: TornShape): void {
     this.startFork(action, seed);
     const fork = this.opForks.get(atOp);
     if (fork) this.device.flash.restore(fork.flash);
-    this.device.armCut({ kind: 'op', atOp, outcome, seed });
+    this.device.armCut({ kind: 'op', atOp, outcome, seed, tear });
     if (!fork) {
       this.performExpectingCut(action, atOp);
       return;
@@ -277,9 +281,9 @@ export class ScenarioExecutor {
     factory.secondaries?.forEach((name, image) => {
       if (name) load(board.partitions.images[image].secondary.offset, this.oracle.known(name).bytes);
     });
-    for (const region of untouchableRegions(board)) this.device.factoryLoad(region.offset, factoryFiller(region, seed));
+    for (const region of untouchableRegions(board, this.device.bootloaderRegions)) this.device.factoryLoad(region.offset, factoryFiller(region, seed));
     for (const part of sourceOf(this.options.bootloader).create().factoryContents?.() ?? []) this.device.factoryLoad(part.offset, part.bytes);
-    for (const [id, value] of factory.counters ?? []) this.device.flash.advanceCounter(id, value);
+    for (const [id, value] of factory.counters ?? []) this.device.factoryCounter(id, value);
     if (this.scenario.config.strategy === 'direct-xip') this.confirmFactoryImages();
     this.oracle.captureFactory(this.device.view());
   }
@@ -338,13 +342,13 @@ export class ScenarioExecutor {
         return this.act('request', 'request', () => setPending(device.appContext(), step.image, step.mode === 'permanent'));
       }
       case 'reboot': {
-        const terminal = this.settle(undefined);
+        const terminal = this.settle(undefined, step.until);
         this.settleResults.push(terminal);
         this.settleIndex++;
         return terminal !== CRASH && terminal !== UNSETTLED;
       }
       case 'boot':
-        return this.settle(undefined, 1) !== CRASH;
+        return this.settle(undefined, 'once') !== CRASH;
       case 'expect':
         this.checkRunning(step.running);
         return true;
@@ -418,11 +422,12 @@ export class ScenarioExecutor {
 
   /**
    * Power cycle, then boot until the device settles: the same images run twice in a row and neither the
-   * bootloader nor the application wrote anything. `label` is 'recovery' after a cut. With `once`, boots once
-   * and returns what ran, settled or not (a `boot` step).
+   * bootloader nor the application wrote anything. `label` is 'recovery' after a cut. `until` 'trial' stops at the
+   * first hand-off to a new image instead (a reboot step `until: 'trial'`); `until` 'once' boots once and returns
+   * what ran, settled or not (a `boot` step).
    */
-  private settle(label: 'recovery' | undefined, once?: 1): Terminal {
-    const maxBoots = once ?? this.scenario.maxBoots ?? 8;
+  private settle(label: 'recovery' | undefined, until?: 'trial' | 'once'): Terminal {
+    const maxBoots = until === 'once' ? 1 : (this.scenario.maxBoots ?? 8);
     let ran: Terminal = UNSETTLED;
     const factoryNames = this.scenario.factory.primaries;
     let newImageRan = false;
@@ -459,12 +464,13 @@ export class ScenarioExecutor {
       if (verdict.names.some((name, i) => name !== factoryNames[i])) newImageRan = true;
       const appWrote = this.runApp(verdict.names, label);
       if (appWrote === undefined) continue;
+      if (until === 'trial' && newImageRan) return this.settled(terminal);
       const crashed = this.appCrashed(verdict.names[0]);
       // Nothing was written by the boot or the application: the next boot starts from the same state, and a
       // bootloader is a function of that state (and of the clock, which I-7 varies): the device has settled.
       if (!crashed && !appWrote && obs.flashOps === 0) return this.settled(terminal);
     }
-    if (once !== undefined) return ran;
+    if (until === 'once') return ran;
     this.violations.push({
       invariant: 'no-brick',
       message: `the device did not settle within ${maxBoots} boots (boot loop or endless recovery)`,
@@ -497,7 +503,10 @@ export class ScenarioExecutor {
       for (const image of confirming) setConfirmed(this.device.appContext(), image);
     });
     for (let op = before; op < this.device.flash.opCount; op++) this.appOps.push(op);
-    if (!ok) return undefined;
+    if (!ok) {
+      this.noteConfirmedByCut();
+      return undefined;
+    }
     const wrote = this.device.flash.opCount > before;
     if (wrote) {
       names.forEach((n, i) => {
@@ -510,6 +519,31 @@ export class ScenarioExecutor {
   private confirmsNow(name: string): boolean {
     const app = this.oracle.known(name).app ?? 'confirms';
     return app === 'confirms' || (app === 'confirms-on-second-run' && (this.state.runs[name] ?? 0) >= 2);
+  }
+
+  /**
+   * A cut confirm whose image_ok landed anyway (a torn unit that reads as set) confirmed the image all the same:
+   * the bootloader may then raise the counter to it. The image is the one in the slot that runs.
+   */
+  private noteConfirmedByCut(): void {
+    const view = this.device.view();
+    this.options.board.partitions.images.forEach((slots, image) => {
+      const running = this.confirmedSlot(image);
+      const known = running && this.oracle.identify(view, slots[running].offset, slots[running].size);
+      if (known) this.noteConfirmed(image, known.securityCounter);
+    });
+  }
+
+  /** The running slot when its image_ok reads as set (an unreadable trailer, an ECC fault say, confirms nothing). */
+  private confirmedSlot(image: number): SlotName | undefined {
+    const app = this.device.appContext();
+    try {
+      const trailers = readSwapState(app, image);
+      const slot = runningSlot(app, image);
+      return trailers[slot].imageOk === 'set' ? slot : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** A crash, or a hang the watchdog ends: either way the device resets before the application confirms. */
@@ -552,7 +586,7 @@ export class ScenarioExecutor {
   private nonVolatileState(): NonVolatileState {
     const { flash } = this.device;
     const ids = [TIME_FLOOR_COUNTER, ...this.options.board.partitions.images.map((_, i) => securityCounterId(i))];
-    return { bytes: flash.peek(0, flash.size), counters: ids.map((id) => flash.readCounter(id)) };
+    return { bytes: flash.peek(0, flash.size), counters: ids.map((id) => this.device.readCounter(id)) };
   }
 
   private rot(step: Extract<ScenarioStep, { kind: 'bit-rot' }>): void {

@@ -132,7 +132,8 @@ export class Fixtures {
    */
   known(name: string, bytes: Uint8Array, trust: TrustPolicy, app?: KnownImage['app']): KnownImage {
     const keys = trust.keys.filter((k) => !k.revoked).map((k) => k.key);
-    const result = verifyImage(bytes, { keys, ...buildOfImage(bytes) });
+    // A policy whose every key is revoked trusts no signature; it does not fall back to hash-only.
+    const result = verifyImage(bytes, { keys, requireSignature: trust.keys.length > 0, ...buildOfImage(bytes) });
     return { name, bytes, trusted: result.valid, securityCounter: result.securityCounter ?? 0, app };
   }
 }

@@ -4,10 +4,15 @@
  * survives power loss and a revert. Every check reports; the gate passes only when all do.
  */
 import { loadBoard } from '../boards/index.ts';
+import type { Board } from '../boards/types.ts';
+import type { ImageConfig } from '../emulator/boot/index.ts';
 import { BootproofError, UsageError } from '../emulator/common/errors.ts';
 import { MAX_TEXT_FILE_BYTES, readInputFile } from '../emulator/common/files.ts';
 import { buildOfImage, compareVersions, formatVersion, loadPublicKey, type VerifyResult, verifyImage } from '../images/index.ts';
 import { boardConfig } from './context.ts';
+import { isBootloaderBinary } from './cpu-device/binary.ts';
+import { checkBuildFitsBoard, imageConfigOf } from './cpu-device/board-fit.ts';
+import { loadBuildConfig } from './cpu-device/load-config.ts';
 import { parsePoints } from './fault-points.ts';
 import { readImageFile } from './image-file.ts';
 import { maxImageSize } from './image-fit.ts';
@@ -57,6 +62,16 @@ interface GateState {
   ended: boolean;
 }
 
+/** The update strategy and slots the gate checks the fit against: a binary's build, else the board's (or --strategy). */
+function gateConfig(board: Board, options: RunOptions): ImageConfig {
+  if (options.bootloader === undefined || !isBootloaderBinary(options.bootloader) || options.bootloaderConfig === undefined) {
+    return boardConfig(board, options);
+  }
+  const build = loadBuildConfig(options.bootloaderConfig);
+  checkBuildFitsBoard(build, board);
+  return imageConfigOf(build, board);
+}
+
 async function gate(options: RunOptions, reporters: readonly Reporter[], state: GateState): Promise<GateResult> {
   const started = performance.now();
   const { imageFrom, imageTo, key } = options;
@@ -64,7 +79,7 @@ async function gate(options: RunOptions, reporters: readonly Reporter[], state: 
   // A gate judges the whole release: a share of its cases could pass while the rest fail.
   if (options.shard !== undefined) throw new UsageError('gate: --shard is refused: a gate runs every case (shard `bootproof run` instead)');
   const board = loadBoard(options.board);
-  const config = boardConfig(board, options);
+  const config = gateConfig(board, options);
   const slot = board.partitions.images[0].primary;
   const from = readImageFile(imageFrom, { what: '--from', verified: true, maxSpan: slot.size }).bytes;
   const to = readImageFile(imageTo, { what: '--to', verified: true, maxSpan: slot.size }).bytes;

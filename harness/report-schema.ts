@@ -21,6 +21,14 @@ export const flashOpSchema = z
   .strict()
   .describe('one flash operation; offset from the start of the flash');
 
+export const coverageLineSchema = z
+  .object({
+    what: z.string().describe('the space: TLVs × mutations, resting states × rot, cut points × torn variants, protections'),
+    how: z.enum(['enumerated', 'sampled']).describe('every member ran, or members were drawn from the seed'),
+    count,
+  })
+  .strict();
+
 export const faultPointSchema = z
   .object({
     phase: z.string(),
@@ -29,6 +37,7 @@ export const faultPointSchema = z
     offset: count,
     length: count,
     outcome: z.string().describe('not-started, completed or torn'),
+    tear: z.string().optional().describe('an enumerated torn write: u<k>-<ones|zeros|half|ecc>, k whole write units then the torn unit'),
     second: z.object({ op: count, outcome: z.string() }).strict().optional().describe('a second cut inside the recovery'),
   })
   .strict();
@@ -114,7 +123,10 @@ export const runInfoSchema = z
     seed: count,
     points: z.string(),
     shard: z.object({ index: z.number().int().positive(), count: z.number().int().positive() }).strict().optional(),
-    coverage: z.array(z.object({ suite: z.string(), lines: z.array(z.string()) }).strict()).optional(),
+    coverage: z
+      .array(z.object({ suite: z.string(), lines: z.array(coverageLineSchema) }).strict())
+      .optional()
+      .describe('per suite, what the run enumerated and what it sampled'),
     dimensions: z.array(dimensionCoverageSchema).optional().describe('per suite that spans dimensions: its rows and their coverage'),
   })
   .strict();

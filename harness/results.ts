@@ -3,12 +3,16 @@
  * file can be merged with the others into one report later. Its JSON form is described by `report-schema.ts`
  * (and the generated `reporters/report.schema.json`).
  */
+import type { SuiteCoverage } from './coverage.ts';
 import type { DimensionCoverage } from './dimensions/report.ts';
 import type { Violation } from './invariants.ts';
 
 export const REPORT_FORMAT = 'bootproof-report/2';
 
 export type CaseStatus = 'pass' | 'fail' | 'skip';
+
+/** The id of the one case that stands for a whole suite that cannot run in this context. */
+export const SKIPPED_SUITE_ID = 'skipped';
 
 /** One flash operation of the journal, as a report shows it. `offset` is relative to the start of the flash. */
 export interface FlashOpRecord {
@@ -28,6 +32,8 @@ export interface FaultPoint {
   readonly offset: number;
   readonly length: number;
   readonly outcome: string;
+  /** An enumerated torn write's shape: `u<k>-<ones|zeros|half|ecc>` (k whole units written, then the torn unit). */
+  readonly tear?: string;
   /** A second cut, inside the recovery from the first. */
   readonly second?: { readonly op: number; readonly outcome: string };
 }
@@ -94,8 +100,8 @@ export interface RunInfo {
   readonly seed: number;
   readonly points: string;
   readonly shard?: { readonly index: number; readonly count: number };
-  /** Per suite, what its cases cover (one line each); filled by suites that say so. */
-  readonly coverage?: readonly { readonly suite: string; readonly lines: readonly string[] }[];
+  /** Per suite, what its cases cover: what was enumerated and what was sampled, with counts (see coverage.ts). */
+  readonly coverage?: readonly SuiteCoverage[];
   /** Per suite that spans dimensions: its rows and what they cover, pair by pair (harness/dimensions). */
   readonly dimensions?: readonly ({ readonly suite: string } & DimensionCoverage)[];
 }

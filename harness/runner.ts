@@ -9,8 +9,8 @@ import type { Reporter } from './reporters/reporter.ts';
 import { type CaseResult, REPORT_FORMAT, type RunReport } from './results.ts';
 import { describeContext } from './run-info.ts';
 import { type RunOptions, selectCases } from './run-options.ts';
-import { type PlannedCase, Session } from './session.ts';
-import { guardProcessExit } from './user-code.ts';
+import { type PlannedCase, Session, STOPPED_INLINE } from './session.ts';
+import { guardProcessExit, runWithTimeLimit, TimeLimitExceeded } from './user-code.ts';
 import { DEFAULT_CASE_TIMEOUT_MS, type Job, type JobResult, runAlone, WorkerPool } from './worker-pool.ts';
 
 export function defaultJobs(): number {
@@ -21,7 +21,7 @@ export async function runSuites(options: RunOptions, reporters: readonly Reporte
   const started = performance.now();
   const ctx = await buildRunContext(options);
   const session = new Session(ctx);
-  const info = describeContext(ctx);
+  let info = describeContext(ctx);
   let failures = 0;
   let stoppedEarly: string | undefined;
   let stop = () => {};
@@ -38,11 +38,13 @@ export async function runSuites(options: RunOptions, reporters: readonly Reporte
     // User code runs in this thread: its process.exit must not end the run without a verdict.
     const restore = guardProcessExit();
     try {
-      const cases = selectCases(session.plan(), options);
+      const planned = planInline(session, options);
+      info = { ...info, coverage: session.coverage(planned) };
+      const cases = selectCases(planned, options);
       for (const r of reporters) r.onRunStart?.(info, cases.length);
       for (const c of cases) {
         if (stoppedEarly) break;
-        const result = session.runCase(c);
+        const result = runCaseInline(session, c, options);
         onResult(result);
         results.push(result);
       }
@@ -53,7 +55,9 @@ export async function runSuites(options: RunOptions, reporters: readonly Reporte
     const pool = new WorkerPool(options, options.jobs);
     stop = () => pool.stop();
     try {
-      const cases = selectCases(await planOnWorkers(session, pool, options), options);
+      const planned = await planOnWorkers(session, pool, options);
+      info = { ...info, coverage: session.coverage(planned) };
+      const cases = selectCases(planned, options);
       for (const r of reporters) r.onRunStart?.(info, cases.length);
       results = await runOnWorkers(session, pool, cases, onResult, options);
     } finally {
@@ -69,6 +73,33 @@ export async function runSuites(options: RunOptions, reporters: readonly Reporte
   };
   for (const r of reporters) await r.onRunEnd(report);
   return report;
+}
+
+/**
+ * `--jobs 0`: the bootloader runs in this thread, where no timer can end a synchronous loop, so each scenario's
+ * fault-free run and each case runs under the case time budget by V8's own interruption (runWithTimeLimit).
+ */
+function planInline(session: Session, options: RunOptions): PlannedCase[] {
+  const timeout = options.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
+  return session.units().flatMap((u) => {
+    if (u.kind === 'cases') return [...u.cases];
+    try {
+      return runWithTimeLimit(() => session.planScenario(u.suite, u.scenario), timeout);
+    } catch (error) {
+      if (error instanceof TimeLimitExceeded) return [session.hungScenario(u.suite, u.scenario, timeout, STOPPED_INLINE)];
+      throw error;
+    }
+  });
+}
+
+function runCaseInline(session: Session, planned: PlannedCase, options: RunOptions): CaseResult {
+  const timeout = options.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
+  try {
+    return runWithTimeLimit(() => session.runCase(planned), timeout);
+  } catch (error) {
+    if (error instanceof TimeLimitExceeded) return session.hungCase(planned, timeout, STOPPED_INLINE);
+    throw error;
+  }
 }
 
 /** Planning runs each scenario fault-free, i.e. runs the bootloader: on the workers, under the time budget. */

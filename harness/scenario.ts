@@ -39,8 +39,11 @@ export type ScenarioStep =
   | { readonly kind: 'download'; readonly image: number; readonly name: string }
   /** The application requests the upgrade of `image`. */
   | { readonly kind: 'request'; readonly image: number; readonly mode: UpgradeMode }
-  /** Power cycle, then boot until settled (the application in each image acting as its `app` says). */
-  | { readonly kind: 'reboot' }
+  /**
+   * Power cycle, then boot until settled (the application in each image acting as its `app` says). `until: 'trial'`
+   * stops at the first hand-off to an image other than the factory one: the new image on trial, at rest.
+   */
+  | { readonly kind: 'reboot'; readonly until?: 'trial' }
   /** Power cycle and boot once, without waiting to settle: a test image runs while its revert is still pending. */
   | { readonly kind: 'boot' }
   /** What must run at this point of the fault-free run (between two updates): one image name per image index. */

@@ -4,30 +4,33 @@
  * from are its own, built deterministically from the same seed.
  */
 import { sectorContaining, sectorList } from '../boards/index.ts';
+import type { FlashRegion } from '../boards/types.ts';
 import { Prng } from '../emulator/common/prng.ts';
 import { FlashRuleViolation } from '../emulator/flash/index.ts';
-import type { CutOutcome, FlashOp } from '../emulator/flash/types.ts';
+import type { CutOutcome, FlashOp, TornShape } from '../emulator/flash/types.ts';
 import type { RunContext } from './context.ts';
+import { cutCoverage, type SuiteCoverage } from './coverage.ts';
 import { type CaseOutcome, type RecordedAction, ScenarioExecutor } from './executor.ts';
 import { type FlashLayout, type Phase, type PointSelection, selectOps } from './fault-points.ts';
 import type { Violation } from './invariants.ts';
 import { allowedAfterCut, CRASH, judgeClean, judgeCut, judgeSecondCut, type Terminal, verdictOf } from './judge.ts';
-import type { CaseResult, FaultPoint, FlashOpRecord } from './results.ts';
+import { type CaseResult, type FaultPoint, type FlashOpRecord, SKIPPED_SUITE_ID } from './results.ts';
 import { replayCommand } from './run-options.ts';
 import type { Scenario } from './scenario.ts';
-import { trailerRegions } from './trailer-regions.ts';
+import { trailerAreas, trailerRegions } from './trailer-regions.ts';
 
 export type CaseSpec =
   | { readonly kind: 'skip'; readonly note: string }
   /** The fault-free run of the scenario never finished: the bootloader hung (found while planning). */
   | { readonly kind: 'hung'; readonly note: string }
   | { readonly kind: 'clean' }
-  | { readonly kind: 'cut'; readonly action: number; readonly atOp: number; readonly outcome: CutOutcome }
+  | { readonly kind: 'cut'; readonly action: number; readonly atOp: number; readonly outcome: CutOutcome; readonly tear?: TornShape }
   | {
       readonly kind: 'double';
       readonly action: number;
       readonly atOp: number;
       readonly outcome: CutOutcome;
+      readonly tear?: TornShape;
       readonly sample: number;
       readonly secondOutcome: CutOutcome;
     };
@@ -55,6 +58,10 @@ interface Recorded {
 
 const DEFAULT_POINTS: PointSelection = { kind: 'all' };
 
+/** How a hung bootloader was stopped: its worker thread terminated, or (`--jobs 0`) its code interrupted in place. */
+const STOPPED_WORKER = 'the worker was stopped';
+export const STOPPED_INLINE = 'it was interrupted in this thread';
+
 export class Session {
   private readonly scenarios: (readonly Scenario[])[];
   private readonly skips: (string | undefined)[];
@@ -76,7 +83,7 @@ export class Session {
     this.ctx.suites.forEach(({ suite }, s) => {
       const skip = this.skips[s];
       if (skip) {
-        units.push({ kind: 'cases', cases: [{ suite: s, scenario: -1, id: 'skipped', title: suite.title, spec: { kind: 'skip', note: skip } }] });
+        units.push({ kind: 'cases', cases: [{ suite: s, scenario: -1, id: SKIPPED_SUITE_ID, title: suite.title, spec: { kind: 'skip', note: skip } }] });
         return;
       }
       this.scenarios[s].forEach((scenario, n) => {
@@ -94,10 +101,24 @@ export class Session {
     return this.units().flatMap((unit) => (unit.kind === 'cases' ? unit.cases : this.planScenario(unit.suite, unit.scenario)));
   }
 
+  /** Per suite, what its planned cases cover: the suite's own lines, then the cut lines (see coverage.ts). */
+  coverage(cases: readonly PlannedCase[]): SuiteCoverage[] {
+    return this.ctx.suites.map(({ suite }, s) => {
+      if (this.skips[s]) return { suite: suite.name, lines: [] };
+      const own = suite.coverage?.(this.ctx.suiteContext) ?? [];
+      const sampledPoints = this.scenarios[s].some((scenario) => this.pointsOf(scenario)?.kind === 'random');
+      return { suite: suite.name, lines: [...own, ...cutCoverage(cases.filter((c) => c.suite === s), sampledPoints)] };
+    });
+  }
+
+  private pointsOf(scenario: Scenario): PointSelection | undefined {
+    return scenario.cuts && (this.ctx.suiteContext.points ?? scenario.cuts.points ?? DEFAULT_POINTS);
+  }
+
   /** The case standing for a scenario whose fault-free run did not finish within the time budget. */
-  hungScenario(s: number, n: number, timeoutMs: number): PlannedCase {
+  hungScenario(s: number, n: number, timeoutMs: number, stopped = STOPPED_WORKER): PlannedCase {
     const scenario = this.scenarios[s][n];
-    const note = `the fault-free run did not finish within ${timeoutMs} ms: the bootloader hangs (the worker was stopped)`;
+    const note = `the fault-free run did not finish within ${timeoutMs} ms: the bootloader hangs (${stopped})`;
     return { suite: s, scenario: n, id: `${scenario.id}/clean`, title: scenario.title, spec: { kind: 'hung', note } };
   }
 
@@ -113,38 +134,47 @@ export class Session {
     const phased = ScenarioExecutor.phasedOps(rec.actions, rec.journal).filter(
       ({ phase }) => !cuts.phases || cuts.phases.includes(phase),
     );
-    const points = this.ctx.suiteContext.points ?? cuts.points ?? DEFAULT_POINTS;
-    const chosen = selectOps(phased, points, this.layout(scenario), this.ctx.options.seed);
+    const points = this.pointsOf(scenario) ?? DEFAULT_POINTS;
+    const layout = this.layout(scenario);
+    const chosen = selectOps(phased, points, layout, this.ctx.options.seed);
+    const { writeUnit, programRule } = this.ctx.board.flash;
     for (const { op, phase } of chosen) {
       const action = rec.actions.findIndex((a) => op.index >= a.opStart && op.index < a.opEnd);
       const lastOfAction = op.index === rec.actions[action].opEnd - 1;
       for (const outcome of cuts.outcomes) {
         // A completed op k leaves the same state as a cut before op k+1 of the same action: only keep it at the end.
         if (outcome === 'completed' && !lastOfAction) continue;
-        const id = pointId(scenario.id, phase, op.index, outcome);
-        const title = `${scenario.title}: cut ${outcome} at op ${op.index} (${op.kind} 0x${op.offset.toString(16)}, ${phase})`;
-        if (cuts.singleCuts !== false) {
-          cases.push({ suite: s, scenario: n, id, title, spec: { kind: 'cut', action, atOp: op.index, outcome } });
-        }
-        for (let sample = 0; sample < (cuts.secondCuts ?? 0); sample++) {
-          const secondOutcome = cuts.outcomes[sample % cuts.outcomes.length];
-          cases.push({
-            suite: s,
-            scenario: n,
-            id: `${id}+second${sample}/${secondOutcome}`,
-            title: `${title}, then a second cut (${secondOutcome}) inside the recovery`,
-            spec: { kind: 'double', action, atOp: op.index, outcome, sample, secondOutcome },
-          });
+        const ecc = programRule === 'ecc';
+        const tears = outcome === 'torn' ? tornVariantsOf(op, layout.statusAreas, writeUnit, ecc) : [undefined];
+        for (const tear of tears) {
+          const variant = tear && tornName(tear, ecc);
+          const id = pointId(scenario.id, phase, op.index, outcome, variant);
+          const shape = variant ? ` (${variant})` : '';
+          const title = `${scenario.title}: cut ${outcome}${shape} at op ${op.index} (${op.kind} 0x${op.offset.toString(16)}, ${phase})`;
+          if (cuts.singleCuts !== false) {
+            cases.push({ suite: s, scenario: n, id, title, spec: { kind: 'cut', action, atOp: op.index, outcome, tear } });
+          }
+          for (let sample = 0; sample < (cuts.secondCuts ?? 0); sample++) {
+            const secondOutcome = cuts.outcomes[sample % cuts.outcomes.length];
+            cases.push({
+              suite: s,
+              scenario: n,
+              id: `${id}+second${sample}/${secondOutcome}`,
+              title: `${title}, then a second cut (${secondOutcome}) inside the recovery`,
+              spec: { kind: 'double', action, atOp: op.index, outcome, tear, sample, secondOutcome },
+            });
+          }
         }
       }
     }
     return cases;
   }
 
-  private layout(scenario: Scenario): FlashLayout {
+  private layout(scenario: Scenario): FlashLayout & { readonly statusAreas: readonly FlashRegion[] } {
     const sectors = sectorList(this.ctx.board.flash);
     return {
       trailers: trailerRegions(this.ctx.board, scenario.config),
+      statusAreas: trailerAreas(this.ctx.board, scenario.config),
       sectorOf: (offset) => sectorContaining(sectors, offset)?.index ?? sectors.length - 1,
     };
   }
@@ -167,8 +197,8 @@ export class Session {
   }
 
   /** The result of a case whose worker stopped answering: the bootloader hung at this point. */
-  hungCase(planned: PlannedCase, timeoutMs: number): CaseResult {
-    const note = `the case did not finish within ${timeoutMs} ms: the bootloader hangs (the worker was stopped)`;
+  hungCase(planned: PlannedCase, timeoutMs: number, stopped = STOPPED_WORKER): CaseResult {
+    const note = `the case did not finish within ${timeoutMs} ms: the bootloader hangs (${stopped})`;
     return this.runCase({ ...planned, spec: { kind: 'hung', note } });
   }
 
@@ -215,7 +245,7 @@ export class Session {
       };
     }
     const { outcome, violations, focus, note } = executed;
-    const fault = faultOf(planned.spec, this.record(planned.suite, planned.scenario), focus);
+    const fault = faultOf(planned.spec, this.record(planned.suite, planned.scenario), focus, this.ctx.board.flash.programRule === 'ecc');
     const verdict = verdictOf(scenario, outcome.terminal, violations, note);
     const { status } = verdict;
     const failed = status === 'fail';
@@ -245,18 +275,28 @@ export class Session {
     }
     const action = rec.actions[spec.action];
     const executor = rec.executor;
-    const single = executor.runCut(action, spec.atOp, spec.outcome, seed);
+    const single = executor.runCut(action, spec.atOp, spec.outcome, seed, spec.tear);
     if (spec.kind === 'cut') {
       const allowed = allowedAfterCut(scenario, action, rec, spec.atOp === action.opEnd - 1);
       const violations = judgeCut(allowed, single.terminal, single.violations, `at op ${spec.atOp}`);
       return { outcome: single, violations, focus: spec.atOp };
     }
-    const candidates = single.recoveryOps;
+    // The recovery's trailer/status writes and erases, where a second cut decides the most; all of it if none.
+    const statusAreas = trailerAreas(this.ctx.board, scenario.config);
+    const decisive = single.recoveryOps.filter((op) => isTrailerWrite(op, statusAreas) || isTrailerErase(op, statusAreas));
+    const candidates = decisive.length > 0 ? decisive : single.recoveryOps;
     if (candidates.length === 0) {
       return { outcome: single, violations: [...single.violations], focus: spec.atOp, note: 'the recovery performed no flash operation: no second cut to make' };
     }
-    const second = candidates[new Prng(`second|${seed}|${spec.sample}`).below(candidates.length)];
-    const double = executor.runDoubleCut(action, { atOp: spec.atOp, outcome: spec.outcome }, { atOp: second.index, outcome: spec.secondOutcome }, seed);
+    // Spread evenly over the recovery's operations, the same at every seed: a verdict must not hang on a draw.
+    const spread = scenario.cuts?.secondCuts ?? 1;
+    const second = candidates[Math.floor(((spec.sample + 0.5) * candidates.length) / spread)];
+    const double = executor.runDoubleCut(
+      action,
+      { atOp: spec.atOp, outcome: spec.outcome, tear: spec.tear },
+      { atOp: second.index, outcome: spec.secondOutcome, tear: secondTear(second, statusAreas, this.ctx.board.flash.writeUnit) },
+      seed,
+    );
     // A second cut on the last operation of a recovery boot is a reset after that boot's work, and one in the
     // application's confirm leaves the trial unconfirmed: either may then be reverted, as after a single cut there.
     const accepted = new Set([single.terminal]);
@@ -269,8 +309,58 @@ export class Session {
   }
 }
 
-export function pointId(scenario: string, phase: Phase, op: number, outcome: CutOutcome): string {
-  return `${scenario}/${phase}/op${op}/${outcome}`;
+/** `upgrade/install/op42/torn`; an enumerated torn variant adds its name (`…/torn-u1-half`). */
+export function pointId(scenario: string, phase: Phase, op: number, outcome: CutOutcome, variant?: string): string {
+  return `${scenario}/${phase}/op${op}/${outcome}${variant ? `-${variant}` : ''}`;
+}
+
+/**
+ * A program inside a trailer or status area (magic, flags, swap info and size, status records): its torn outcomes
+ * are enumerated, not drawn from the seed. A payload program that merely reaches into a trailer stays sampled.
+ */
+export function isTrailerWrite(op: FlashOp, statusAreas: readonly FlashRegion[]): boolean {
+  return op.kind === 'program' && statusAreas.some((r) => op.offset >= r.offset && op.offset + op.length <= r.offset + r.size);
+}
+
+/** The enumerated torn variants of `op`, or one seeded tear (undefined) for a payload write or a counter. */
+function tornVariantsOf(op: FlashOp, statusAreas: readonly FlashRegion[], writeUnit: number, ecc: boolean): (TornShape | undefined)[] {
+  if (isTrailerWrite(op, statusAreas)) return tornVariants(op.length / writeUnit, ecc);
+  if (isTrailerErase(op, statusAreas)) return [...ERASE_TEARS];
+  return [undefined];
+}
+
+/** A sector erase that takes a trailer or status area with it: a torn one can leave a magic or a flag half erased. */
+export function isTrailerErase(op: FlashOp, statusAreas: readonly FlashRegion[]): boolean {
+  return op.kind === 'erase' && statusAreas.some((r) => op.offset < r.offset + r.size && op.offset + op.length > r.offset);
+}
+
+/** A torn erase that moved few, half, or most of the bits still to erase. */
+const ERASE_TEARS: readonly TornShape[] = [{ eighths: 1 }, { eighths: 4 }, { eighths: 7 }];
+
+/** The one torn variant a second cut makes (the second cut is not enumerated): mid-way, the same at every seed. */
+function secondTear(op: FlashOp, statusAreas: readonly FlashRegion[], writeUnit: number): TornShape | undefined {
+  if (isTrailerWrite(op, statusAreas)) return { units: Math.floor(op.length / writeUnit / 2), unit: 'half' };
+  if (op.kind === 'erase') return { eighths: 4 };
+  return undefined;
+}
+
+/**
+ * The torn outcomes of a program that matter to a decoder: each prefix of whole write units, then a torn unit
+ * left all ones, all zeros, or half written. On an ECC part the torn unit reads back as an ECC fault whatever it
+ * holds, so there is one variant per prefix.
+ */
+export function tornVariants(units: number, ecc: boolean): TornShape[] {
+  const shapes: TornShape[] = [];
+  for (let k = 0; k < units; k++) {
+    if (ecc) shapes.push({ units: k, unit: 'ones' });
+    else for (const unit of ['ones', 'zeros', 'half'] as const) shapes.push({ units: k, unit });
+  }
+  return shapes;
+}
+
+/** `u2-half`: two whole units written, the third half written; `u0-ecc` on an ECC part; `e4`: an erase 4/8 done. */
+function tornName(tear: TornShape, ecc: boolean): string {
+  return 'eighths' in tear ? `e${tear.eighths}` : `u${tear.units}-${ecc ? 'ecc' : tear.unit}`;
 }
 
 function journalAround(journal: readonly FlashOp[], focus: number): FlashOpRecord[] {
@@ -280,7 +370,7 @@ function journalAround(journal: readonly FlashOp[], focus: number): FlashOpRecor
 }
 
 /** Where a case's cut landed, for the reports (none for a fault-free case). */
-function faultOf(spec: CaseSpec, rec: Recorded, focus: number): FaultPoint | undefined {
+function faultOf(spec: CaseSpec, rec: Recorded, focus: number, ecc: boolean): FaultPoint | undefined {
   if (spec.kind !== 'cut' && spec.kind !== 'double') return undefined;
   const op = rec.journal.find((o) => o.index === spec.atOp);
   return {
@@ -290,6 +380,7 @@ function faultOf(spec: CaseSpec, rec: Recorded, focus: number): FaultPoint | und
     offset: op?.offset ?? 0,
     length: op?.length ?? 0,
     outcome: spec.outcome,
+    ...(spec.tear ? { tear: tornName(spec.tear, ecc) } : {}),
     ...(spec.kind === 'double' ? { second: { op: focus, outcome: spec.secondOutcome } } : {}),
   };
 }

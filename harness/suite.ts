@@ -16,6 +16,7 @@
  */
 import type { Board } from '../boards/types.ts';
 import type { ImageConfig } from '../emulator/boot/index.ts';
+import type { CoverageLine } from './coverage.ts';
 import type { DimensionCoverage, Profile } from './dimensions/report.ts';
 import type { PointSelection } from './fault-points.ts';
 import type { Fixtures } from './fixtures.ts';
@@ -42,6 +43,11 @@ export interface Suite {
   skip?(ctx: SuiteContext): string | undefined;
   /** The scenarios to run; deterministic for a given context (workers rebuild them independently). */
   scenarios(ctx: SuiteContext): readonly Scenario[];
+  /**
+   * What the scenarios enumerate or sample beyond power cuts (TLVs × mutations, resting states × rot), for the
+   * report's coverage lines; the runner adds the cut lines itself.
+   */
+  coverage?(ctx: SuiteContext): readonly CoverageLine[];
   /** For a suite that spans dimensions: what its rows cover, for the reports (see harness/dimensions). */
   dimensions?(ctx: SuiteContext): DimensionCoverage;
 }

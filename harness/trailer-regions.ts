@@ -4,6 +4,13 @@ import type { ImageConfig } from '../emulator/boot/index.ts';
 import { bootTrailerSize, bootWriteSize, STATUS_STATES, type TrailerStrategy } from '../images/index.ts';
 
 export function trailerRegions(board: Board, config: ImageConfig): FlashRegion[] {
+  const regions = trailerAreas(board, config);
+  if (board.partitions.scratch) regions.push(board.partitions.scratch);
+  return regions;
+}
+
+/** The trailer and status areas alone: at the end of each slot, and of the scratch (swap-scratch keeps status there). */
+export function trailerAreas(board: Board, config: ImageConfig): FlashRegion[] {
   const states = STATUS_STATES[config.strategy as TrailerStrategy] ?? 3;
   const size = bootTrailerSize({
     states,
@@ -15,6 +22,7 @@ export function trailerRegions(board: Board, config: ImageConfig): FlashRegion[]
   const regions: FlashRegion[] = board.partitions.images.flatMap(({ primary, secondary }) =>
     [primary, secondary].map((slot) => ({ offset: slot.offset + slot.size - Math.min(size, slot.size), size: Math.min(size, slot.size) })),
   );
-  if (board.partitions.scratch) regions.push(board.partitions.scratch);
+  const { scratch } = board.partitions;
+  if (scratch) regions.push({ offset: scratch.offset + scratch.size - Math.min(size, scratch.size), size: Math.min(size, scratch.size) });
   return regions;
 }

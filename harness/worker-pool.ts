@@ -111,7 +111,7 @@ export class WorkerPool {
         this.fail(new BootproofError(message.message, { exitCode: message.exitCode }));
       }
     });
-    worker.on('error', (error) => this.fail(error));
+    worker.on('error', (error) => this.fail(workerFailure(error)));
   }
 
   private feed(slot: Slot): void {
@@ -163,6 +163,15 @@ export class WorkerPool {
     void this.close();
     run?.reject(error);
   }
+}
+
+/** A worker that died: out of memory is said plainly, with what to do about it; anything else is passed on. */
+function workerFailure(error: Error): Error {
+  if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') return error;
+  return new BootproofError(
+    'a worker thread ran out of memory (its JavaScript heap) while running cases: run fewer at once (--jobs 1) or split the run across processes (--shard i/n, then bootproof merge)',
+    { exitCode: 2 },
+  );
 }
 
 /**

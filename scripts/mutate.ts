@@ -31,8 +31,9 @@ const TARGETS: Target[] = [
       'emulator/flash/nor-flash.property.test.ts',
     ],
     goal: 95,
-    ci: false,
+    ci: true,
   },
+  { file: 'harness/oracle.ts', tests: ['harness/oracle.test.ts'], goal: 95, ci: true },
 ];
 
 const args = process.argv.slice(2);

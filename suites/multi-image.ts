@@ -4,8 +4,10 @@
  */
 import type { Scenario } from '../harness/scenario.ts';
 import { defineSuite, type SuiteContext } from '../harness/suite.ts';
+import { TlvType } from '../images/index.ts';
+import { dependencyValue, withUnprotectedTlvs } from './tlv-faults.ts';
 
-function pair(ctx: SuiteContext, dependsOn: string, id: string, title: string, expectNew: boolean): Scenario {
+function pair(ctx: SuiteContext, dependsOn: string, id: string, title: string, expectNew: boolean, forged?: string): Scenario {
   const { fixtures } = ctx;
   const trust = fixtures.trust();
   const image = (n: number, version: string, dependencies?: { imageId: number; version: string }[]) =>
@@ -23,7 +25,7 @@ function pair(ctx: SuiteContext, dependsOn: string, id: string, title: string, e
     images: [
       fixtures.known('old0', image(0, '1.0.0'), trust),
       fixtures.known('old1', image(1, '1.0.0'), trust),
-      fixtures.known('new0', image(0, '2.0.0', [{ imageId: 1, version: dependsOn }]), trust),
+      fixtures.known('new0', forgedDependency(image(0, '2.0.0', [{ imageId: 1, version: dependsOn }]), forged), trust),
       fixtures.known('new1', image(1, '2.0.0'), trust),
     ],
     factory: { primaries: ['old0', 'old1'] },
@@ -37,6 +39,13 @@ function pair(ctx: SuiteContext, dependsOn: string, id: string, title: string, e
     expect: expectNew ? ['new0', 'new1'] : ['old0', 'old1'],
     cuts: expectNew ? { points: { kind: 'interesting' }, outcomes: ['torn'], phases: ['install'] } : undefined,
   };
+}
+
+/** A dependency appended to the unprotected TLV area, which no signature covers: it must be ignored. */
+function forgedDependency(image: Uint8Array, version: string | undefined): Uint8Array {
+  if (version === undefined) return image;
+  const { major, minor, revision } = parseVersion(version);
+  return withUnprotectedTlvs(image, [{ type: TlvType.DEPENDENCY, value: dependencyValue(1, major, minor, revision) }]);
 }
 
 function parseVersion(text: string) {
@@ -56,5 +65,6 @@ export default defineSuite({
   scenarios: (ctx) => [
     pair(ctx, '2.0.0', 'dependency-met', 'image 0 2.0.0 needs image 1 ≥ 2.0.0, both updated', true),
     pair(ctx, '3.0.0', 'dependency-unmet', 'image 0 2.0.0 needs image 1 ≥ 3.0.0, but image 1 2.0.0 is offered', false),
+    pair(ctx, '2.0.0', 'forged-dependency', 'a forged, unmet dependency in the unprotected TLV area of image 0 is ignored', true, '9.0.0'),
   ],
 });

@@ -30,7 +30,10 @@ describe('bootproof run', () => {
     expect(new Set(report.cases.map((c) => c.suite)).size).toBe(8);
     // The time bomb is shown to brick, and reported as such.
     expect(report.cases.find((c) => c.id === 'time-bomb/clean')?.note).toMatch(/^demonstrated: .*bricks/);
-  });
+    // Every suite that ran says what it covered; the one that could not run is named in the verdict line.
+    expect(result.stdout).toMatch(/^coverage:\n( {2}[a-z-]+: (enumerated|sampled) \d+ [^\n]+\n){7}\n/m);
+    expect(result.stdout).toMatch(/; multi-image skipped: board nrf52840dk has one image slot pair/);
+  }, 180_000);
 
   it('exits 1 on a bootloader that throws at every boot, naming the failure, without dying', async () => {
     const result = await cli('run', 'power-loss', ...BOARD, '--jobs', '0', '--bootloader', 'test/fixtures/throwing-bootloader.ts');

@@ -3,7 +3,7 @@
  * each broken binary fails naming what it did, and every kind of bad input is exit 2 naming what and where.
  */
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportPrivateKeyPem, generateKeyPair } from '../images/index.ts';
 import { cli, tempDir } from './cli-helpers.ts';
@@ -61,6 +61,7 @@ describe('run --bootloader <binary>', () => {
   it.each([
     ['a binary for another flash base', ['wrongbase', {}], /bootloader .*wrongbase\.elf: bytes at 0x8000000\.\.0x8[0-9a-f]+ fall outside nrf52840dk's boot partition/],
     ['a config that contradicts the board', ['handoff', { maxImageSectors: 16 }], /minboot\.json: BOOT_MAX_IMG_SECTORS 16 is less than the 103 sectors of image 0's primary slot \(board nrf52840dk/],
+    ['an alignment that is no BOOT_MAX_ALIGN', ['handoff', { maxAlign: 2 }], /minboot\.json: maxAlign: BOOT_MAX_ALIGN is 8, 16 or 32/],
     ['a key of another type than the build', ['handoff', { signature: 'ecdsa-p256' }], /signingKey in .*minboot\.json .*: a key of type ed25519, but the binary is built for ecdsa-p256 signatures/],
   ] as const)('refuses %s with exit 2', async (_, [variant, fields], message) => {
     const result = await run(variant, setup(fields));
@@ -83,6 +84,34 @@ describe('run --bootloader <binary>', () => {
       '--bootloader-config', setup(), '--jobs', '0',
     );
     expect(result.stderr).toMatch(/built for ARMv8-M mainline, which a cortex-m4 \(board nrf52840dk\) cannot run/);
+    expect(result.code).toBe(2);
+  });
+
+  it("gate checks the fit against the binary's strategy, not the board's", async () => {
+    const config = setup({ strategy: 'swap-move' });
+    const dir = dirname(config);
+    // Fits nrf52840dk's primary under swap-scratch (420304 bytes), not under swap-move (a sector kept spare).
+    writeFileSync(join(dir, 'payload.bin'), new Uint8Array(418_500));
+    const key = join(dir, 'key.pem');
+    const sign = (version: string, out: string) =>
+      cli('image', 'sign', '-k', key, '-H', '0x200', '--pad-header', '-S', '0x67000', '--align', '4', '-v', version, join(dir, 'payload.bin'), join(dir, out));
+    expect((await sign('1.0.0', 'v1.bin')).code).toBe(0);
+    expect((await sign('2.0.0', 'v2.bin')).code).toBe(0);
+    writeFileSync(join(dir, 'pub.pem'), (await cli('image', 'getpub', '-k', key, '-e', 'pem')).stdout);
+    const result = await cli(
+      'gate', '--board', 'nrf52840dk', '--bootloader', minboot('handoff'), '--bootloader-config', config,
+      '--from', join(dir, 'v1.bin'), '--to', join(dir, 'v2.bin'), '--key', join(dir, 'pub.pem'), '--jobs', '0',
+    );
+    expect(result.stdout).toMatch(/FAIL fits the slot for swap-move: 419156 of 413696 bytes/);
+    expect(result.stdout).not.toMatch(/swap-scratch/);
+    expect(result.code).toBe(1);
+  });
+
+  it('refuses a build whose BOOT_MAX_ALIGN is below the board\'s flash write unit with exit 2, before reading the binary', async () => {
+    const result = await cli(
+      'run', 'power-loss', '--board', 'stm32h743zi', '--bootloader', minboot('handoff'), '--bootloader-config', setup({ maxAlign: 8 }), '--jobs', '0',
+    );
+    expect(result.stderr).toMatch(/minboot\.json: BOOT_MAX_ALIGN 8 is smaller than the flash write unit of 32 bytes \(board stm32h743zi/);
     expect(result.code).toBe(2);
   });
 });

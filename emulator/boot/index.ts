@@ -49,6 +49,7 @@ export type {
   BootOutcome,
   DeviceClock,
   DowngradePrevention,
+  HardwareCounterStore,
   ImageConfig,
   ImageVersion,
   SlotName,

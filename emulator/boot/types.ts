@@ -150,6 +150,21 @@ export interface Bootloader {
   readonly readsClock?: boolean;
   /** Bytes the factory programs for the bootloader itself, by flash offset (a binary's boot partition). */
   factoryContents?(): readonly { readonly offset: number; readonly bytes: Uint8Array }[];
+  /**
+   * Where the bootloader keeps its hardware security counters when they are not the flash model's counters (a
+   * binary keeps its own log in flash): the oracle reads them, and the factory sets them, through this.
+   */
+  readonly hardwareCounters?: HardwareCounterStore;
+}
+
+/** Security counters kept in flash bytes the bootloader owns (FORMATS: none; each bootloader has its own layout). */
+export interface HardwareCounterStore {
+  /** The flash range the counters live in: the bootloader's to change, not collateral damage. */
+  readonly region: { readonly offset: number; readonly size: number };
+  /** The counter of `image`, read from flash without faulting (a torn entry does not count). */
+  read(peek: (offset: number, length: number) => Uint8Array, image: number): number;
+  /** What the factory programs for `image`'s counter at `value` (a fresh, erased region assumed). */
+  factoryEntry(image: number, value: number): { readonly offset: number; readonly bytes: Uint8Array };
 }
 
 /** Swap types as MCUboot numbers them (FORMATS §2.3). */

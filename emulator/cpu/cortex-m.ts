@@ -11,7 +11,7 @@ import { EXCEPTION, ExceptionState } from './nvic.ts';
 import { type ConsoleStream, SEMIHOSTING_BKPT, Semihosting, type SemihostingHost } from './semihosting.ts';
 import { readSpecialRegister, writeSpecialRegister } from './special-registers.ts';
 import { CCR, CFSR, HFSR, SCS_BASE, SystemControl, type SystemControlHost, type SystemControlSnapshot } from './system-control.ts';
-import { type Block, ExecuteNever, type Features, translate } from './translate.ts';
+import { type Block, type BlockShape, ExecuteNever, type Features, translate } from './translate.ts';
 
 /** Thrown by the helpers to abandon the current block at the instruction `signalPc`. */
 class BlockExit extends Error {}
@@ -101,6 +101,7 @@ export class CortexM implements SystemControlHost {
   private readonly pageBlocks = new Map<number, Block[]>();
   private readonly blocks = new Map<number, Block>();
   private readonly singles = new Map<number, Block>();
+  private readonly basicBlock: BlockShape = { superblock: false, endsBefore: (address) => this.blocks.has(address) };
   /** Blocks translated since construction (a restore or reset that keeps code adds none). */
   translations = 0;
   /** Set whenever the run loop must stop chaining blocks and look at exceptions, stops and timers. */
@@ -212,6 +213,7 @@ export class CortexM implements SystemControlHost {
               else block.notTaken = next;
             }
           }
+          if (next.entriesUntilHot > 0 && --next.entriesUntilHot === 0) next = this.superblockFor(next, maxInstructions - done);
           block = next;
         }
       } catch (error) {
@@ -416,20 +418,21 @@ export class CortexM implements SystemControlHost {
   private result(reason: StopReason, instructions: number): RunResult {
     const pc = this.pc;
     const at = `PC=0x${pc.toString(16).padStart(8, '0')}`;
-    const messages: Record<StopReason, string> = {
-      budget: `budget exhausted at ${at} after ${instructions} instructions`,
-      exit: `semihosting exit with status ${this.exitCode} at ${at}`,
-      breakpoint: `breakpoint at ${at}`,
-      lockup: `core locked up at ${at} (a fault while handling HardFault or NMI; ${this.recordedFaults()})`,
-      sleep: `core asleep at ${at} with nothing to wake it`,
-      'reset-request': `reset requested (AIRCR.SYSRESETREQ) at ${at}`,
-      watch: `execution reached a watched range at ${at}`,
+    // Functions, so a run slice that ends on its budget (thousands per run) does not build every message.
+    const messages: Record<StopReason, () => string> = {
+      budget: () => `budget exhausted at ${at} after ${instructions} instructions`,
+      exit: () => `semihosting exit with status ${this.exitCode} at ${at}`,
+      breakpoint: () => `breakpoint at ${at}`,
+      lockup: () => `core locked up at ${at} (a fault while handling HardFault or NMI; ${this.recordedFaults()})`,
+      sleep: () => `core asleep at ${at} with nothing to wake it`,
+      'reset-request': () => `reset requested (AIRCR.SYSRESETREQ) at ${at}`,
+      watch: () => `execution reached a watched range at ${at}`,
     };
     return {
       reason,
       instructions,
       pc,
-      message: messages[reason],
+      message: messages[reason](),
       ...(reason === 'exit' ? { exitCode: this.exitCode } : {}),
     };
   }
@@ -523,18 +526,43 @@ export class CortexM implements SystemControlHost {
     this.otherSp = sp;
   }
 
-  /** The translated block at `pc`, or a one-instruction one when the budget or an IT block requires. */
+  /**
+   * The translated block at `pc`, or a one-instruction one when the budget or an IT block requires. A block is
+   * not translated where the budget left may be too small for it: near the end of every run slice, that would
+   * translate a block at each instruction on the way and use none of them.
+   */
   private blockAt(pc: number, budget: number): Block {
     if (this.translateBlocks && this.itState === 0) {
-      const block = this.blocks.get(pc) ?? this.translateAt(pc, MAX_BLOCK);
-      if (block.count <= budget) return block;
+      const block = this.blocks.get(pc) ?? (budget >= MAX_BLOCK ? this.translateAt(pc, MAX_BLOCK) : undefined);
+      if (block !== undefined && block.count <= budget) return block;
     }
     return this.singles.get((pc >>> 0) * 256 + this.itState) ?? this.translateAt(pc, 1);
   }
 
-  private translateAt(pc: number, length: number): Block {
+  /**
+   * A basic block entered often enough: translated again as a superblock, which replaces it (links to the basic
+   * block are dropped with it). The basic block still runs this once when the budget left is too small.
+   */
+  private superblockFor(basic: Block, budget: number): Block {
+    basic.dead = true;
+    for (let page = basic.start >>> PAGE_SHIFT; page <= (basic.end - 1) >>> PAGE_SHIFT; page++) {
+      const list = this.pageBlocks.get(page) ?? [];
+      const at = list.indexOf(basic);
+      if (at >= 0) list.splice(at, 1);
+    }
+    this.blocks.delete(basic.start);
+    const hot = this.translateAt(basic.start, MAX_BLOCK, { superblock: true });
+    return hot.count <= budget ? hot : basic;
+  }
+
+  /**
+   * Translates a block and files it under its pages. A basic block (the default shape) also ends where another
+   * block starts: a run slice that ends inside a block resumes at an instruction no block starts at, and the
+   * block translated there need not repeat the rest of the one it is inside.
+   */
+  private translateAt(pc: number, length: number, shape: BlockShape = this.basicBlock): Block {
     this.translations++;
-    const block = translate((a) => this.fetch16(a), pc, this.itState, this.features, length);
+    const block = translate((a) => this.fetch16(a), pc, this.itState, this.features, length, shape);
     for (let page = block.start >>> PAGE_SHIFT; page <= (block.end - 1) >>> PAGE_SHIFT; page++) {
       this.codePages[page] = 1;
       const list = this.pageBlocks.get(page);

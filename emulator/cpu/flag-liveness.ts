@@ -10,6 +10,7 @@ const FLAG_ACCESS = /r\[(1[6-9])\](=(?!=))?/g;
 const FLAG_WRITE = /r\[(1[6-9])\]=(?!=)[^;]*;/g;
 
 const bit = (index: string): number => 1 << (Number(index) - 16);
+const [OPEN_BRACE, OPEN_PAREN, CLOSE_BRACE, CLOSE_PAREN] = ['{', '(', '}', ')'].map((ch) => ch.charCodeAt(0));
 
 /** Flags (N Z C V as bits 0–3) the code reads. */
 function reads(code: string): number {
@@ -22,10 +23,17 @@ function reads(code: string): number {
 /** Flags the code always writes: writes at the top level, not inside a brace, parenthesis or ternary. */
 function kills(code: string): number {
   let mask = 0;
+  // The nesting depth at each match, counted on from the previous match (one pass over the code).
+  let depth = 0;
+  let scanned = 0;
   for (const match of code.matchAll(FLAG_WRITE)) {
-    const before = code.slice(0, match.index);
-    const depth = [...before].reduce((d, ch) => d + (ch === '{' || ch === '(' ? 1 : ch === '}' || ch === ')' ? -1 : 0), 0);
-    if (depth === 0 && !before.endsWith('?') && !before.endsWith(':')) mask |= bit(match[1]);
+    for (; scanned < match.index; scanned++) {
+      const ch = code.charCodeAt(scanned);
+      if (ch === OPEN_BRACE || ch === OPEN_PAREN) depth++;
+      else if (ch === CLOSE_BRACE || ch === CLOSE_PAREN) depth--;
+    }
+    const previous = match.index > 0 ? code[match.index - 1] : '';
+    if (depth === 0 && previous !== '?' && previous !== ':') mask |= bit(match[1]);
   }
   return mask;
 }

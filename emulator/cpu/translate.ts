@@ -3,6 +3,12 @@
  * run loop pays dispatch once per block instead of once per instruction. A block ends at a branch, at an
  * instruction the run loop must look at afterwards (SVC, CPS, MSR, WFI, …), or at `maxInstructions`; one-
  * instruction blocks are the reference path the long ones are tested against.
+ *
+ * Two tiers: code is first translated as basic blocks (a conditional branch ends the block), which covers each
+ * instruction about once; a basic block the run loop enters often is translated again as a superblock, where a
+ * conditional branch becomes a side exit and translation goes on along the fall-through path. Most code of a
+ * firmware runs a few times only, and translating it as superblocks (each side exit's target starting another
+ * one that overlaps the first) costs several times its size in decoding and V8 compilation.
  */
 import * as arith from './arith.ts';
 import { decode16 } from './decode16.ts';
@@ -35,6 +41,11 @@ export interface Block {
   readonly run: BlockFunction;
   /** Set when code it was translated from is overwritten. */
   dead: boolean;
+  /**
+   * For a basic block that a superblock would make longer: the entries left before the run loop translates
+   * it again as one (0 for a superblock, or a block a superblock would not change).
+   */
+  entriesUntilHot: number;
   /** The blocks that last followed this one (the run loop's links, checked against the PC before use). */
   taken?: Block;
   notTaken?: Block;
@@ -79,7 +90,26 @@ function decodeAt(fetch: Fetch, pc: number, it: number, features: Features): Dec
   return decode32(first, fetch(pc + 2), pc, context);
 }
 
-export function translate(memory: Fetch, start: number, startIt: number, features: Features, maxInstructions: number): Block {
+/** Entries of a basic block before it is translated again as a superblock. */
+export const HOT_ENTRIES = 32;
+
+/** What ends a block besides a branch, a stop and the length limit. */
+export interface BlockShape {
+  /** A conditional branch becomes a side exit (a superblock); otherwise it ends the block (a basic block). */
+  superblock: boolean;
+  /** The block ends before an instruction (not its first, nor one inside an IT block) at such an address. */
+  endsBefore?: (address: number) => boolean;
+}
+
+/** Translates the instructions from `start` (at most `maxInstructions`) into a block of the given shape. */
+export function translate(
+  memory: Fetch,
+  start: number,
+  startIt: number,
+  features: Features,
+  maxInstructions: number,
+  shape: BlockShape = { superblock: true },
+): Block {
   const halfwords: number[] = [];
   // Records what was translated, in address order, so a later write can be checked against it.
   const fetch: Fetch = (address) => {
@@ -93,7 +123,9 @@ export function translate(memory: Fetch, start: number, startIt: number, feature
   let pc = start;
   let it = startIt;
   let last: Decoded | undefined;
+  let endsAtSideExit = false;
   while (addresses.length < maxInstructions) {
+    if (addresses.length > 0 && it === 0 && shape.endsBefore?.(pc)) break;
     let decoded: Decoded;
     try {
       decoded = decodeAt(fetch, pc, it, features);
@@ -123,6 +155,10 @@ export function translate(memory: Fetch, start: number, startIt: number, feature
     // A conditional branch forward (or anywhere but the block's start) becomes a side exit, and translation
     // goes on along the fall-through path: fewer, longer blocks.
     if (decoded.condition !== undefined && it === 0 && decoded.target !== start && addresses.length < maxInstructions) {
+      if (!shape.superblock) {
+        endsAtSideExit = true;
+        break;
+      }
       lines[lines.length - 1] = `if(${decoded.condition}){r[15]=${decoded.target};return n+${addresses.length};}`;
       continue;
     }
@@ -149,6 +185,7 @@ export function translate(memory: Fetch, start: number, startIt: number, feature
     halfwords: Uint16Array.from(halfwords),
     run,
     dead: false,
+    entriesUntilHot: endsAtSideExit ? HOT_ENTRIES : 0,
   };
 }
 

@@ -9,4 +9,5 @@ export type {
   PowerCutPlan,
   ProgramRule,
   SectorInfo,
+  TornShape,
 } from './types.ts';

@@ -2,7 +2,7 @@ import { BootproofError } from '../common/errors.ts';
 import { Prng } from '../common/prng.ts';
 import { EccFault, FlashRuleViolation, PowerCut } from './errors.ts';
 import { SectorState, UNIT_ECC_BROKEN, UNIT_PROGRAMMED } from './sector-state.ts';
-import { tearErase, tornProgram } from './torn.ts';
+import { tearErase, tornProgram, tornProgramAs } from './torn.ts';
 import type { CutOutcome, Flash, FlashGeometry, FlashOp, FlashOpKind, PowerCutPlan, SectorInfo } from './types.ts';
 
 const WRITE_UNITS = new Set([1, 2, 4, 8, 16, 32]);
@@ -18,7 +18,9 @@ export interface FlashSnapshot {
   readonly sectors: readonly SectorState[];
   readonly counters: ReadonlyMap<number, number>;
   readonly eraseCounts: Uint32Array;
+  /** The journal is `journal[0..journalLength)`: later entries belong to whoever appended after the snapshot. */
   readonly journal: readonly FlashOp[];
+  readonly journalLength: number;
   readonly opCount: number;
   readonly nowUs: number;
 }
@@ -39,15 +41,26 @@ export class NorFlash implements Flash {
   private readonly eraseTimes: number[];
   private sectors: SectorState[];
   private counters: Map<number, number>;
+  // Stryker disable next-line BooleanLiteral: starting shared only costs one copy more
   private countersShared = false;
   private eraseCounts: Uint32Array;
+  // Stryker disable next-line BooleanLiteral: starting shared only costs one copy more
   private eraseCountsShared = false;
+  /**
+   * The journal is `journalEntries[0..journalLength)`. Snapshots share the array and see only their prefix, so this
+   * flash appends in place while it owns the array (it made it); after a restore, or once `journal` handed it out,
+   * the next append copies first. Copying at every snapshot instead made a recording quadratic in memory (a
+   * binary's word-by-word swap is ~10,000 operations, each with a snapshot: gigabytes).
+   */
   private journalEntries: FlashOp[];
-  private journalShared = false;
+  private journalLength = 0;
+  private journalOwned = true;
   private readonly keepJournal: boolean;
   private ops = 0;
   private clockUs = 0;
   private cut: PowerCutPlan | undefined;
+  /** The operation the armed cut landed on, for the PowerCut when no journal is kept. */
+  private landedOp: FlashOp | undefined;
 
   constructor(geometry: FlashGeometry, options: NorFlashOptions = {}) {
     checkGeometry(geometry);
@@ -63,9 +76,11 @@ export class NorFlash implements Flash {
     this.eraseTimes = geometry.sectors.map((_, i) =>
       typeof geometry.eraseTimeUs === 'number' ? geometry.eraseTimeUs : geometry.eraseTimeUs[i],
     );
+    // Stryker disable next-line ConditionalExpression,StringLiteral: unit states kept under rule 'and' too are never consulted
     const tracksUnits = geometry.programRule !== 'and';
     const budgetWord = geometry.writeBudget?.wordSize ?? 0;
     this.sectors = geometry.sectors.map(
+      // Stryker disable next-line ArithmeticOperator: a longer unit array is never indexed past size / writeUnit
       (size) => new SectorState(size, geometry.erasedValue, tracksUnits ? size / geometry.writeUnit : 0, budgetWord),
     );
     this.counters = new Map();
@@ -82,6 +97,8 @@ export class NorFlash implements Flash {
   }
 
   get journal(): readonly FlashOp[] {
+    if (this.journalEntries.length !== this.journalLength) this.journalEntries = this.journalEntries.slice(0, this.journalLength);
+    this.journalOwned = false;
     return this.journalEntries;
   }
 
@@ -110,6 +127,7 @@ export class NorFlash implements Flash {
   read(offset: number, length: number): Uint8Array {
     this.checkRange(offset, length);
     const out = new Uint8Array(length);
+    // Stryker disable next-line ConditionalExpression: only rule 'ecc' ever marks a unit ECC-broken
     this.copyOut(offset, out, this.geometry.programRule === 'ecc');
     return out;
   }
@@ -159,7 +177,11 @@ export class NorFlash implements Flash {
     const outcome = this.beginOp('program', offset, data.length, (data.length / unit) * this.geometry.programTimeUs);
     if (outcome === 'not-started') this.endWithCut();
     if (outcome === 'torn') {
-      const torn = tornProgram(data, unit, this.geometry.erasedValue, new Prng(this.cutSeed()));
+      const { erasedValue } = this.geometry;
+      const shape = this.cut!.tear;
+      const torn = shape && 'units' in shape
+        ? tornProgramAs(data, unit, erasedValue, shape)
+        : tornProgram(data, unit, erasedValue, new Prng(this.cutSeed()));
       this.applyProgram(offset, torn.effective, torn.effective.length);
       this.breakUnit(offset + torn.tornUnitAt);
       this.endWithCut();
@@ -181,7 +203,9 @@ export class NorFlash implements Flash {
     if (outcome === 'not-started') this.endWithCut();
     this.countErase(info.index);
     if (outcome === 'torn') {
-      tearErase(this.writable(info.index), this.geometry, new Prng(this.cutSeed()));
+      const shape = this.cut!.tear;
+      if (shape && 'eighths' in shape) tearErase(this.writable(info.index), this.geometry, new Prng(`erase-tear|${this.cut!.atOp}`), shape.eighths);
+      else tearErase(this.writable(info.index), this.geometry, new Prng(this.cutSeed()));
       this.endWithCut();
     }
     this.writable(info.index).erase();
@@ -201,9 +225,11 @@ export class NorFlash implements Flash {
     if (outcome === 'not-started') this.endWithCut();
     if (outcome === 'torn') {
       // A partly burnt fuse row: somewhere between the old value and the new one.
+      // Stryker disable next-line EqualityOperator: at value === old the advance is between(0, 0), nothing
       if (value > old) this.setCounter(id, old + new Prng(this.cutSeed()).between(0, value - old));
       this.endWithCut();
     }
+    // Stryker disable next-line EqualityOperator: at value === old, setting it changes nothing
     if (value > old) this.setCounter(id, value);
     if (outcome === 'completed') this.endWithCut();
   }
@@ -228,12 +254,12 @@ export class NorFlash implements Flash {
     for (const sector of this.sectors) sector.shared = true;
     this.countersShared = true;
     this.eraseCountsShared = true;
-    this.journalShared = true;
     return {
       sectors: this.sectors.slice(),
       counters: this.counters,
       eraseCounts: this.eraseCounts,
       journal: this.journalEntries,
+      journalLength: this.journalLength,
       opCount: this.ops,
       nowUs: this.clockUs,
     };
@@ -251,7 +277,8 @@ export class NorFlash implements Flash {
     this.eraseCounts = snapshot.eraseCounts;
     this.eraseCountsShared = true;
     this.journalEntries = snapshot.journal as FlashOp[];
-    this.journalShared = true;
+    this.journalLength = snapshot.journalLength;
+    this.journalOwned = false;
     this.ops = snapshot.opCount;
     this.clockUs = snapshot.nowUs;
     this.cut = undefined;
@@ -282,6 +309,7 @@ export class NorFlash implements Flash {
     const index = this.sectorIndexAt(offset);
     const sector = this.writable(index);
     const u = (offset - this.sectorStarts[index]) / this.geometry.writeUnit;
+    // Stryker disable next-line ConditionalExpression: the ECC mark is read only under rule 'ecc'
     sector.units![u] = this.geometry.programRule === 'ecc' ? UNIT_PROGRAMMED | UNIT_ECC_BROKEN : UNIT_PROGRAMMED;
     sector.recountBroken();
   }
@@ -290,6 +318,7 @@ export class NorFlash implements Flash {
     const { programRule, writeUnit, writeBudget } = this.geometry;
     this.forEachSectorSpan(offset, length, (index, start, _from, n) => {
       const sector = this.sectors[index];
+      // Stryker disable next-line ConditionalExpression,LogicalOperator,StringLiteral: units exist exactly when the rule is not 'and'
       if (programRule !== 'and' && sector.units) {
         for (let u = start / writeUnit; u < (start + n) / writeUnit; u++) {
           if (sector.units[u] !== 0) {
@@ -301,6 +330,7 @@ export class NorFlash implements Flash {
           }
         }
       }
+      // Stryker disable next-line LogicalOperator: words exist exactly when there is a write budget
       if (writeBudget && sector.words) {
         const first = Math.floor(start / writeBudget.wordSize);
         const last = Math.floor((start + n - 1) / writeBudget.wordSize);
@@ -325,11 +355,15 @@ export class NorFlash implements Flash {
     const result = landed ? this.cut!.outcome : 'done';
     if (result !== 'not-started') this.clockUs += durationUs;
     if (this.keepJournal) {
-      if (this.journalShared) {
-        this.journalEntries = this.journalEntries.slice();
-        this.journalShared = false;
+      if (!this.journalOwned) {
+        this.journalEntries = this.journalEntries.slice(0, this.journalLength);
+        this.journalOwned = true;
       }
       this.journalEntries.push({ index, kind, offset, length, startUs, result });
+      this.journalLength++;
+      // (Equivalent mutant: recording every operation here keeps the same last one, since a cut ends the operation it lands on.)
+    } else if (landed) {
+      this.landedOp = { index, kind, offset, length, startUs, result };
     }
     return result;
   }
@@ -340,24 +374,26 @@ export class NorFlash implements Flash {
   }
 
   private endWithCut(): never {
-    const op: FlashOp = this.keepJournal
-      ? this.journalEntries[this.journalEntries.length - 1]
-      : { index: this.cut!.atOp, kind: 'program', offset: 0, length: 0, startUs: this.clockUs, result: this.cut!.outcome };
+    const op = this.keepJournal ? this.journalEntries[this.journalLength - 1] : this.landedOp!;
     this.cut = undefined;
     throw new PowerCut(op);
   }
 
   private setCounter(id: number, value: number): void {
+    // Stryker disable next-line ConditionalExpression: copying unshared counters only costs time
     if (this.countersShared) {
       this.counters = new Map(this.counters);
+      // Stryker disable next-line BooleanLiteral: staying shared only copies again next time
       this.countersShared = false;
     }
     this.counters.set(id, value);
   }
 
   private countErase(index: number): void {
+    // Stryker disable next-line ConditionalExpression: copying unshared counts only costs time
     if (this.eraseCountsShared) {
       this.eraseCounts = this.eraseCounts.slice();
+      // Stryker disable next-line BooleanLiteral: staying shared only copies again next time
       this.eraseCountsShared = false;
     }
     this.eraseCounts[index]++;
@@ -365,6 +401,7 @@ export class NorFlash implements Flash {
 
   private writable(index: number): SectorState {
     let sector = this.sectors[index];
+    // Stryker disable next-line ConditionalExpression: cloning an unshared sector only costs time
     if (sector.shared) {
       sector = sector.clone();
       this.sectors[index] = sector;
@@ -376,6 +413,7 @@ export class NorFlash implements Flash {
     const unit = this.geometry.writeUnit;
     this.forEachSectorSpan(offset, out.length, (index, start, from, n) => {
       const sector = this.sectors[index];
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: the scan finds nothing in a sector without broken units
       if (checkEcc && sector.brokenUnits > 0) {
         for (let u = Math.floor(start / unit); u <= Math.floor((start + n - 1) / unit); u++) {
           if (sector.units![u] & UNIT_ECC_BROKEN) throw new EccFault(this.sectorStarts[index] + u * unit);
@@ -405,6 +443,7 @@ export class NorFlash implements Flash {
     visit: (index: number, start: number, from: number, count: number) => void,
   ): void {
     let from = 0;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: an empty range visits no sector
     let index = length > 0 ? this.sectorIndexAt(offset) : 0;
     while (from < length) {
       const start = offset + from - this.sectorStarts[index];
@@ -418,6 +457,7 @@ export class NorFlash implements Flash {
   private sectorIndexAt(offset: number): number {
     const starts = this.sectorStarts;
     let lo = 0;
+    // Stryker disable next-line ArithmeticOperator: probes past the last start compare false and move hi back
     let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
@@ -435,15 +475,20 @@ export class NorFlash implements Flash {
  */
 function programBits(dst: Uint8Array, at: number, src: Uint8Array, from: number, count: number, erasedHigh: boolean): void {
   let done = 0;
+  // The word loop is a faster way to the same bytes: mutants that take it less often (or, for a sector buffer,
+  // whose byteOffset is 0, test at's alignment another way) are equivalent and left to survive.
   if (((dst.byteOffset + at) & 3) === 0 && ((src.byteOffset + from) & 3) === 0 && count >= 16) {
     const words = count >>> 2;
     const d32 = new Int32Array(dst.buffer, dst.byteOffset + at, words);
     const s32 = new Int32Array(src.buffer, src.byteOffset + from, words);
+    // Stryker disable next-line EqualityOperator: a write past the end of a typed-array view is ignored
     if (erasedHigh) for (let i = 0; i < words; i++) d32[i] &= s32[i];
+    // (Equivalent mutant: one more turn writes past the end of the view, which a typed array ignores.)
     else for (let i = 0; i < words; i++) d32[i] |= s32[i];
     done = words << 2;
   }
   if (erasedHigh) for (let i = done; i < count; i++) dst[at + i] &= src[from + i];
+  // (Equivalent mutant: one more turn reads src past the data, undefined, and x | undefined is x.)
   else for (let i = done; i < count; i++) dst[at + i] |= src[from + i];
 }
 
@@ -471,6 +516,7 @@ function checkGeometry(g: FlashGeometry): void {
   if (g.writeBudget) {
     const { wordSize, count } = g.writeBudget;
     if (!Number.isInteger(count) || count < 1) fail(`write budget count ${count} must be at least 1`);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: 0 and negative powers of two divide no sector
     const powerOfTwo = Number.isInteger(wordSize) && wordSize > 0 && (wordSize & (wordSize - 1)) === 0;
     if (!powerOfTwo || g.sectors.some((s) => s % wordSize !== 0)) {
       fail(`write budget word size ${wordSize} must be a power of two dividing every sector`);

@@ -5,7 +5,7 @@
 import type { Prng } from '../common/prng.ts';
 import type { SectorState } from './sector-state.ts';
 import { UNIT_ECC_BROKEN, UNIT_PROGRAMMED } from './sector-state.ts';
-import type { FlashGeometry } from './types.ts';
+import type { FlashGeometry, TornShape } from './types.ts';
 
 export interface TornProgram {
   /** The data the interrupted program effectively wrote: whole units first, then one partly written unit. */
@@ -32,13 +32,37 @@ export function tornProgram(data: Uint8Array, writeUnit: number, erasedValue: nu
 }
 
 /**
+ * A program cut in a chosen shape (enumerated sweeps): `shape.units` whole units hold their new value, the next
+ * unit holds all ones, all zeros, or its first half of new bytes with the rest as it was (erased); the units after
+ * it are untouched. A prefix past the program's last unit is an error of the caller.
+ */
+export function tornProgramAs(
+  data: Uint8Array,
+  writeUnit: number,
+  erasedValue: number,
+  shape: Extract<TornShape, { units: number }>,
+): TornProgram {
+  const units = data.length / writeUnit;
+  if (!Number.isInteger(shape.units) || shape.units < 0 || shape.units >= units) {
+    throw new RangeError(`torn shape: ${shape.units} whole units of a ${units}-unit program (expected 0 … ${units - 1})`);
+  }
+  const tornUnitAt = shape.units * writeUnit;
+  const effective = data.slice(0, tornUnitAt + writeUnit);
+  const unit = effective.subarray(tornUnitAt);
+  if (shape.unit === 'ones') unit.fill(0xff);
+  else if (shape.unit === 'zeros') unit.fill(0x00);
+  else unit.fill(erasedValue, Math.max(1, writeUnit >> 1));
+  return { effective, tornUnitAt };
+}
+
+/**
  * An erase cut part-way: every bit not yet erased has moved to the erased state with the same probability
- * (one of 1/8 … 7/8, chosen per cut), so the sector reads neither old nor erased. Units whose bits are not all
+ * (one of 1/8 … 7/8, drawn per cut or chosen), so the sector reads neither old nor erased. Units whose bits are not all
  * erased cannot be programmed again before a full erase; under rule `ecc` every unit's check bits are
  * inconsistent, so each reads as an ECC error.
  */
-export function tearErase(sector: SectorState, geometry: FlashGeometry, prng: Prng): void {
-  const eighths = prng.between(1, 7);
+export function tearErase(sector: SectorState, geometry: FlashGeometry, prng: Prng, chosenEighths?: number): void {
+  const eighths = chosenEighths ?? prng.between(1, 7);
   const bytes = sector.data;
   const erasedHigh = geometry.erasedValue === 0xff;
   for (let i = 0; i < bytes.length; i += 4) {

@@ -59,12 +59,26 @@ export interface FlashOp {
  */
 export type CutOutcome = 'not-started' | 'completed' | 'torn';
 
+/**
+ * A torn outcome chosen instead of drawn from the seed (enumerated sweeps).
+ * - A program: `units` whole write units written, then the next unit left holding `unit` — `ones` (every byte
+ *   0xff), `zeros` (every byte 0x00) or `half` (its first half written, the rest as before), as the program rule
+ *   lets it land. On a part with rule `ecc` the torn unit reads back as an ECC error whatever it holds.
+ * - An erase: `eighths`/8 of the bits still to erase moved to the erased state, which bits from the operation's
+ *   index alone (never from the seed).
+ */
+export type TornShape =
+  | { readonly units: number; readonly unit: 'ones' | 'zeros' | 'half' }
+  | { readonly eighths: number };
+
 export interface PowerCutPlan {
   /** Index of the operation (as counted by `Flash.opCount`) that the cut lands on. */
   readonly atOp: number;
   readonly outcome: CutOutcome;
   /** Seeds the torn-outcome PRNG; the same seed gives the same bytes. */
   readonly seed: number;
+  /** For a torn program: the shape to leave, instead of one drawn from the seed. */
+  readonly tear?: TornShape;
 }
 
 export interface SectorInfo {

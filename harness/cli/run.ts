@@ -81,7 +81,7 @@ export function addRunOptions(command: Command): Command {
     .option('--seed <n>', `seed of every random choice (default ${DEFAULT_SEED})`)
     .option('--jobs <n>', 'worker threads (default: one per core; 0 runs in this thread)')
     .option('--shard <i/n>', 'run the i-th of n disjoint shares of the cases (merge the --json files with `bootproof merge`)')
-    .option('--case-timeout <ms>', 'time one case may take before its bootloader counts as hung (default 20000)')
+    .option('--case-timeout <ms>', 'time one case may take before its bootloader counts as hung, with --jobs 0 too (default 20000)')
     .option('--max-failures <n>', 'stop once this many cases failed (the report says it stopped early)');
   return addReportOptions(command);
 }

@@ -65,5 +65,10 @@ export function checkBuildFitsBoard(build: BuildConfig, board: Board): void {
       [slots.primary, slots.secondary].some((r) => offset < r.offset + r.size && r.offset < offset + size),
     );
     if (inSlot) fail(`hardwareCounter at ${hex(address)} (${size} bytes) lies inside an image slot`);
+    const flashSize = board.flash.sectors.reduce((a, b) => a + b, 0);
+    if (offset < 0 || offset + size > flashSize) {
+      // The oracle reads the counter log from the flash model; a counter in OTP or a fuse bank is not modelled.
+      fail(`hardwareCounter at ${hex(address)} (${size} bytes) lies outside the flash at ${hex(board.memory.flash.base)}..${hex(board.memory.flash.base + flashSize)}`);
+    }
   }
 }

@@ -77,7 +77,7 @@ const BuildConfigFile = z.strictObject({
   format: z.literal(BUILD_CONFIG_FORMAT),
   name: z.string().min(1),
   strategy: z.enum(['overwrite-only', 'swap-scratch', 'swap-move', 'swap-offset', 'direct-xip']),
-  maxAlign: z.union([z.literal(8), z.literal(16), z.literal(32)]).default(8),
+  maxAlign: z.union([z.literal(8), z.literal(16), z.literal(32)], { error: 'BOOT_MAX_ALIGN is 8, 16 or 32' }).default(8),
   maxImageSectors: z.number().int().positive().max(4096),
   imageCount: z.number().int().min(1).max(2).default(1),
   headerSize: hexOrNumber.optional(),

@@ -11,11 +11,12 @@
  */
 import { basename } from 'node:path';
 import type { Board } from '../../boards/types.ts';
-import type { BootContext, Bootloader, BootOutcome } from '../../emulator/boot/index.ts';
+import type { BootContext, Bootloader, BootOutcome, HardwareCounterStore } from '../../emulator/boot/index.ts';
 import type { NorFlash } from '../../emulator/flash/index.ts';
 import { Machine } from '../../emulator/soc/index.ts';
 import type { BootloaderBinary } from './binary.ts';
 import type { BuildConfig } from './build-config.ts';
+import { counterLog } from './counter-log.ts';
 import { readHandoff, type SlotRange, slotRanges } from './handoff.ts';
 
 /** Instructions between checks for a branch to itself. */
@@ -39,6 +40,7 @@ export class CpuBootloader implements Bootloader {
   readonly flashOpsPerBoot: number;
   /** The SoC gives the binary no clock the harness sets, so clock independence (I-7) holds by construction. */
   readonly readsClock = false;
+  readonly hardwareCounters: HardwareCounterStore | undefined;
   /** Instructions retired by every boot so far (for benchmarks and reports). */
   instructions = 0;
   private readonly sessions = new WeakMap<NorFlash, Session>();
@@ -53,6 +55,7 @@ export class CpuBootloader implements Bootloader {
     this.ranges = slotRanges(board, build.imageCount);
     const size = board.flash.sectors.reduce((a, b) => a + b, 0);
     this.flashOpsPerBoot = Math.ceil((3 * size) / board.flash.writeUnit) + board.flash.sectors.length * 4;
+    this.hardwareCounters = build.hardwareCounter === null ? undefined : counterLog(build.hardwareCounter, board, build.imageCount);
   }
 
   /** What the factory programs into the boot partition (the rest of the flash is the harness's). */

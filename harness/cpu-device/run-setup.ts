@@ -81,7 +81,6 @@ function scenarioSkip(scenario: Scenario, build: BuildConfig, config: ImageConfi
     const describe = (c: ImageConfig) => `'${c.downgradePrevention}'${c.hardwareRollback ? ' with a hardware counter' : ''}`;
     return `needs downgrade prevention ${describe(wanted)}; the binary is built with ${describe(config)}`;
   }
-  if (wanted.hardwareRollback) return "hardware counters of a binary are not mapped to the oracle's counters yet";
   if (wanted.validatePrimaryAtBoot !== config.validatePrimaryAtBoot) {
     return `needs primary validation at boot ${wanted.validatePrimaryAtBoot ? 'on' : 'off'}; the binary has it ${config.validatePrimaryAtBoot ? 'on' : 'off'}`;
   }

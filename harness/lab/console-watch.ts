@@ -25,9 +25,12 @@ const MAX_LINES = 1000;
 export class ConsoleWatch {
   private lines: string[] = [];
   private readonly waiters = new Set<Waiter>();
+  /** When the first line since the mark came (performance.now()), or undefined. */
+  firstLineAt: number | undefined;
 
   /** A line from the board. */
   push(line: string): void {
+    this.firstLineAt ??= performance.now();
     this.lines.push(line);
     if (this.lines.length > MAX_LINES) this.lines.shift();
     for (const waiter of [...this.waiters]) {
@@ -44,6 +47,7 @@ export class ConsoleWatch {
   /** Forgets what was printed so far: the log starts again from here. */
   mark(): void {
     this.lines = [];
+    this.firstLineAt = undefined;
   }
 
   /** The lines since the mark. */

@@ -18,6 +18,15 @@ export interface LabDevice extends Device {
   factoryReset(primary: Uint8Array): Promise<void>;
   /** After a boot cut by time: whether the board had handed off before the power went (a slow switch). */
   readonly lastCutAfterHandoff: boolean;
+  /** Where the last action did its flash work, in ms after it started, when the board let that be seen. */
+  readonly lastWorkWindowMs?: LabWindow;
+  /** After a boot cut by time: at most how long after the boot's first console line the power went. */
+  readonly lastCutIntoBootMs?: number;
+}
+
+export interface LabWindow {
+  readonly fromMs: number;
+  readonly toMs: number;
 }
 
 
@@ -30,6 +39,11 @@ export interface LabAction {
   readonly durationMs: number;
   /** Bytes uploaded (downloads), which spreads the upload-offset cuts. */
   readonly bytes?: number;
+  /**
+   * Where the board did the action's flash work, in ms after the action started (a boot: first console line to
+   * banner; a request or confirm: the SMP state write), which places its time cuts; undefined when not seen.
+   */
+  readonly window?: LabWindow;
   /** The settle (reboot step) it belongs to, and what had settled before it. */
   readonly settle: number;
   readonly lastSettled: string;
@@ -46,6 +60,8 @@ export interface LabOutcome {
   readonly cutLanded?: boolean;
   /** For a cut in a boot: the power went off only after the hand-off. */
   readonly cutAfterHandoff?: boolean;
+  /** For a cut in a boot: at most how long after the boot's first console line the power went. */
+  readonly cutIntoBootMs?: number;
 }
 
 /** A cut to make: before action `action` of the run, arm `cut`. */
@@ -66,6 +82,7 @@ export class LabScenarioRun {
   private pendingCut: LabCut | undefined;
   private cutLanded: boolean | undefined;
   private cutAfterHandoff = false;
+  private cutIntoBootMs: number | undefined;
   private lastResult: ActionResult = 'done';
 
   constructor(
@@ -105,6 +122,7 @@ export class LabScenarioRun {
       settleResults: this.settleResults,
       cutLanded: cut ? this.cutLanded === true : undefined,
       cutAfterHandoff: this.cutAfterHandoff,
+      cutIntoBootMs: this.cutIntoBootMs,
     };
   }
 
@@ -141,12 +159,14 @@ export class LabScenarioRun {
       phase,
       durationMs: performance.now() - started,
       bytes,
+      window: kind === 'download' ? undefined : this.device.lastWorkWindowMs,
       settle: this.settleIndex,
       lastSettled: this.lastSettled,
     });
     if (cut) {
       this.cutLanded = result === 'power-cut';
       this.cutAfterHandoff = kind === 'boot' && this.cutLanded && this.device.lastCutAfterHandoff;
+      if (kind === 'boot' && this.cutLanded) this.cutIntoBootMs = this.device.lastCutIntoBootMs;
     }
     this.lastResult = result;
     return result !== 'power-cut';

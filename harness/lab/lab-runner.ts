@@ -7,6 +7,7 @@
  */
 import { Prng } from '../../emulator/common/prng.ts';
 import { buildRunContext, type RunContext } from '../context.ts';
+import type { PowerCutRequest } from '../device.ts';
 import type { Violation } from '../invariants.ts';
 import { allowedAfterCut, judgeClean, judgeCut, verdictOf } from '../judge.ts';
 import type { Reporter } from '../reporters/reporter.ts';
@@ -56,6 +57,7 @@ interface Judged {
 }
 
 interface CutCase extends Planned {
+  readonly point: CutPoint;
   readonly run: () => Promise<Judged>;
 }
 
@@ -89,7 +91,13 @@ export async function runLabSuites(ctx: RunContext, device: LabDevice, entry: La
       cleanCases.push({ planned, judged: { violations, outcome: clean, durationMs: performance.now() - cleanStarted } });
       const cuts = scenario.cuts ? planCuts(scenario, clean.actions, pointCount(ctx, entry.settings)) : [];
       for (const cut of cuts) {
-        cutCases.push({ ...planned, id: `${scenario.id}/${cut.id}`, title: `${scenario.title}: ${cut.title}`, run: () => runCut(device, scenario, clean, cut) });
+        cutCases.push({
+          ...planned,
+          id: `${scenario.id}/${cut.id}`,
+          title: `${scenario.title}: ${cut.title}`,
+          point: cut,
+          run: () => runCut(device, scenario, clean, cut),
+        });
       }
     }
   }
@@ -108,7 +116,7 @@ export async function runLabSuites(ctx: RunContext, device: LabDevice, entry: La
     for (const r of reporters) r.onCase?.(result);
   };
   for (const { planned, judged } of chosenClean) report(caseResult(ctx, entry, planned, judged));
-  for (const cut of chosenCuts) report(caseResult(ctx, entry, cut, await cut.run()));
+  for (const cut of chosenCuts) report(caseResult(ctx, entry, cut, await cut.run(), cut.point));
   const runReport: RunReport = { format: REPORT_FORMAT, info, cases: results, durationMs: performance.now() - started };
   for (const r of reporters) await r.onRunEnd(runReport);
   return runReport;
@@ -122,12 +130,15 @@ async function runCut(device: LabDevice, scenario: Scenario, clean: LabOutcome, 
   const started = performance.now();
   const outcome = await new LabScenarioRun(scenario, device).run(cut.cut);
   const action = clean.actions[cut.cut.action];
-  const violations = checkAfterCut(scenario, action, clean, outcome);
+  const violations = checkAfterCut(scenario, action, clean, outcome, cut.cut.cut);
+  const late = mayFollowWork(action, outcome);
   const note = !outcome.cutLanded
     ? `the cut came after the ${action.kind} had ended: nothing was cut`
     : outcome.cutAfterHandoff
       ? 'the power switch was slower than the boot: the power went after the hand-off, before the confirm'
-      : undefined;
+      : late !== undefined
+        ? `the power went up to ${Math.round(late.cutMs)} ms into the boot, whose flash work takes about ${Math.round(late.workMs)} ms: it may have ended, so the cut is judged as one at the end of the boot`
+        : undefined;
   return { violations, outcome, note, durationMs: performance.now() - started };
 }
 
@@ -137,11 +148,16 @@ interface CutPoint {
   readonly cut: LabCut;
 }
 
-/** Upload offsets spread over every download, moments spread over every boot that did flash work. */
+/**
+ * Upload offsets spread over every download; moments spread over every boot that did flash work, and over every
+ * upgrade request and confirm (the SMP write that marks the image), as the emulated device cuts their flash
+ * operations. A moment is placed inside the window where the board was seen working (a boot: from its first console
+ * line to its banner), so every point falls in the flash work, not in the power switch's latency before it.
+ */
 export function planCuts(scenario: Scenario, actions: readonly LabAction[], points: number): CutPoint[] {
   const phases = scenario.cuts?.phases;
   const boots = actions.filter((a) => a.kind === 'boot');
-  const idleBoot = Math.min(...boots.map((a) => a.durationMs));
+  const idleBoot = Math.min(...boots.map(workMs));
   const out: CutPoint[] = [];
   for (const action of actions) {
     if (phases && !phases.includes(action.phase)) continue;
@@ -156,19 +172,36 @@ export function planCuts(scenario: Scenario, actions: readonly LabAction[], poin
         });
       }
     }
-    // A boot that took clearly longer than one that did nothing was moving images: cut it part-way.
-    if (action.kind === 'boot' && action.durationMs > idleBoot * 1.5 + 20) {
-      fractions.forEach((f, i) => {
-        const afterUs = Math.round(action.durationMs * f * 1000);
-        out.push({
-          id: `${action.phase}/a${action.index}/t${i + 1}of${points}`,
-          title: `cut ${Math.round(afterUs / 1000)} ms into boot (${action.phase}, ${Math.round(action.durationMs)} ms fault-free)`,
+    // A boot that took clearly longer than one that did nothing was moving images: cut it part-way. A seen window
+    // has no switch latency in it, so a smaller margin tells the two apart.
+    const moved = action.kind === 'boot' && workMs(action) > idleBoot * 1.5 + (action.window ? 5 : 20);
+    if (moved || action.kind === 'request' || action.kind === 'confirm') {
+      const { fromMs, toMs } = action.window ?? { fromMs: 0, toMs: action.durationMs };
+      const what = action.kind === 'boot' ? 'boot' : `${action.kind} (its SMP write)`;
+      const moment = (name: string, f: number): CutPoint => {
+        const afterUs = Math.round((fromMs + (toMs - fromMs) * f) * 1000);
+        return {
+          id: `${action.phase}/a${action.index}/${name}`,
+          title: `cut ${Math.round(afterUs / 1000)} ms into the ${what} (${action.phase}, ${Math.round(action.durationMs)} ms fault-free)`,
           cut: { action: action.index, cut: { kind: 'time', afterUs } },
-        });
-      });
+        };
+      };
+      out.push(...fractions.map((f, i) => moment(`t${i + 1}of${points}`, f)));
+      // A swap ends with a burst of fast programs (the last status records, copy-done, image-ok, the magic) after
+      // its slow sector copies: a tenth of its time or less, where points spread over the whole boot rarely fall,
+      // and where a resume that misreads its progress goes wrong. As many points again go there.
+      if (moved) out.push(...fractions.map((f, i) => moment(`end${i + 1}of${points}`, END_OF_WORK + (1 - END_OF_WORK) * f)));
     }
   }
   return out;
+}
+
+/** Where the last tenth of a boot's flash work starts, as a fraction of its window. */
+const END_OF_WORK = 0.9;
+
+/** How long the action's flash work took: its seen window, else the whole action. */
+function workMs(action: LabAction): number {
+  return action.window ? action.window.toMs - action.window.fromMs : action.durationMs;
 }
 
 /** Why a real board cannot play this scenario, or undefined. */
@@ -196,21 +229,53 @@ export function labSkip(scenario: Scenario, settings: LabBoard, ctx: RunContext)
     return 'needs hardware counters set at the factory (a real board cannot have its OTP reset between cases)';
   }
   if (scenario.factory.secondaries?.some((name) => name !== undefined)) return 'needs an image in the secondary slot at the factory';
+  const untrusted = scenario.factory.primaries.find((name) => scenario.images.find((i) => i.name === name)?.trusted === false);
+  if (untrusted !== undefined) {
+    return `needs '${untrusted}', an image the board must refuse, in the primary slot at the factory (a lab board starts from an image it runs)`;
+  }
   const foreign = scenario.steps.find((s) => s.kind !== 'download' && s.kind !== 'request' && s.kind !== 'reboot');
   if (foreign) return `a '${foreign.kind}' step cannot be applied to a real board from outside`;
   return undefined;
 }
 
 /** The states on either side of the interrupted step (the judge's rule, as on an emulated device). */
-function checkAfterCut(scenario: Scenario, action: LabAction, clean: LabOutcome, outcome: LabOutcome): Violation[] {
+function checkAfterCut(scenario: Scenario, action: LabAction, clean: LabOutcome, outcome: LabOutcome, cut: PowerCutRequest): Violation[] {
   // A boot cut only after its hand-off was cut between the boot and the confirm: either side may then be right.
-  const allowed = allowedAfterCut(scenario, action, clean, action.kind === 'boot' && outcome.cutAfterHandoff === true);
-  return judgeCut(allowed, outcome.terminal, outcome.violations, `${Math.round(action.durationMs)} ms into the ${action.kind}`);
+  const atEnd = action.kind === 'boot' && (outcome.cutAfterHandoff === true || mayFollowWork(action, outcome) !== undefined);
+  const allowed = allowedAfterCut(scenario, action, clean, atEnd);
+  const where = cut.kind === 'upload' ? `after ${cut.offset} uploaded bytes` : `${Math.round(cut.kind === 'time' ? cut.afterUs / 1000 : 0)} ms into the ${action.kind}`;
+  return judgeCut(allowed, outcome.terminal, outcome.violations, where);
 }
 
-function caseResult(ctx: RunContext, entry: LabEntry, planned: Planned, judged: Judged): CaseResult {
+/**
+ * Only a cut known to have come before the boot's flash work ended is judged as a cut inside it. The off command's
+ * return bounds when the power went; the work ends a little before the banner (the fault-free window), and a cut
+ * after it leaves a finished swap that the next boot may rightly revert, as after a cut at the end of the boot.
+ * Undefined when the cut surely fell inside the work, or when the board showed no window to compare with.
+ */
+export function mayFollowWork(action: LabAction, outcome: Pick<LabOutcome, 'cutLanded' | 'cutIntoBootMs'>): { cutMs: number; workMs: number } | undefined {
+  if (action.kind !== 'boot' || !outcome.cutLanded || outcome.cutIntoBootMs === undefined || action.window === undefined) return undefined;
+  const workMs = action.window.toMs - action.window.fromMs;
+  return outcome.cutIntoBootMs >= workMs * SURELY_IN_WORK ? { cutMs: outcome.cutIntoBootMs, workMs } : undefined;
+}
+
+/** The share of a boot's window (first line to banner) before which its flash work has surely not ended. */
+const SURELY_IN_WORK = 0.95;
+
+/**
+ * A time cut on a board cannot be replayed exactly: the replay measures the work again and cuts at the same point
+ * of it, but where the power really goes moves with the switch's latency, so it may land on another operation.
+ */
+function replayCaveat(cut: CutPoint | undefined): string {
+  if (cut?.cut.cut.kind !== 'time') return '';
+  return `  # a time cut (${Math.round(cut.cut.cut.afterUs / 1000)} ms into the action): on a board a replay cuts at the same point of the work it sees again, and the power switch's latency varies, so it may land on another flash operation and not reproduce`;
+}
+
+function caseResult(ctx: RunContext, entry: LabEntry, planned: Planned, judged: Judged, cut?: CutPoint): CaseResult {
   const { options } = ctx;
-  const replay = ['npx bootproof run', planned.arg, '--lab', entry.file, '--board-id', entry.id, '--only', `'${planned.id}'`, '--seed', String(options.seed)].join(' ');
+  const replay =
+    ['npx bootproof run', planned.arg, '--lab', entry.file, '--board-id', entry.id, '--only', `'${planned.id}'`, '--seed', String(options.seed)].join(' ') +
+    replayCaveat(cut);
   const seed = new Prng(`${options.seed}|${planned.suite.name}|${planned.id}`).nextU32();
   const base = { suite: planned.suite.name, id: planned.id, title: planned.title, seed, replay, journal: [] };
   const { violations, outcome, note } = judged;

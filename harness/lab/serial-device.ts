@@ -52,6 +52,9 @@ export class SerialDeviceError extends BootproofError {
   }
 }
 
+/** Off commands whose durations estimate the switch's latency. */
+const OFF_LATENCY_SAMPLES = 5;
+
 /** Thrown inside an upload's progress callback to stop sending: the power is about to be cut. */
 class StopUpload extends Error {}
 
@@ -82,6 +85,22 @@ export class SerialDevice implements Device {
   lastCutLanded = false;
   /** Whether the last boot cut by time had already handed off (its banner came before the power went). */
   lastCutAfterHandoff = false;
+  /**
+   * After a boot cut by time: at most how long after the boot's first console line the power went (the off command
+   * had returned by then); 0 when the board had printed nothing yet.
+   */
+  lastCutIntoBootMs: number | undefined;
+  /**
+   * Where the last action did its work, in ms after it started (when a time cut's clock starts): a boot from its
+   * first console line to its banner, a request or confirm from sending the state write to its answer. Undefined
+   * when it could not be seen (a board that prints nothing before its banner).
+   */
+  lastWorkWindowMs: { readonly fromMs: number; readonly toMs: number } | undefined;
+  private actionStartedAt = 0;
+  /** When the last off command returned (performance.now()). */
+  private lastOffDoneAt = 0;
+  /** How long the last few off commands took to act (ms): a time cut is sent that much early. */
+  private readonly offLatenciesMs: number[] = [];
 
   constructor(options: SerialDeviceOptions) {
     this.id = options.id;
@@ -116,6 +135,8 @@ export class SerialDevice implements Device {
     if (result === 'power-cut') {
       // The switch is slower than some boots: when the banner came first, the power went after the hand-off.
       this.lastCutAfterHandoff = (observation as BootObservation).kind === 'handoff';
+      const firstLineAt = this.console.firstLineAt;
+      this.lastCutIntoBootMs = firstLineAt === undefined ? 0 : Math.max(0, this.lastOffDoneAt - firstLineAt);
       this.runningNow = undefined;
       return { kind: 'power-cut' };
     }
@@ -148,15 +169,23 @@ export class SerialDevice implements Device {
       // A slot the app cannot parse has no hash to name: its mcumgr refuses the request, as this does.
       if (secondary?.hash === undefined) return 'refused';
       const hash = secondary.hash;
-      return this.refusable(mode === 'permanent' ? this.client.imageConfirm(hash) : this.client.imageTest(hash));
+      return this.stateWrite(() => (mode === 'permanent' ? this.client.imageConfirm(hash) : this.client.imageTest(hash)));
     });
   }
 
   async confirm(image: number): Promise<ActionResult> {
     return this.cuttable(async () => {
       const running = (await this.imageList()).find((s) => s.image === image && s.active);
-      return this.refusable(running?.hash ? this.client.imageConfirm(running.hash) : this.client.imageConfirm());
+      return this.stateWrite(() => (running?.hash ? this.client.imageConfirm(running.hash) : this.client.imageConfirm()));
     });
+  }
+
+  /** The SMP write that marks an image (the flash work of a request or a confirm), its window recorded. */
+  private async stateWrite(write: () => Promise<unknown>): Promise<'done' | 'refused'> {
+    const fromMs = performance.now() - this.actionStartedAt;
+    const result = await this.refusable(write());
+    this.lastWorkWindowMs = { fromMs, toMs: performance.now() - this.actionStartedAt };
+    return result;
   }
 
   async running(): Promise<readonly RunningImage[] | undefined> {
@@ -234,6 +263,11 @@ export class SerialDevice implements Device {
       throw error;
     }
     const match = await banner;
+    const firstLineAt = this.console.firstLineAt;
+    if (match !== undefined && firstLineAt !== undefined) {
+      const window = { fromMs: firstLineAt - this.actionStartedAt, toMs: performance.now() - this.actionStartedAt };
+      this.lastWorkWindowMs = window.toMs > window.fromMs ? window : undefined;
+    }
     const log = this.console.since();
     if (match === undefined) {
       this.runningNow = undefined;
@@ -287,7 +321,9 @@ export class SerialDevice implements Device {
         landed.catch(() => undefined); // awaited below
       },
     };
-    const timer = armed?.kind === 'time' ? setTimeout(() => watch.fire(), armed.afterUs / 1000) : undefined;
+    this.actionStartedAt = performance.now();
+    this.lastWorkWindowMs = undefined;
+    const timer = armed?.kind === 'time' ? setTimeout(() => watch.fire(), Math.max(0, armed.afterUs / 1000 - this.offLatencyMs())) : undefined;
     this.lastCutLanded = false;
     try {
       let result: 'done' | 'refused' = 'done';
@@ -311,11 +347,25 @@ export class SerialDevice implements Device {
     this.renewClient();
     // Keep listening until the switch has acted: a banner printed while the off command runs means the switch was
     // slower than the boot, which only a listener still in place can tell.
+    const started = performance.now();
     try {
       await this.switchPower('off');
+      this.lastOffDoneAt = performance.now();
+      this.offLatenciesMs.push(this.lastOffDoneAt - started);
+      if (this.offLatenciesMs.length > OFF_LATENCY_SAMPLES) this.offLatenciesMs.shift();
     } finally {
       this.console.cancelAll();
     }
+  }
+
+  /**
+   * The switch's latency: the median of the last off commands' durations. A time cut asks for the power to be gone
+   * at a moment; a relay or hub driven by a command takes this long to act, so the command goes out this much early.
+   */
+  private offLatencyMs(): number {
+    if (this.offLatenciesMs.length === 0) return 0;
+    const sorted = [...this.offLatenciesMs].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)];
   }
 
   /**

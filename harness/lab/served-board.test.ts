@@ -75,6 +75,24 @@ describe('ServedBoard', () => {
     expect(printed.at(-1)).toBe('bootproof-app 2.0.0+0 slot=0');
   });
 
+  it('tears an operation the same way whatever cuts it served before, so a replay of one case reproduces', () => {
+    pendingUpdate();
+    const factory = served.flash.snapshot();
+    const cutMidSwap = (): { seed: number; flash: Uint8Array } => {
+      served.flash.restore(factory);
+      now = 0;
+      served.powerOn();
+      const ops = served.flash.journal.filter((op) => op.index >= factory.opCount);
+      now = (ops[Math.floor(ops.length / 2)].startUs - factory.nowUs + 1) / 1000;
+      const seed = served.powerOff().landed!.seed;
+      return { seed, flash: served.flash.peek(0, served.flash.size) };
+    };
+    const first = cutMidSwap();
+    const again = cutMidSwap(); // the same cut on a board that has served one before
+    expect(again.seed).toBe(first.seed);
+    expect(Buffer.compare(again.flash, first.flash)).toBe(0);
+  });
+
   it('a cut after the boot finished its flash work changes nothing', () => {
     pendingUpdate();
     served.powerOn();

@@ -70,7 +70,7 @@ export class ServedBoard {
   private readonly clock: DeviceClock = new NoClock();
   private readonly speedup: number;
   private readonly now: () => number;
-  private readonly prng: Prng;
+  private readonly seed: number;
   private boot: BootInProgress | undefined;
   private server: SmpServer | undefined;
 
@@ -80,7 +80,7 @@ export class ServedBoard {
     this.flash = new NorFlash(options.board.flash);
     this.speedup = options.speedup ?? 1;
     this.now = options.now ?? (() => performance.now());
-    this.prng = new Prng(`served|${options.seed ?? 0}`);
+    this.seed = options.seed ?? 0;
   }
 
   get state(): PowerState {
@@ -200,7 +200,9 @@ export class ServedBoard {
     const target = index >= 0 ? boot.ops[index] : next;
     if (!target) return undefined;
     const outcome: CutOutcome = index >= 0 ? 'torn' : 'not-started';
-    const seed = this.prng.nextU32();
+    // From the board's seed and where the cut landed alone, not from how many cuts came before: a replay of one
+    // case on a board that has served others tears the operation the same way.
+    const seed = new Prng(`served|${this.seed}|${target.index}|${outcome}`).nextU32();
     this.flash.restore(boot.before);
     this.flash.armPowerCut({ atOp: target.index, outcome, seed });
     const again = this.runBootloader();

@@ -38,7 +38,8 @@ export interface ServedLabOptions {
   readonly downgradePrevention?: DowngradePrevention;
   readonly seed?: number;
   readonly speedup?: number;
-  readonly points?: number;
+  /** Cut points per action (default 1, for speed); 'lab default' leaves the lab file's default in place. */
+  readonly points?: number | 'lab default';
   /** The lab file's boot timeout (default 3 s). */
   readonly bootMs?: number;
 }
@@ -66,7 +67,7 @@ export async function serveLab(options: ServedLabOptions = {}): Promise<ServedLa
         factory: { method: 'probe', command: controlCommand(socket, 'program {hex}') },
         bootloader: { downgradePrevention },
         timeouts: { bootMs: options.bootMs ?? 3000, smpMs: 1000, offMs: 0 },
-        sweep: { points: options.points ?? 1 },
+        ...(options.points === 'lab default' ? {} : { sweep: { points: options.points ?? 1 } }),
       },
     },
   };

@@ -68,6 +68,19 @@ describe('console reporter', () => {
     expect(text).toContain('SKIP revert: skipped: needs a scratch area');
   });
 
+  it('prints a coverage line per suite, and names a skipped suite in the verdict line', () => {
+    const c = capture(false);
+    const coverage = [
+      { suite: 'corrupt-image', lines: [{ what: 'TLVs × mutations', how: 'enumerated' as const, count: 42 }] },
+      { suite: 'power-loss', lines: [{ what: 'torn payload writes', how: 'sampled' as const, count: 7 }] },
+    ];
+    const report = sampleReport([passCase('upgrade/clean')], { info: sampleInfo({ coverage }) });
+    c.reporter.onRunEnd({ ...report, cases: [...report.cases, passCase('skipped', { suite: 'multi-image', status: 'skip', note: 'one image slot pair' })] });
+    expect(c.text()).toContain('  corrupt-image: enumerated 42 TLVs × mutations\n');
+    expect(c.text()).toContain('  power-loss: sampled 7 torn payload writes\n');
+    expect(c.text()).toContain('PASS: every invariant held (1 passed, 0 failed, 1 skipped, 1.5 s); multi-image skipped: one image slot pair\n');
+  });
+
   it('formats the rate and the estimate', () => {
     expect(progressLine(300, 1200, 3, 2)).toBe('300/1200 (25%), 2 failed, 100 cases/s, 9 s left');
   });

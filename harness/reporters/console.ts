@@ -4,8 +4,9 @@
  * grouped by signature (invariants, phase, operation kind) with their count and one full example each, then a
  * one-line verdict.
  */
+import { formatCoverageLine } from '../coverage.ts';
 import { coverageLines } from '../dimensions/report.ts';
-import { type CaseResult, type RunInfo, type RunReport, summarize } from '../results.ts';
+import { type CaseResult, type RunInfo, type RunReport, SKIPPED_SUITE_ID, summarize } from '../results.ts';
 import { caseName, failureText, groupFailures, oneLine, type Reporter } from './reporter.ts';
 
 export interface ConsoleStream {
@@ -107,13 +108,27 @@ export class ConsoleReporter implements Reporter {
     const notes = report.cases.filter((c) => c.status !== 'fail' && c.note);
     for (const c of notes) this.out.write(`${c.status === 'skip' ? 'SKIP' : 'NOTE'} ${oneLine(caseName(c))}: ${oneLine(c.note!)}\n`);
     if (report.stoppedEarly) this.out.write(`\nSTOPPED: ${oneLine(report.stoppedEarly)}\n`);
+    this.writeCoverage(report);
     for (const d of report.info.dimensions ?? []) this.out.write(`\n${coverageLines(d.suite, d).map(oneLine).join('\n')}\n`);
     const s = summarize(report.cases);
     const verdict = s.failed === 0 ? 'PASS: every invariant held' : `FAIL: ${s.failed} case(s) broke an invariant`;
+    // A suite that could not run here is named in the verdict itself, so a green line never hides it.
+    const skippedSuites = report.cases.filter((c) => c.status === 'skip' && c.id === SKIPPED_SUITE_ID);
+    const skipped = skippedSuites.map((c) => `; ${oneLine(c.suite)} skipped: ${oneLine(c.note ?? '')}`).join('');
     this.out.write(
       `\n${verdict} (${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped, ` +
-        `${(report.durationMs / 1000).toFixed(1)} s)\n`,
+        `${(report.durationMs / 1000).toFixed(1)} s)${skipped}\n`,
     );
+  }
+
+  /** Per suite, what the run enumerated and what it sampled (one line each). */
+  private writeCoverage(report: RunReport): void {
+    const suites = (report.info.coverage ?? []).filter((c) => c.lines.length > 0);
+    if (suites.length === 0) return;
+    this.out.write('\ncoverage:\n');
+    for (const { suite, lines } of suites) {
+      this.out.write(`  ${oneLine(suite)}: ${lines.map((l) => oneLine(formatCoverageLine(l))).join('; ')}\n`);
+    }
   }
 }
 

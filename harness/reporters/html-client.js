@@ -114,7 +114,7 @@
       const lines = (info.coverage || []).find((c) => c.suite === suite);
       if (lines) {
         const ul = el('ul');
-        for (const line of lines.lines) ul.append(el('li', line));
+        for (const line of lines.lines) ul.append(el('li', `${line.how} ${line.count} ${line.what}`));
         block.append(ul);
       }
       const dims = (info.dimensions || []).find((d) => d.suite === suite);

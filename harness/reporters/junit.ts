@@ -5,6 +5,7 @@
  * Written directly: every attribute and text is escaped here, and characters XML 1.0 cannot carry at all
  * (most control characters) are shown as `\xNN` instead of making the file unreadable.
  */
+import { formatCoverageLine } from '../coverage.ts';
 import type { CaseResult, RunReport } from '../results.ts';
 import { failureSummary, failureText, oneLine, type Reporter, writeOutput } from './reporter.ts';
 
@@ -70,6 +71,7 @@ function properties(report: RunReport): [string, string][] {
   ];
   if (info.bootloader.sha256) props.push(['bootloader.sha256', info.bootloader.sha256]);
   for (const image of info.images) props.push([`image.${image.role}`, `${image.version} sha256:${image.sha256}`]);
+  for (const { suite, lines } of info.coverage ?? []) for (const line of lines) props.push([`coverage.${suite}`, formatCoverageLine(line)]);
   if (report.stoppedEarly) props.push(['stopped-early', report.stoppedEarly]);
   return props;
 }

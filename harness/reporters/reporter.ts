@@ -50,7 +50,8 @@ export function failureText(result: CaseResult, info: Pick<RunInfo, 'flash'>): s
   if (result.fault) {
     const f = result.fault;
     const second = f.second ? `; second cut ${f.second.outcome} at op ${f.second.op}` : '';
-    lines.push(`cut: ${f.outcome} at op ${f.op} (${f.kind} ${flashPlace(info, f.offset)}+${f.length}, ${f.phase})${second}`);
+    const tear = f.tear ? ` (${f.tear})` : '';
+    lines.push(`cut: ${f.outcome}${tear} at op ${f.op} (${f.kind} ${flashPlace(info, f.offset)}+${f.length}, ${f.phase})${second}`);
   }
   lines.push(`seed: ${result.seed}`);
   const focus = result.fault?.second?.op ?? result.fault?.op;

@@ -76,6 +76,18 @@ describe('JSON report', () => {
     const failure = data.cases.find((c: CaseResult) => c.status === 'fail');
     expect(failure.fault).toMatchObject({ phase: expect.any(String), op: expect.any(Number), kind: 'program', outcome: expect.any(String) });
     expect(failure.trace.some((op: { index: number }) => op.index === failure.fault.op)).toBe(true);
+    // random:4 draws the cut points: the coverage line says they were sampled, with the count of cases behind it.
+    const lines = data.info.coverage.find((c: { suite: string }) => c.suite === 'power-loss').lines;
+    const cuts = data.cases.filter((c: CaseResult) => c.fault !== undefined).length;
+    expect(lines.every((l: { how: string }) => l.how === 'sampled')).toBe(true);
+    expect(lines.reduce((n: number, l: { count: number }) => n + l.count, 0)).toBe(cuts);
+  });
+
+  it('the schema refuses a coverage line that says neither enumerated nor sampled', () => {
+    const data = JSON.parse(toJson(real));
+    const line = { what: 'TLVs × mutations', how: 'mostly', count: 3 };
+    expect(validateJson({ ...data, info: { ...data.info, coverage: [{ suite: 'x', lines: [line] }] } })).toBe(false);
+    expect(validateJson({ ...data, info: { ...data.info, coverage: [{ suite: 'x', lines: [{ ...line, how: 'enumerated' }] }] } })).toBe(true);
   });
 
   it('the schema refuses what is not a report (an unknown status, a missing field)', () => {
@@ -87,8 +99,9 @@ describe('JSON report', () => {
 });
 
 describe.skipIf(xmllintMissing !== undefined)('JUnit XML', () => {
-  it('a real run validates against junit-10.xsd', () => {
+  it('a real run validates against junit-10.xsd, with a property per coverage line', () => {
     const file = write('real.xml', toJUnit(real));
+    expect(xpath(file, 'string((//property[@name="coverage.power-loss"])[1]/@value)')).toMatch(/^sampled \d+ cut points × outcomes/);
     const result = validateJUnit(file);
     expect(result.status, result.output).toBe(0);
   });

@@ -3,7 +3,7 @@
  * bounded retries, and typed errors for a device that answers nonsense (SmpProtocolError), answers an error
  * (SmpDeviceError), stops answering (SmpTimeoutError) or goes away (PortClosedError).
  */
-import { type FramingError, PortClosedError, SmpProtocolError, SmpTimeoutError } from './errors.ts';
+import { type FramingError, PortClosedError, RequestTooLargeError, SmpDeviceError, SmpProtocolError, SmpTimeoutError } from './errors.ts';
 import { encodeFrames, FrameDecoder } from './framing.ts';
 import {
   decodeHeader,
@@ -38,6 +38,8 @@ export interface SmpClientOptions {
 export interface RequestOptions {
   /** Overrides the client's timeout for slow commands (erase, the first upload chunk). */
   readonly timeoutMs?: number;
+  /** Overrides the client's retries (a probe of an optional command need not be retried). */
+  readonly retries?: number;
 }
 
 type AttemptResult = { kind: 'answer'; body: Record<string, unknown> } | { kind: 'timeout' } | { kind: 'garbled'; error: FramingError };
@@ -51,6 +53,16 @@ interface InFlight {
 
 export const DEFAULT_TIMEOUT_MS = 3000;
 export const DEFAULT_RETRIES = 2;
+/** MCUboot's MCUBOOT_SERIAL_MAX_RECEIVE_SIZE default: what to assume when the device has no params command. */
+export const DEFAULT_BUF_SIZE = 512;
+/** Length prefix and CRC around a packet's header and body: a request takes this plus the packet in the device's buffer. */
+export const PACKET_OVERHEAD = 4;
+/**
+ * Bytes on the line that are neither SMP frames nor text (above 0x7f, or control characters other than line ends,
+ * tab and the frame markers): many of them where an answer was expected is what a wrong baud rate looks like.
+ */
+const GARBLED_HINT_BYTES = 16;
+const TEXT_CONTROLS = new Set([0x04, 0x06, 0x09, 0x0a, 0x0d, 0x14]);
 
 export class SmpClient {
   readonly transport: Transport;
@@ -64,6 +76,10 @@ export class SmpClient {
   private queue: Promise<unknown> = Promise.resolve();
   private closed: { error?: Error } | undefined;
   private frames = 0;
+  /** The device's receive buffer, once asked (`params`), with whether it was assumed for want of an answer. */
+  private receiveBuffer: { readonly size: number; readonly assumed: boolean } | undefined;
+  /** Bytes received, and garbled ones among them, since the current request was first sent. */
+  private lineBytes = { total: 0, garbled: 0 };
 
   constructor(transport: Transport, options: SmpClientOptions = {}) {
     this.transport = transport;
@@ -82,7 +98,21 @@ export class SmpClient {
 
   /** Sends one request and resolves to its checked answer. Requests are queued: one is in flight at a time. */
   request<T>(request: SmpRequest<T>, options: RequestOptions = {}): Promise<T> {
-    const run = this.queue.then(() => this.exchange(request, options.timeoutMs ?? this.timeoutMs));
+    const exchange = () => this.exchange(request, options.timeoutMs ?? this.timeoutMs, options.retries ?? this.retries);
+    const bytes = this.encode(request as SmpRequest<unknown>, 0).length + PACKET_OVERHEAD;
+    // Only a request larger than the smallest buffer, or a device whose buffer is known, needs the check.
+    const check = bytes > DEFAULT_BUF_SIZE || this.receiveBuffer !== undefined;
+    const run = this.queue.then(check ? () => this.checkFits(request, bytes).then(exchange) : exchange);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * The device's receive buffer (`buf_size` of the params command), asked once; a device without the command
+   * (MCUboot serial recovery answers ENOTSUP) gets MCUboot's default.
+   */
+  bufSize(): Promise<number> {
+    const run = this.queue.then(async () => (await this.receiveBufferSize()).size);
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -104,8 +134,8 @@ export class SmpClient {
     await this.request(imageErase(slot), options);
   }
 
-  slotInfo(): Promise<SlotInfo> {
-    return this.request(imageSlotInfo());
+  slotInfo(options?: RequestOptions): Promise<SlotInfo> {
+    return this.request(imageSlotInfo(), options);
   }
 
   async echo(text: string): Promise<string> {
@@ -116,23 +146,49 @@ export class SmpClient {
     await this.request(osReset(force));
   }
 
-  params(): Promise<McumgrParams> {
-    return this.request(osParams());
+  async params(): Promise<McumgrParams> {
+    const params = await this.request(osParams());
+    this.receiveBuffer = { size: params.buf_size, assumed: false };
+    return params;
   }
 
   async close(): Promise<void> {
     await this.transport.close();
   }
 
-  private async exchange<T>(request: SmpRequest<T>, timeoutMs: number): Promise<T> {
+  private async receiveBufferSize(): Promise<{ readonly size: number; readonly assumed: boolean }> {
+    if (this.receiveBuffer === undefined) {
+      try {
+        this.receiveBuffer = { size: (await this.exchange(osParams(), this.timeoutMs, this.retries)).buf_size, assumed: false };
+      } catch (error) {
+        if (!(error instanceof SmpDeviceError)) throw error;
+        this.receiveBuffer = { size: DEFAULT_BUF_SIZE, assumed: true };
+      }
+    }
+    return this.receiveBuffer;
+  }
+
+  /**
+   * A request larger than the device's receive buffer is dropped by the device without an answer: refuse it at
+   * once, naming both sizes, instead of timing out.
+   */
+  private async checkFits(request: SmpRequest<unknown>, bytes: number): Promise<void> {
+    const buffer = await this.receiveBufferSize();
+    if (bytes > buffer.size) throw new RequestTooLargeError(request.name, bytes, buffer.size, buffer.assumed);
+  }
+
+  private encode(request: SmpRequest<unknown>, seq: number): Uint8Array {
+    return encodeMessage({ op: request.op, version: this.version, flags: 0, group: request.group, seq, id: request.id }, request.body);
+  }
+
+  private async exchange<T>(request: SmpRequest<T>, timeoutMs: number, retries: number): Promise<T> {
     const seq = this.nextSeq;
     this.nextSeq = (this.nextSeq + 1) & 0xff;
-    const frames = encodeFrames(
-      encodeMessage({ op: request.op, version: this.version, flags: 0, group: request.group, seq, id: request.id }, request.body),
-    );
+    const frames = encodeFrames(this.encode(request as SmpRequest<unknown>, seq));
     const frameCount = countFrames(frames);
-    const attempts = this.retries + 1;
+    const attempts = retries + 1;
     let lastFault: FramingError | undefined;
+    this.lineBytes = { total: 0, garbled: 0 };
     for (let attempt = 1; attempt <= attempts; attempt++) {
       this.throwIfClosed(request, seq);
       this.frames += frameCount;
@@ -140,7 +196,13 @@ export class SmpClient {
       if (result.kind === 'answer') return parseResponse(request, result.body);
       if (result.kind === 'garbled') lastFault = result.error;
     }
-    throw new SmpTimeoutError(`${request.name} (seq ${seq})`, attempts, timeoutMs, lastFault);
+    throw new SmpTimeoutError(`${request.name} (seq ${seq})`, attempts, timeoutMs, lastFault, this.garbledLineHint());
+  }
+
+  private garbledLineHint(): string | undefined {
+    const { total, garbled } = this.lineBytes;
+    if (garbled < GARBLED_HINT_BYTES || garbled * 4 < total) return undefined;
+    return `the device sent ${total} bytes, ${garbled} of them neither SMP frames nor text: is the baud rate right? (check --baud, or the lab file's baud)`;
   }
 
   private attempt(request: SmpRequest<unknown>, seq: number, frames: Uint8Array, timeoutMs: number): Promise<AttemptResult> {
@@ -176,6 +238,8 @@ export class SmpClient {
   }
 
   private receive(bytes: Uint8Array): void {
+    this.lineBytes.total += bytes.length;
+    for (const byte of bytes) if (byte > 0x7e || (byte < 0x20 && !TEXT_CONTROLS.has(byte))) this.lineBytes.garbled++;
     for (const event of this.decoder.push(bytes)) {
       if (event.kind === 'console') this.onConsole?.(event.line);
       else if (event.kind === 'error') this.inFlight?.settle({ kind: 'garbled', error: event.error });

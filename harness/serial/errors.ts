@@ -31,9 +31,9 @@ export class SmpTimeoutError extends BootproofError {
   readonly command: string;
   readonly attempts: number;
 
-  constructor(command: string, attempts: number, timeoutMs: number, lastFault?: FramingError) {
+  constructor(command: string, attempts: number, timeoutMs: number, lastFault?: FramingError, hint?: string) {
     const why = lastFault === undefined ? '' : ` (the last frame it sent was unreadable: ${lastFault.message})`;
-    super(`${command}: no answer from the device after ${attempts} attempt(s) of ${timeoutMs} ms each${why}`, {
+    super(`${command}: no answer from the device after ${attempts} attempt(s) of ${timeoutMs} ms each${why}${hint === undefined ? '' : `; ${hint}`}`, {
       exitCode: 1,
       cause: lastFault,
     });
@@ -66,6 +66,14 @@ export class SmpDeviceError extends BootproofError {
   }
 }
 
+/** A request the device cannot receive: larger than its receive buffer, it would be dropped without an answer. */
+export class RequestTooLargeError extends BootproofError {
+  constructor(command: string, bytes: number, bufSize: number, assumed: boolean) {
+    const buffer = assumed ? `MCUboot's default receive buffer of ${bufSize} bytes (the device reports no buf_size)` : `the device's buf_size of ${bufSize} bytes`;
+    super(`${command}: the request is ${bytes} bytes, more than ${buffer}: the device would drop it unanswered`, { exitCode: 2 });
+  }
+}
+
 /** The serial port went away (unplugged board, closed pty) while a request was waiting for its answer. */
 export class PortClosedError extends BootproofError {
   constructor(port: string, during: string, cause?: unknown) {
@@ -79,6 +87,15 @@ export class PortOpenError extends BootproofError {
     // serialport's messages start with "Error: " themselves.
     const why = (cause instanceof Error ? cause.message : String(cause)).replace(/^Error: /, '');
     super(`cannot open serial port ${port}: ${why}`, { exitCode: 2, cause });
+  }
+}
+
+/** An image larger than the slot the device would receive it into. */
+export class ImageTooLargeError extends BootproofError {
+  constructor(bytes: number, slotBytes: number) {
+    super(`image upload: the image is ${bytes} bytes and does not fit the device's ${slotBytes}-byte slot (${bytes - slotBytes} bytes too many)`, {
+      exitCode: 2,
+    });
   }
 }
 

@@ -3,12 +3,14 @@
  * (SmpServer, for emulated boards behind a pipe or a pty), byte-exact with MCUboot serial recovery and Zephyr's
  * mcumgr (FORMATS.md §8).
  */
-export { type RequestOptions, SmpClient, type SmpClientOptions } from './client.ts';
+export { DEFAULT_BUF_SIZE, type RequestOptions, SmpClient, type SmpClientOptions } from './client.ts';
 export {
   FramingError,
   type FramingFault,
+  ImageTooLargeError,
   PortClosedError,
   PortOpenError,
+  RequestTooLargeError,
   SmpDeviceError,
   SmpProtocolError,
   SmpTimeoutError,
@@ -30,4 +32,4 @@ export {
 } from './smp.ts';
 export { SmpServer, type SmpServerOptions } from './smp-server.ts';
 export type { Transport } from './transport.ts';
-export { DEFAULT_BUF_SIZE, type UploadOptions, type UploadProgress, type UploadResult, uploadImage } from './upload.ts';
+export { type UploadOptions, type UploadProgress, type UploadResult, uploadImage } from './upload.ts';

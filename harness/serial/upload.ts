@@ -5,17 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import { encode } from 'cbor2';
-import type { SmpClient } from './client.ts';
-import { SmpDeviceError, SmpProtocolError, UploadIncompleteError } from './errors.ts';
+import { PACKET_OVERHEAD, type SmpClient } from './client.ts';
+import { ImageTooLargeError, SmpDeviceError, SmpProtocolError, SmpTimeoutError, UploadIncompleteError } from './errors.ts';
 import { imageIdentity } from './image-hash.ts';
-import { HEADER_BYTES, imageUpload, type UploadChunk } from './smp.ts';
+import { HEADER_BYTES, imageUpload, MgmtErr, type SlotInfo, type UploadChunk } from './smp.ts';
 
-/** MCUboot's MCUBOOT_SERIAL_MAX_RECEIVE_SIZE default: what to assume when the device has no params command. */
-export const DEFAULT_BUF_SIZE = 512;
 /** Restarts from offset 0 the device may ask for before the upload gives up. */
 const MAX_RESTARTS = 3;
-/** Length prefix and CRC around the header and body. */
-const PACKET_OVERHEAD = 4;
 
 export interface UploadProgress {
   /** Bytes the device has acknowledged. */
@@ -45,7 +41,7 @@ export interface UploadResult {
 
 export async function uploadImage(client: SmpClient, image: Uint8Array, options: UploadOptions = {}): Promise<UploadResult> {
   if (image.length === 0) throw new UploadIncompleteError('the image is empty');
-  const bufSize = await deviceBufSize(client);
+  const bufSize = await client.bufSize();
   const sha = new Uint8Array(createHash('sha256').update(image).digest());
   const first = { len: image.length, sha, image: options.image, upgrade: options.upgrade };
   // The smallest chunk any request carries bounds the requests an honest upload needs; three times that, plus
@@ -64,7 +60,10 @@ export async function uploadImage(client: SmpClient, image: Uint8Array, options:
     }
     const shape: UploadChunk = { off, data: new Uint8Array(0), first: off === 0 ? first : undefined };
     const size = Math.min(image.length - off, chunkLimit(bufSize, shape));
-    const answer = await client.request(imageUpload({ ...shape, data: image.subarray(off, off + size) }));
+    const answer = await client.request(imageUpload({ ...shape, data: image.subarray(off, off + size) })).catch(async (error: unknown) => {
+      if (off === 0 && error instanceof SmpDeviceError && error.rc === MgmtErr.EINVAL) await refuseOversized(client, image, options.image ?? 0);
+      throw error;
+    });
     requests++;
     if (answer.off > image.length) {
       throw new SmpProtocolError(`image upload: the device answered offset ${answer.off}, past the image end ${image.length}`);
@@ -87,14 +86,23 @@ export async function uploadImage(client: SmpClient, image: Uint8Array, options:
   return { bytes: image.length, requests, restarts, bufSize, imageHash, listed };
 }
 
-async function deviceBufSize(client: SmpClient): Promise<number> {
+/**
+ * The device refused the first chunk as invalid: when it reports its slot sizes (image slot info) and the image
+ * is larger than the slot it uploads into, that is the reason, said with both sizes. A device without the command
+ * (an error or no answer to a single try) leaves the device's own error standing.
+ */
+async function refuseOversized(client: SmpClient, image: Uint8Array, imageNumber: number): Promise<void> {
+  let info: SlotInfo['images'][number] | undefined;
   try {
-    return (await client.params()).buf_size;
+    info = (await client.slotInfo({ retries: 0 })).images.find((i) => i.image === imageNumber);
   } catch (error) {
-    // MCUboot builds without the params command answer ENOTSUP; they use the default receive size.
-    if (error instanceof SmpDeviceError) return DEFAULT_BUF_SIZE;
+    if (error instanceof SmpDeviceError || error instanceof SmpTimeoutError || error instanceof SmpProtocolError) return;
     throw error;
   }
+  // Zephyr reports the largest image that fits (the slot less its trailer) as max_image_size when it knows it.
+  const target = info?.slots.find((s) => s.upload_image_id !== undefined) ?? info?.slots.find((s) => s.slot === 1);
+  const limit = info?.max_image_size ?? target?.size;
+  if (limit !== undefined && image.length > limit) throw new ImageTooLargeError(image.length, limit);
 }
 
 /** The largest data field that keeps the whole decoded request (prefix, header, CBOR, CRC) within `bufSize`. */
@@ -108,6 +116,7 @@ function chunkLimit(bufSize: number, shape: UploadChunk): number {
 
 async function isListed(client: SmpClient, hash: Uint8Array): Promise<boolean | undefined> {
   const { images } = await client.imageList();
+  if (images.length === 0) throw new UploadIncompleteError(`the device took the image but lists no image afterwards`);
   const hashes = images.flatMap((slot) => (slot.hash === undefined ? [] : [slot.hash]));
   if (hashes.length === 0) return undefined;
   return hashes.some((h) => Buffer.from(h).equals(Buffer.from(hash)));

@@ -76,6 +76,12 @@ describe('image corrupt', () => {
     expect(result.stderr).toContain(`${file('v1.bin')}: the other image's SHA256 is the same as this image's`);
   });
 
+  it('names the file when the image has no protected TLV area to flip a bit in', async () => {
+    const result = await cli('image', 'corrupt', '-m', 'flip-protected-tlv', file('v1.bin'), file('out.bin'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${file('v1.bin')}: this image has no protected TLV area`);
+  });
+
   it.each(['0', '0xffffffff'])('refuses grow-past-slot -S %s quickly, naming the slot size', async (size) => {
     const result = await cli('image', 'corrupt', '-m', 'grow-past-slot', '-S', size, file('v1.bin'), file('out.bin'));
     expect(result.code).toBe(2);

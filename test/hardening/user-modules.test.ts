@@ -21,6 +21,13 @@ writeFileSync(
     'const reference = new ReferenceBootloader();\nlet boots = 0;\n' +
     "export default { name: 'exits-on-boot', boot(ctx) { if (++boots > 2) process.exit(0); return reference.boot(ctx); } };\n",
 );
+writeFileSync(
+  file('loops-in-boot.ts'),
+  `import { ReferenceBootloader } from '${REFERENCE}';\n` +
+    'const reference = new ReferenceBootloader();\n' +
+    // Loops only when resuming a swap a cut interrupted: the fault-free runs pass, some cut cases hang.
+    "export default { name: 'loops-in-boot', boot(ctx) { const run = reference.boot(ctx); while (run.log.some((line) => line.includes('resuming'))) {} return run; } };\n",
+);
 // Modules in a folder without a package.json would be loaded as CommonJS.
 writeFileSync(file('package.json'), '{ "type": "module" }\n');
 
@@ -44,7 +51,25 @@ describe('user modules', () => {
     expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 
-  it('a boot() that calls process.exit fails its cases saying so, inline and on workers', async () => {
+  it('--jobs 0 with a boot() that loops forever fails those cases after --case-timeout instead of hanging', async () => {
+    const result = await spawnCli('run', 'power-loss', '--board', 'nrf52840dk', '--bootloader', file('loops-in-boot.ts'), '--jobs', '0', '--case-timeout', '400', '--points', 'random:3');
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).toContain('did not finish within 400 ms: the bootloader hangs (it was interrupted in this thread)');
+  });
+
+  it('--jobs 0: a hang inside a case, and one while planning, are each that case failing', async () => {
+    const { runSuites } = await import('../../harness/runner.ts');
+    const options = { suites: ['power-loss'], board: 'nrf52840dk', seed: 1, jobs: 0, caseTimeoutMs: 300, points: 'random:3' };
+    const looping = await runSuites({ ...options, bootloader: file('loops-in-boot.ts') });
+    const hung = looping.cases.filter((c) => c.violations.some((v) => v.message.includes('interrupted in this thread')));
+    expect(hung.length).toBeGreaterThan(0);
+    expect(looping.cases.some((c) => c.status === 'pass')).toBe(true);
+    const mutant = await runSuites({ ...options, bootloader: join(REPO, 'test/mutants/hangs.ts'), only: ['upgrade/clean'] });
+    expect(mutant.cases.map((c) => [c.id, c.status])).toEqual([['upgrade/clean', 'fail']]);
+  });
+
+  // On workers each failed case is run again alone in a fresh worker (tsx loads in each): slow on a loaded machine.
+  it('a boot() that calls process.exit fails its cases saying so, inline and on workers', { timeout: 150_000 }, async () => {
     for (const jobs of ['0', '1']) {
       const result = await spawnCli('run', 'power-loss', '--board', 'nrf52840dk', '--bootloader', file('exit-in-boot.ts'), '--jobs', jobs, '--points', 'random:1');
       expect(result.code, `--jobs ${jobs}`).toBe(1);

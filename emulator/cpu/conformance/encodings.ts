@@ -27,6 +27,8 @@ export interface Encoding {
   branch?: (bytes: number) => Fields;
   /** The fields of a branch by `offset` bytes (negative) from this instruction's address + 4. */
   backward?: (offset: number) => Fields;
+  /** Reaches the far pages (±16 MiB: B.W and BL, T4), where offsets of megabytes set J1 and J2 to 0. */
+  far?: true;
   /**
    * A branch through a register or a table: the generator sets `Rm` (the target with the Thumb bit, or the table
    * index) and, for TBB/TBH, lays the table out after the instruction.
@@ -40,7 +42,14 @@ export interface Encoding {
 const LOW = [0, 1, 2, 3, 4, 5, 6, 7];
 /** Every general register but SP and PC. */
 export const GENERAL = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14];
+/**
+ * GENERAL and SP, for a base register where SP is allowed: the generator points SP into the data area (word-
+ * aligned, as SP must stay) before the access.
+ */
+export const GENERAL_OR_SP = [...GENERAL, 13];
 const notSpPc = (...registers: number[]): boolean => registers.every((n) => n !== 13 && n !== 15);
+/** ADD and SUB (and CMN, CMP among the flag-setting tests) are the data-processing operations that take SP as Rn. */
+const spAllowedAsRn = (f: Fields): boolean => f.Rn !== 13 || f.op === 8 || f.op === 13;
 const bitCount = (v: number): number => v.toString(2).replaceAll('0', '').length;
 const lsb = (f: Fields): number => (f.imm3 << 2) | f.imm2;
 const SIZE_BYTES = [1, 2, 4];
@@ -60,14 +69,14 @@ const THUMB16: Encoding[] = [
   {
     name: 'add_hi',
     pattern: '01000100 DN:1 Rm:4 Rdn:3',
-    valid: (f) => notSpPc((f.DN << 3) | f.Rdn, f.Rm),
+    valid: (f) => notSpPc((f.DN << 3) | f.Rdn),
   },
   {
     name: 'cmp_hi',
     pattern: '01000101 N:1 Rm:4 Rn:3',
-    valid: (f) => notSpPc((f.N << 3) | f.Rn, f.Rm) && (f.N === 1 || f.Rm >= 8),
+    valid: (f) => ((f.N << 3) | f.Rn) !== 15 && f.Rm !== 15 && (f.N === 1 || f.Rm >= 8),
   },
-  { name: 'mov_hi', pattern: '01000110 D:1 Rm:4 Rd:3', valid: (f) => notSpPc((f.D << 3) | f.Rd, f.Rm) },
+  { name: 'mov_hi', pattern: '01000110 D:1 Rm:4 Rd:3', valid: (f) => notSpPc((f.D << 3) | f.Rd) },
   { name: 'ldr_literal', pattern: '01001 Rt:3 imm8:8' },
   {
     name: 'load_store_reg',
@@ -144,23 +153,27 @@ const DATA_PROCESSING: Encoding[] = [
   {
     name: 'dp_modified_imm',
     pattern: '11110 i:1 0 op:4 S:1 Rn:4 0 imm3:3 Rd:4 imm8:8',
-    choices: { op: DP_OPS, Rn: GENERAL, Rd: GENERAL },
+    choices: { op: DP_OPS, Rn: GENERAL_OR_SP, Rd: GENERAL },
+    valid: spAllowedAsRn,
   },
   {
     name: 'dp_modified_imm_test',
     pattern: '11110 i:1 0 op:4 1 Rn:4 0 imm3:3 1111 imm8:8',
-    choices: { op: [0, 4, 8, 13], Rn: GENERAL },
+    choices: { op: [0, 4, 8, 13], Rn: GENERAL_OR_SP },
+    valid: spAllowedAsRn,
   },
   { name: 'mov_mvn_modified_imm', pattern: '11110 i:1 0 001 op:1 S:1 1111 0 imm3:3 Rd:4 imm8:8', choices: { Rd: GENERAL } },
   {
     name: 'dp_shifted_reg',
     pattern: '1110101 op:4 S:1 Rn:4 0 imm3:3 Rd:4 imm2:2 type:2 Rm:4',
-    choices: { op: DP_OPS, Rn: GENERAL, Rd: GENERAL, Rm: GENERAL },
+    choices: { op: DP_OPS, Rn: GENERAL_OR_SP, Rd: GENERAL, Rm: GENERAL },
+    valid: spAllowedAsRn,
   },
   {
     name: 'dp_shifted_reg_test',
     pattern: '1110101 op:4 1 Rn:4 0 imm3:3 1111 imm2:2 type:2 Rm:4',
-    choices: { op: [0, 4, 8, 13], Rn: GENERAL, Rm: GENERAL },
+    choices: { op: [0, 4, 8, 13], Rn: GENERAL_OR_SP, Rm: GENERAL },
+    valid: spAllowedAsRn,
   },
   {
     name: 'mov_shifted_reg',
@@ -176,7 +189,7 @@ const DATA_PROCESSING: Encoding[] = [
   {
     name: 'addw_subw',
     pattern: '11110 i:1 1 op:5 Rn:4 0 imm3:3 Rd:4 imm8:8',
-    choices: { op: [0, 10], Rn: GENERAL, Rd: GENERAL },
+    choices: { op: [0, 10], Rn: GENERAL_OR_SP, Rd: GENERAL },
   },
   { name: 'adr_w', pattern: '11110 i:1 1 op:5 1111 0 imm3:3 Rd:4 imm8:8', choices: { op: [0, 10], Rd: GENERAL } },
   { name: 'movw_movt', pattern: '11110 i:1 1 op:5 imm4:4 0 imm3:3 Rd:4 imm8:8', choices: { op: [4, 12], Rd: GENERAL } },
@@ -317,15 +330,18 @@ const MEMORY: Encoding[] = [
   {
     name: 'load_store_imm12',
     pattern: '1111100 S:1 1 size:2 L:1 Rn:4 Rt:4 imm12:12',
-    choices: { size: [0, 1, 2], Rn: GENERAL, Rt: GENERAL, imm12: [0, 1, 2, 3, 4, 8, 12, 64, 100, 255, 256, 1024] },
-    valid: (f) => (f.L === 1 || f.S === 0) && !(f.S === 1 && f.size === 2),
+    choices: { size: [0, 1, 2], Rn: GENERAL_OR_SP, Rt: GENERAL, imm12: [0, 1, 2, 3, 4, 8, 12, 64, 100, 255, 256, 1024] },
+    // From the word-aligned SP, an offset that is not a multiple of the size would make an unaligned access.
+    valid: (f) => (f.L === 1 || f.S === 0) && !(f.S === 1 && f.size === 2) && (f.Rn !== 13 || f.imm12 % SIZE_BYTES[f.size] === 0),
     memory: (f) => ({ base: f.Rn, offset: f.imm12, span: SIZE_BYTES[f.size], align: SIZE_BYTES[f.size] }),
   },
   {
     name: 'load_store_imm8',
     pattern: '1111100 S:1 0 size:2 L:1 Rn:4 Rt:4 1 P:1 U:1 W:1 imm8:8',
-    choices: { size: [0, 1, 2], Rn: GENERAL, Rt: GENERAL },
-    valid: (f) => (f.L === 1 || f.S === 0) && !(f.S === 1 && f.size === 2) && (f.P || f.W) === 1 && !(f.W && f.Rn === f.Rt),
+    choices: { size: [0, 1, 2], Rn: GENERAL_OR_SP, Rt: GENERAL },
+    // SP stays word-aligned through a writeback, and its accesses aligned.
+    valid: (f) =>
+      (f.L === 1 || f.S === 0) && !(f.S === 1 && f.size === 2) && (f.P || f.W) === 1 && !(f.W && f.Rn === f.Rt) && (f.Rn !== 13 || f.imm8 % 4 === 0),
     memory: (f) => ({
       base: f.Rn,
       offset: f.P ? (f.U ? f.imm8 : -f.imm8) : 0,
@@ -336,7 +352,7 @@ const MEMORY: Encoding[] = [
   {
     name: 'load_store_reg_w',
     pattern: '1111100 S:1 0 size:2 L:1 Rn:4 Rt:4 000000 imm2:2 Rm:4',
-    choices: { size: [0, 1, 2], Rn: GENERAL, Rt: GENERAL, Rm: GENERAL },
+    choices: { size: [0, 1, 2], Rn: GENERAL_OR_SP, Rt: GENERAL, Rm: GENERAL },
     valid: (f) => (f.L === 1 || f.S === 0) && !(f.S === 1 && f.size === 2) && f.Rn !== f.Rm,
     memory: (f) => ({ base: f.Rn, offset: 0, index: f.Rm, shift: f.imm2, span: SIZE_BYTES[f.size], align: SIZE_BYTES[f.size] }),
   },
@@ -349,14 +365,14 @@ const MEMORY: Encoding[] = [
   {
     name: 'load_store_dual',
     pattern: '1110100 P:1 U:1 1 W:1 L:1 Rn:4 Rt:4 Rt2:4 imm8:8',
-    choices: { Rn: GENERAL, Rt: GENERAL, Rt2: GENERAL, imm8: [0, 1, 2, 3, 8, 31] },
+    choices: { Rn: GENERAL_OR_SP, Rt: GENERAL, Rt2: GENERAL, imm8: [0, 1, 2, 3, 8, 31] },
     valid: (f) => (f.P || f.W) === 1 && !(f.W && (f.Rn === f.Rt || f.Rn === f.Rt2)) && !(f.L && f.Rt === f.Rt2),
     memory: (f) => ({ base: f.Rn, offset: f.P ? (f.U ? 4 : -4) * f.imm8 : 0, span: 8, align: 4 }),
   },
   {
     name: 'load_store_multiple',
     pattern: '1110100 op:2 0 W:1 L:1 Rn:4 0 M:1 0 list:13',
-    choices: { op: [1, 2], Rn: GENERAL },
+    choices: { op: [1, 2], Rn: GENERAL_OR_SP },
     valid: (f) => bitCount(f.list) + f.M >= 2 && !(f.W && ((f.Rn === 14 && f.M) || (f.list >> f.Rn) & 1 && f.Rn < 13)),
     memory: (f) => {
       const span = (bitCount(f.list) + f.M) * 4;
@@ -368,26 +384,26 @@ const MEMORY: Encoding[] = [
   {
     name: 'ldrex',
     pattern: '111010000101 Rn:4 Rt:4 1111 imm8:8',
-    choices: { Rn: GENERAL, Rt: GENERAL, imm8: [0, 1, 2, 7] },
+    choices: { Rn: GENERAL_OR_SP, Rt: GENERAL, imm8: [0, 1, 2, 7] },
     memory: (f) => ({ base: f.Rn, offset: f.imm8 * 4, span: 4, align: 4 }),
   },
   {
     name: 'strex',
     pattern: '111010000100 Rn:4 Rt:4 Rd:4 imm8:8',
-    choices: { Rn: GENERAL, Rt: GENERAL, Rd: GENERAL, imm8: [0, 1, 2, 7] },
+    choices: { Rn: GENERAL_OR_SP, Rt: GENERAL, Rd: GENERAL, imm8: [0, 1, 2, 7] },
     valid: (f) => f.Rd !== f.Rn && f.Rd !== f.Rt,
     memory: (f) => ({ base: f.Rn, offset: f.imm8 * 4, span: 4, align: 4 }),
   },
   {
     name: 'ldrex_byte_half',
     pattern: '111010001101 Rn:4 Rt:4 1111 010 h:1 1111',
-    choices: { Rn: GENERAL, Rt: GENERAL },
+    choices: { Rn: GENERAL_OR_SP, Rt: GENERAL },
     memory: (f) => ({ base: f.Rn, offset: 0, span: f.h ? 2 : 1, align: f.h ? 2 : 1 }),
   },
   {
     name: 'strex_byte_half',
     pattern: '111010001100 Rn:4 Rt:4 1111 010 h:1 Rd:4',
-    choices: { Rn: GENERAL, Rt: GENERAL, Rd: GENERAL },
+    choices: { Rn: GENERAL_OR_SP, Rt: GENERAL, Rd: GENERAL },
     valid: (f) => f.Rd !== f.Rn && f.Rd !== f.Rt,
     memory: (f) => ({ base: f.Rn, offset: 0, span: f.h ? 2 : 1, align: f.h ? 2 : 1 }),
   },
@@ -419,12 +435,14 @@ const CONTROL: Encoding[] = [
     pattern: '11110 S:1 imm10:10 10 J1:1 1 J2:1 imm11:11',
     branch: (bytes) => ({ S: 0, imm10: 0, J1: 1, J2: 1, imm11: bytes >> 1 }),
     backward: branchT4,
+    far: true,
   },
   {
     name: 'bl',
     pattern: '11110 S:1 imm10:10 11 J1:1 1 J2:1 imm11:11',
     branch: (bytes) => ({ S: 0, imm10: 0, J1: 1, J2: 1, imm11: bytes >> 1 }),
     backward: branchT4,
+    far: true,
   },
 ];
 
@@ -436,7 +454,7 @@ export const ENCODINGS: readonly Encoding[] = [...THUMB16, ...DATA_PROCESSING, .
  */
 export const V6M_ENCODINGS: readonly Encoding[] = [
   ...THUMB16.filter((e) => e.name !== 'cbz' && !e.it).map((e) =>
-    e.name === 'add_hi' ? { ...e, valid: (f: Fields) => notSpPc((f.DN << 3) | f.Rdn, f.Rm) && (f.DN === 1 || f.Rm >= 8) } : e,
+    e.name === 'add_hi' ? { ...e, valid: (f: Fields) => notSpPc((f.DN << 3) | f.Rdn) && (f.DN === 1 || f.Rm >= 8) } : e,
   ),
   ...CONTROL.filter((e) => ['mrs_apsr', 'barrier', 'bl'].includes(e.name)),
   ...INDIRECT.filter((e) => e.indirect === 'register').map((e) => ({ ...e, choices: { Rm: LOW } })),

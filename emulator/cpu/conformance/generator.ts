@@ -15,6 +15,12 @@ export const LAYOUT = {
   dataBase: 0x20000000,
   dataSize: 0x1000,
   stackPointer: 0x20000800,
+  /**
+   * Code pages megabytes away, for B.W and BL with J1 or J2 = 0: 6 MiB up (J2 = 0 both ways) and 12 MiB up
+   * (J1 = 0 both ways). Each is farPageSize bytes, zero unless a case puts code there.
+   */
+  farPages: [0x600000, 0xc00000],
+  farPageSize: 0x1000,
 } as const;
 
 /** Which architecture a case is for: unicorn runs armv7e-m cases on its Cortex-M4, armv6-m ones on its M0. */
@@ -30,6 +36,8 @@ export interface ConformanceCase {
   registers: number[];
   /** N Z C V Q in bits 31–27, GE in bits 19–16. */
   apsr: number;
+  /** Code at the start of far pages (little-endian hex), for far branches. */
+  far?: { address: number; code: string }[];
 }
 
 export interface ConformanceResult {
@@ -56,6 +64,9 @@ export function dataBytes(seed: number): Uint8Array {
 }
 
 const CLREX = [0xf3bf, 0x8f2f];
+/** Halfwords as little-endian machine code in hex. */
+const toHex = (halfwords: readonly number[]): string =>
+  halfwords.map((h) => (h & 0xff).toString(16).padStart(2, '0') + (h >> 8).toString(16).padStart(2, '0')).join('');
 const movw = (rd: number, value: number): number[] =>
   assemble('11110 i:1 100100 imm4:4 0 imm3:3 Rd:4 imm8:8', {
     i: (value >> 11) & 1,
@@ -86,6 +97,8 @@ export class SequenceGenerator {
   private readonly insideIt: Encoding[];
   /** ARMv6-M has no MOVW/MOVT: memory setup loads its constants from a literal pool after the code. */
   private literals: { at: number; register: number; value: number }[] = [];
+  /** Far-page code of the case being built. */
+  private far: { address: number; code: string }[] = [];
 
   constructor(
     seed: number,
@@ -145,7 +158,15 @@ export class SequenceGenerator {
         base -= index << (use.shift ?? 0);
         setup.push(...this.constant(use.index, index, at + setup.length));
       }
-      setup.push(...this.constant(use.base, base, at + setup.length));
+      if (use.base === 13) {
+        // SP cannot take a MOVW/MOVT or a literal load: a free low register gets the (word-aligned) address,
+        // then MOV SP, it.
+        const used = new Set(Object.entries(fields).flatMap(([name, value]) => (name.startsWith('R') ? [value] : [])));
+        const scratch = [0, 1, 2, 3, 4, 5, 6, 7].find((r) => !used.has(r) && r !== use.index) as number;
+        setup.push(...this.constant(scratch, base & ~3, at + setup.length), ...assemble('01000110 D:1 Rm:4 Rd:3', { D: 1, Rm: scratch, Rd: 5 }));
+      } else {
+        setup.push(...this.constant(use.base, base, at + setup.length));
+      }
     }
     return [...setup, ...assemble(encoding.pattern, fields)];
   }
@@ -174,6 +195,19 @@ export class SequenceGenerator {
     const b16 = (bytes: number): number => assemble('11100 imm11:11', { imm11: ((bytes - 4) >> 1) & 0x7ff })[0];
     // At `at`: b.n over T (to X); at `at + 1` (T): b.n to END.
     return [b16(4), b16((body.length + branchLength) * 2 + 2), ...body, ...assemble(encoding.pattern, fields)];
+  }
+
+  /**
+   * A branch of megabytes (B.W or BL, T4) to the far page at `page`, and one of the same kind back to the next
+   * instruction (ARMv6-M has BL only): the row's instruction both ways.
+   */
+  private farBranch(encoding: Encoding, at: number, forced: Fields, page: number): number[] {
+    const from = LAYOUT.codeStart + at * 2;
+    const fields = this.fields(encoding, forced);
+    const there = assemble(encoding.pattern, { ...fields, ...encoding.backward!(page - (from + 4)) });
+    const home = assemble(encoding.pattern, { ...fields, ...encoding.backward!(from + 4 - (page + 4)) });
+    this.far.push({ address: page, code: toHex(home) });
+    return there;
   }
 
   private itBlock(encoding: Encoding, at: number, forced: Fields = {}): number[] {
@@ -246,12 +280,14 @@ export class SequenceGenerator {
 
   /**
    * A case around one instruction of `encoding` with the `forced` field values (the others random and valid),
-   * between a few random instructions; `backward` makes a branch go back (encodings with `backward` only).
+   * between a few random instructions; `backward` makes a branch go back (encodings with `backward` only), and
+   * `farPage` makes it go to that far page and back (encodings with `far`).
    */
-  single(encoding: Encoding, forced: Fields, backward = false): ConformanceCase {
+  single(encoding: Encoding, forced: Fields, backward = false, farPage?: number): ConformanceCase {
     return this.build((halfwords) => {
       this.append(halfwords, this.pick(this.plain));
-      if (backward) halfwords.push(...this.backwardBranch(encoding, halfwords.length, forced));
+      if (farPage !== undefined) halfwords.push(...this.farBranch(encoding, halfwords.length, forced, farPage));
+      else if (backward) halfwords.push(...this.backwardBranch(encoding, halfwords.length, forced));
       else this.append(halfwords, encoding, forced);
       this.append(halfwords, this.pick(this.plain));
     });
@@ -274,8 +310,16 @@ export class SequenceGenerator {
     const registers = Array.from({ length: 15 }, () => this.prng.nextU32());
     registers[13] = LAYOUT.stackPointer;
     const apsr = (this.prng.nextU32() & 0xf8000000) | ((this.prng.below(16) << 16) >>> 0);
-    const code = halfwords.map((h) => (h & 0xff).toString(16).padStart(2, '0') + (h >> 8).toString(16).padStart(2, '0')).join('');
+    const code = toHex(halfwords);
     const apsrBits = this.profile === 'armv6-m' ? apsr & 0xf0000000 : apsr;
-    return { ...(this.profile === 'armv6-m' ? { profile: this.profile } : {}), seed, code, registers, apsr: apsrBits >>> 0 };
+    const far = this.far.splice(0);
+    return {
+      ...(this.profile === 'armv6-m' ? { profile: this.profile } : {}),
+      seed,
+      code,
+      registers,
+      apsr: apsrBits >>> 0,
+      ...(far.length > 0 ? { far } : {}),
+    };
   }
 }

@@ -47,6 +47,7 @@ class CaseBus implements CpuBus {
 export class CaseRunner {
   private readonly code = new Uint8Array(LAYOUT.codeSize);
   private readonly data = new Uint8Array(LAYOUT.dataSize);
+  private readonly farPages = LAYOUT.farPages.map((base) => ({ base, bytes: new Uint8Array(LAYOUT.farPageSize) }));
   private readonly cpu: CortexM;
 
   /**
@@ -57,6 +58,7 @@ export class CaseRunner {
     const bus = new CaseBus([
       { base: LAYOUT.codeBase, bytes: this.code, writable: false },
       { base: LAYOUT.dataBase, bytes: this.data, writable: true },
+      ...this.farPages.map((page) => ({ ...page, writable: false })),
     ]);
     this.cpu = new CortexM(bus, { core: profile === 'armv6-m' ? 'cortex-m0plus' : 'cortex-m4', translate });
   }
@@ -68,6 +70,12 @@ export class CaseRunner {
     this.code.set(bytes, LAYOUT.codeStart - LAYOUT.codeBase);
     this.code.set(STOP, LAYOUT.codeStart - LAYOUT.codeBase + bytes.length);
     cpu.codeWritten(LAYOUT.codeBase, LAYOUT.codeSize);
+    for (const page of this.farPages) {
+      page.bytes.fill(0);
+      const far = c.far?.find((f) => f.address === page.base);
+      if (far !== undefined) page.bytes.set(Buffer.from(far.code, 'hex'));
+      cpu.codeWritten(page.base, page.bytes.length);
+    }
     const initial = dataBytes(c.seed);
     this.data.set(initial);
     cpu.reset();

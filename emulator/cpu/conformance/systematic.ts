@@ -2,11 +2,12 @@
  * Systematic conformance: for every encoding of the tables, every value of each of its single-bit fields (S, W,
  * P, U, J1, J2, H, ...), every allowed value of its choice fields (the condition, the operation), and each
  * register class a register field may take (low, high, SP, PC) where the table allows it, at least one case.
- * Branches with a `backward` form run both ways, which is what sets S, J1 and J2 of B<cond>.W. The random corpus
+ * Branches with a `backward` form run both ways, which is what sets S, J1 and J2 of B<cond>.W; B.W and BL also
+ * go to code pages 6 and 12 MiB away and back, the offsets that make their J1 or J2 0. The random corpus
  * draws from the same tables; this makes sure no field value of any row is left to chance.
  */
 import type { Encoding } from './encodings.ts';
-import { type ConformanceCase, type Profile, SequenceGenerator } from './generator.ts';
+import { type ConformanceCase, LAYOUT, type Profile, SequenceGenerator } from './generator.ts';
 import { type Fields, parsePattern } from './pattern.ts';
 
 /** One thing to cover: a field with a value (or a register class), as "field=value". */
@@ -25,15 +26,17 @@ const REGISTER_CLASSES: readonly { name: string; registers: readonly number[] }[
 ];
 
 /** The field values one row must be seen with, each as the forced fields that produce it. */
-function wanted(encoding: Encoding): { label: string; forced: Fields[]; backward?: boolean }[] {
-  const out: { label: string; forced: Fields[]; backward?: boolean }[] = [];
+function wanted(encoding: Encoding): { label: string; forced: Fields[]; backward?: boolean; farPage?: number }[] {
+  const out: { label: string; forced: Fields[]; backward?: boolean; farPage?: number }[] = [];
   const parsed = parsePattern(encoding.pattern);
   const branchFields = new Set(Object.keys(encoding.branch?.(0) ?? {}));
   for (const field of parsed.fields) {
     if (branchFields.has(field.name)) continue;
     const choices = encoding.choices?.[field.name];
     if (choices) {
-      for (const value of choices) out.push({ label: `${field.name}=${value}`, forced: [{ [field.name]: value }] });
+      const isRegister = field.name.startsWith('R') && field.width === 4;
+      const name = (value: number): string => (isRegister && value === 13 ? 'SP' : isRegister && value === 15 ? 'PC' : String(value));
+      for (const value of choices) out.push({ label: `${field.name}=${name(value)}`, forced: [{ [field.name]: value }] });
     } else if (field.name.startsWith('R') && field.width === 4) {
       for (const kind of REGISTER_CLASSES) out.push({ label: `${field.name}:${kind.name}`, forced: kind.registers.map((r) => ({ [field.name]: r })) });
     } else if (field.width === 1) {
@@ -54,6 +57,12 @@ function wanted(encoding: Encoding): { label: string; forced: Fields[]; backward
         out.push({ label: `${name}=${value} (${direction})`, forced: [{}], backward });
       }
     }
+    // J1 = 0 or J2 = 0 takes an offset of megabytes: a branch to a far page and one back. The branch sits a few
+    // bytes past codeStart, near enough for the offset's bits 23 and 22 (the same both ways for these pages).
+    for (const farPage of encoding.far ? LAYOUT.farPages : []) {
+      const fields = encoding.backward(farPage - LAYOUT.codeStart);
+      out.push({ label: `J1=${fields.J1} J2=${fields.J2} (±${farPage / (1 << 20)} MiB)`, forced: [{}], farPage });
+    }
   }
   if (out.length === 0) out.push({ label: 'any', forced: [{}] });
   return out;
@@ -65,14 +74,14 @@ export function systematicCases(profile: Profile, encodings: readonly Encoding[]
   // Random neighbours come from the profile's whole table, not just the row under test.
   const neighbours = new SequenceGenerator(seed, undefined, profile);
   return encodings.flatMap((encoding) =>
-    wanted(encoding).map(({ label, forced, backward }) => {
+    wanted(encoding).map(({ label, forced, backward, farPage }) => {
       for (const fields of forced) {
         try {
           neighbours.fields(encoding, fields);
         } catch {
           continue;
         }
-        return { encoding: encoding.name, label, testCase: generator.single(encoding, fields, backward) };
+        return { encoding: encoding.name, label, testCase: generator.single(encoding, fields, backward, farPage) };
       }
       return { encoding: encoding.name, label };
     }),

@@ -11,6 +11,7 @@ from unicorn import arm_const as arm
 
 CODE_BASE, CODE_SIZE, CODE_START = 0x0, 0x2000, 0x1000
 DATA_BASE, DATA_SIZE = 0x20000000, 0x1000
+FAR_PAGES, FAR_PAGE_SIZE = [0x600000, 0xC00000], 0x1000
 STOP = bytes([0x00, 0xBE])
 REGISTERS = [getattr(arm, f"UC_ARM_REG_R{n}") for n in range(13)] + [arm.UC_ARM_REG_SP, arm.UC_ARM_REG_LR]
 
@@ -32,6 +33,8 @@ def machine(model):
     uc.ctl_set_cpu_model(model)
     uc.mem_map(CODE_BASE, CODE_SIZE)
     uc.mem_map(DATA_BASE, DATA_SIZE)
+    for page in FAR_PAGES:
+        uc.mem_map(page, FAR_PAGE_SIZE)
     return uc
 
 
@@ -49,6 +52,11 @@ def main():
         image[CODE_START + len(code):CODE_START + len(code) + 2] = STOP
         uc.mem_write(CODE_BASE, bytes(image))
         uc.ctl_remove_cache(CODE_BASE, CODE_BASE + CODE_SIZE)
+        far = {f["address"]: bytes.fromhex(f["code"]) for f in case.get("far", [])}
+        for page in FAR_PAGES:
+            code_there = far.get(page, b"")
+            uc.mem_write(page, code_there + bytes(FAR_PAGE_SIZE - len(code_there)))
+            uc.ctl_remove_cache(page, page + FAR_PAGE_SIZE)
         initial = bytes.fromhex(case["data"])
         uc.mem_write(DATA_BASE, initial)
         for reg, value in zip(REGISTERS, case["registers"]):
