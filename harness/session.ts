@@ -107,7 +107,8 @@ export class Session {
       if (this.skips[s]) return { suite: suite.name, lines: [] };
       const own = suite.coverage?.(this.ctx.suiteContext) ?? [];
       const sampledPoints = this.scenarios[s].some((scenario) => this.pointsOf(scenario)?.kind === 'random');
-      return { suite: suite.name, lines: [...own, ...cutCoverage(cases.filter((c) => c.suite === s), sampledPoints)] };
+      const cuts = cutCoverage(cases.filter((c) => c.suite === s), sampledPoints, this.sampledTears());
+      return { suite: suite.name, lines: [...own, ...cuts] };
     });
   }
 
@@ -137,15 +138,14 @@ export class Session {
     const points = this.pointsOf(scenario) ?? DEFAULT_POINTS;
     const layout = this.layout(scenario);
     const chosen = selectOps(phased, points, layout, this.ctx.options.seed);
-    const { writeUnit, programRule } = this.ctx.board.flash;
+    const ecc = this.ctx.board.flash.programRule === 'ecc';
     for (const { op, phase } of chosen) {
       const action = rec.actions.findIndex((a) => op.index >= a.opStart && op.index < a.opEnd);
       const lastOfAction = op.index === rec.actions[action].opEnd - 1;
       for (const outcome of cuts.outcomes) {
         // A completed op k leaves the same state as a cut before op k+1 of the same action: only keep it at the end.
         if (outcome === 'completed' && !lastOfAction) continue;
-        const ecc = programRule === 'ecc';
-        const tears = outcome === 'torn' ? tornVariantsOf(op, layout.statusAreas, writeUnit, ecc) : [undefined];
+        const tears = outcome === 'torn' ? this.tearsOf(scenario, op, layout.statusAreas) : [undefined];
         for (const tear of tears) {
           const variant = tear && tornName(tear, ecc);
           const id = pointId(scenario.id, phase, op.index, outcome, variant);
@@ -168,6 +168,22 @@ export class Session {
       }
     }
     return cases;
+  }
+
+  /**
+   * The torn variants to cut `op` with: every one, or under the quick profile one drawn from the seed (per scenario
+   * and operation), so a trailer write costs one case there instead of one per prefix and shape.
+   */
+  private tearsOf(scenario: Scenario, op: FlashOp, statusAreas: readonly FlashRegion[]): (TornShape | undefined)[] {
+    const { writeUnit, programRule } = this.ctx.board.flash;
+    const all = tornVariantsOf(op, statusAreas, writeUnit, programRule === 'ecc');
+    if (!this.sampledTears() || all.length <= 1) return all;
+    const prng = new Prng(`tear|${this.ctx.options.seed}|${scenario.id}|${op.index}`);
+    return [all[prng.below(all.length)]];
+  }
+
+  private sampledTears(): boolean {
+    return this.ctx.suiteContext.profile === 'quick';
   }
 
   private layout(scenario: Scenario): FlashLayout & { readonly statusAreas: readonly FlashRegion[] } {
