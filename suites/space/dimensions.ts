@@ -147,6 +147,20 @@ function refusalPairs(): Constraint[] {
   );
 }
 
+/**
+ * An application other than one that confirms at once only acts when its image runs: combined with a value that
+ * makes the bootloader refuse the update, the image never runs and the application's behaviour is never seen.
+ */
+function appRefusalPairs(): Constraint[] {
+  return Object.keys(REFUSING).map((name) => ({
+    on: ['app', name],
+    excludes: (row: Row) =>
+      row.app !== 'confirms' && REFUSING[name](row[name])
+        ? "a refused image never runs: each application behaviour is run with the update otherwise accepted"
+        : undefined,
+  }));
+}
+
 /** The rows a board and this bootloader configuration can hold, and why the others cannot be built. */
 export function constraints(board: Board, config: ImageConfig): Constraint[] {
   const plans = new Map(STRATEGIES.map((s) => [s, sizePlan(board, config, s)]));
@@ -194,6 +208,21 @@ export function constraints(board: Board, config: ImageConfig): Constraint[] {
       excludes: (row) =>
         row.mode !== 'test' && (row.app === 'crashes' || row.app === 'hangs')
           ? 'a permanent upgrade to an image that fails at every boot loops forever (the revert suite shows it)'
+          : undefined,
+    },
+    ...appRefusalPairs(),
+    {
+      on: ['strategy', 'app'],
+      excludes: (row) =>
+        row.strategy === 'overwrite-only' && (row.app === 'confirms-on-second-run' || row.app === 'never-confirms')
+          ? 'overwrite-only has no trial: whether or when the application confirms changes nothing'
+          : undefined,
+    },
+    {
+      on: ['sequence', 'app'],
+      excludes: (row) =>
+        row.sequence === 'update-during-revert' && row.app === 'confirms-on-second-run'
+          ? 'the second update comes before the second run: an application that confirms late acts as one that never confirms'
           : undefined,
     },
     {
