@@ -20,10 +20,19 @@ export async function run(): Promise<void> {
       const failed = report.cases.filter((c) => c.status === 'fail').length;
       const space = report.info.dimensions?.[0];
       const combos = space?.combinations.reduce((a, c) => ({ total: a.total + c.total, covered: a.covered + c.covered, missing: a.missing + c.missing.length }), { total: 0, covered: 0, missing: 0 });
+      const pairs = space?.combinations.filter((c) => c.dimensions.length === 2) ?? [];
+      const triples = space?.combinations.filter((c) => c.dimensions.length === 3) ?? [];
+      const sum = (cs: typeof pairs, f: (c: (typeof pairs)[number]) => number) => cs.reduce((n, c) => n + f(c), 0);
+      const line = (cs: typeof pairs) =>
+        `${sum(cs, (c) => c.covered)} covered, ${sum(cs, (c) => c.excluded.length)} excluded, ${sum(cs, (c) => c.missing.length)} missing`;
       console.log(
         `${board} ${profile}: ${seconds[profile].toFixed(1)} s, ${report.cases.length} cases, ${failed} failed` +
           (space && combos ? `; scenario-space ${space.rows.length} rows, ${combos.covered} of ${combos.total} combinations covered, ${combos.missing} missing` : ''),
       );
+      if (space) {
+        const groups = triples.map((c) => c.dimensions.join(' × ')).join(', ');
+        console.log(`  pairs: ${line(pairs)}${triples.length > 0 ? `; triples (${groups}): ${line(triples)}` : ''}`);
+      }
     }
     if (seconds.quick && seconds.full) console.log(`${board}: full/quick = ${(seconds.full / seconds.quick).toFixed(1)}×`);
   }
