@@ -32,6 +32,11 @@ export interface RunOptions {
   readonly shard?: { readonly index: number; readonly count: number };
   /** Run only the cases with these ids. */
   readonly only?: readonly string[];
+  /**
+   * Plan and run only the scenarios with these ids, every case of each (library use: a test that needs a few rows
+   * of a large suite); the others are not even recorded.
+   */
+  readonly scenarios?: readonly string[];
   /** Per-case budget before a worker is presumed hung in the bootloader (default 20 s). */
   readonly caseTimeoutMs?: number;
   /** Stop the run once this many cases failed (`--max-failures`). */

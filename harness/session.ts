@@ -87,6 +87,7 @@ export class Session {
         return;
       }
       this.scenarios[s].forEach((scenario, n) => {
+        if (!this.wanted(scenario)) return;
         if (scenario.skip) {
           const spec: CaseSpec = { kind: 'skip', note: scenario.skip };
           units.push({ kind: 'cases', cases: [{ suite: s, scenario: n, id: `${scenario.id}/clean`, title: scenario.title, spec }] });
@@ -94,6 +95,12 @@ export class Session {
       });
     });
     return units;
+  }
+
+  /** Whether the run's `scenarios` option (when given) names this scenario. */
+  private wanted(scenario: Scenario): boolean {
+    const only = this.ctx.options.scenarios;
+    return only === undefined || only.includes(scenario.id);
   }
 
   /** Every case of the run, planned in this thread, in a deterministic order (the order shards split). */
