@@ -76,7 +76,7 @@ export function addRunOptions(command: Command): Command {
     .option('--points <points>', 'fault points: all, interesting, or random:N (default: the profile\'s)')
     .option(
       '--profile <profile>',
-      `quick (pull requests: pairwise scenario rows, ${formatPoints(QUICK_POINTS)} cuts per scenario) or full (release gating: every size × strategy × cut phase too, each suite's enumerated cuts); default ${DEFAULT_PROFILE}`,
+      `quick (pull requests: pairwise scenario rows, ${formatPoints(QUICK_POINTS)} cuts per scenario, one torn variant each) or full (release gating: every size × strategy × cut phase too, each suite's enumerated cuts); default ${DEFAULT_PROFILE}, so a bare run or gate samples nothing`,
     )
     .option('--seed <n>', `seed of every random choice (default ${DEFAULT_SEED})`)
     .option('--jobs <n>', 'worker threads (default: one per core; 0 runs in this thread)')
