@@ -2,12 +2,13 @@
  * CPU speed, side by side in one run.
  *
  * Whole process, on cpu-bench-m3 (newlib --specs=rdimon firmware: SHA-256 and P-256 bignum at -O2 for the
- * Cortex-M3, console over semihosting, about 250 M instructions; images/firmware/rdimon): `bootproof emulate`
+ * Cortex-M3, console over semihosting, 257 M instructions; images/firmware/rdimon): `bootproof emulate`
  * (the compiled CLI in dist/, as installed) on mps2_an385, unicorn (python3-unicorn, no hooks on the hot path)
  * and QEMU (mps2-an385, -icount off), each a fresh process from start to exit, the median of several runs,
  * instructions per second of CPU time (user + system, so the figure depends less on what else the machine runs)
- * and of wall time. The instruction count is bootproof's. Then the same firmware in this process, first and
- * warm run, to split translation and JIT warm-up from the translated blocks' own time.
+ * and of wall time. The instruction count is bootproof's. bootproof's start-up alone: `--version`, and
+ * `emulate` stopped after one instruction (its modules, the board, the firmware loaded). Then the same firmware
+ * in this process, first and warm run, to split translation and JIT warm-up from the translated blocks' own time.
  *
  * In process, on the older benchmark firmware (SHA-256 over 64 KiB, then 4000 256-bit modular multiplications;
  * images/firmware/bench) —
@@ -279,6 +280,14 @@ function wholeProcessComparison(): void {
   console.log(`whole process: median of ${WHOLE_RUNS} runs each, CPU time = user + system`);
   const startup = wholeProcess('bootproof --version', process.execPath, [CLI, '--version'], (status) => status === 0);
   console.log(`bootproof start-up alone (--version):      ${startup.cpu.toFixed(2)} s CPU, ${startup.wall.toFixed(2)} s wall`);
+  // Start-up of the command itself: its modules, the board file, the firmware programmed into the flash model.
+  const empty = wholeProcess(
+    'bootproof emulate, one instruction',
+    process.execPath,
+    [CLI, 'emulate', '--board', 'mps2_an385', CPU_BENCH, '--max-instructions', '1'],
+    (status) => status === 0,
+  );
+  console.log(`bootproof emulate, one instruction:        ${empty.cpu.toFixed(2)} s CPU, ${empty.wall.toFixed(2)} s wall`);
   const ours = wholeProcess(
     'bootproof emulate',
     process.execPath,

@@ -52,6 +52,7 @@ export function toIntelHex(segments: readonly HexSegment[]): string {
         currentPage = page;
       }
       const rowRoom = BYTES_PER_RECORD - (address % BYTES_PER_RECORD);
+      // Stryker disable next-line ArithmeticOperator: equivalent, a length past the segment's end is clamped by subarray and ends the loop
       const length = Math.min(rowRoom, segment.bytes.length - offset);
       lines.push(record(address & 0xffff, DATA, segment.bytes.subarray(offset, offset + length)));
       offset += length;
@@ -100,7 +101,7 @@ export function parseIntelHex(text: string, file = 'Intel HEX'): HexSegment[] {
     if (!/^:([0-9A-Fa-f]{2})+$/.test(line)) fail(`expected ':' followed by pairs of hex digits, found ${JSON.stringify(line.slice(0, 20))}`);
     const bytes = Buffer.from(line.slice(1), 'hex');
     const length = bytes[0]!;
-    if (bytes.length < 5 || bytes.length !== length + 5) {
+    if (bytes.length !== length + 5) {
       fail(`byte count says ${length} data bytes, the line holds ${Math.max(bytes.length - 5, 0)}`);
     }
     const sum = bytes.reduce((total, byte) => (total + byte) & 0xff, 0);
@@ -130,13 +131,14 @@ export function parseIntelHex(text: string, file = 'Intel HEX'): HexSegment[] {
 
 /** Sorts the records and joins those that follow each other; two records that write one byte are an error. */
 function mergeAdjacent(file: string, chunks: { address: number; bytes: Uint8Array; line: number }[]): HexSegment[] {
-  const sorted = [...chunks].sort((a, b) => a.address - b.address || a.line - b.line);
+  // A stable sort: records at one address stay in file order.
+  const sorted = [...chunks].sort((a, b) => a.address - b.address);
   const runs: { address: number; end: number; parts: Uint8Array[]; lastLine: number }[] = [];
   for (const chunk of sorted) {
     const last = runs.at(-1);
     if (last !== undefined && chunk.address < last.end) {
-      const [first, second] = chunk.line < last.lastLine ? [chunk.line, last.lastLine] : [last.lastLine, chunk.line];
-      throw new IntelHexError(file, second, `data records overlap at 0x${chunk.address.toString(16)} (line ${first} writes it too)`);
+      const first = Math.min(chunk.line, last.lastLine);
+      throw new IntelHexError(file, Math.max(chunk.line, last.lastLine), `data records overlap at 0x${chunk.address.toString(16)} (line ${first} writes it too)`);
     }
     if (last !== undefined && last.end === chunk.address) {
       last.parts.push(chunk.bytes);
@@ -150,7 +152,6 @@ function mergeAdjacent(file: string, chunks: { address: number; bytes: Uint8Arra
 }
 
 function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
   const out = new Uint8Array(length);
   let at = 0;
   for (const part of parts) {
@@ -203,6 +204,7 @@ export function firstGap(segments: readonly HexSegment[], start: number, end: nu
   let at = start;
   for (const segment of segments) {
     const segmentEnd = segment.address + segment.bytes.length;
+    // Stryker disable next-line EqualityOperator: equivalent, a segment ending at `at` leaves `at` where it was
     if (segmentEnd <= at) continue;
     if (segment.address > at) return { start: at, end: Math.min(segment.address, end) };
     at = segmentEnd;

@@ -57,7 +57,7 @@ function bootproofCommands(lines: readonly string[]): string[][] {
 
 /** Parses `args` with the real program, every action replaced by a recorder: the command path that would run. */
 async function parseOnly(args: readonly string[]): Promise<string> {
-  const program = buildProgram();
+  const program = await buildProgram();
   let ran = '';
   const silence = (command: Command) => {
     command.configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
@@ -74,7 +74,7 @@ async function parseOnly(args: readonly string[]): Promise<string> {
   return ran;
 }
 
-const mergeCommand = buildProgram().commands.find((c) => c.name() === 'merge')!;
+const mergeCommand = (await buildProgram()).commands.find((c) => c.name() === 'merge')!;
 /** `merge --html` comes with the HTML report; until the CLI has it, the examples' --html is checked as pending. */
 const htmlPending = !mergeCommand.options.some((option) => option.long === '--html');
 

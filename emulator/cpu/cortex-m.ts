@@ -17,7 +17,10 @@ import { type Block, type BlockShape, ExecuteNever, type Features, translate } f
 class BlockExit extends Error {}
 const BLOCK_EXIT = new BlockExit('block exit');
 
-const MAX_BLOCK = 64;
+/** The longest block: the SHA-256 rounds a compiler unrolls run as a few blocks, not one per 64 instructions. */
+const MAX_BLOCK = 256;
+/** No block is translated with less budget left (most blocks are far shorter; see blockAt). */
+const MIN_BUDGET_TO_TRANSLATE = 64;
 const PAGE_SHIFT = 12;
 
 const CPUID: Record<CortexMOptions['core'], number> = {
@@ -182,21 +185,27 @@ export class CortexM implements SystemControlHost {
     this.needsAttention = true;
   }
 
-  /** Runs until `maxInstructions` retire or something stops the core (see StopReason). */
-  run(maxInstructions: number): RunResult {
+  /**
+   * Runs until `maxInstructions` retire or something stops the core (see StopReason). With `stopAfter` (at most
+   * `maxInstructions`), the run may also end (reason `budget`) at the first block boundary once that many have
+   * retired: a caller that runs in slices for its own checks gives its slice there, so the core does not step the
+   * end of each slice one instruction at a time (nor translate those one-instruction blocks).
+   */
+  run(maxInstructions: number, stopAfter = maxInstructions): RunResult {
     const r = this.r;
+    const enough = Math.min(stopAfter, maxInstructions);
     let done = 0;
     for (;;) {
       if (this.needsAttention || this.cycles >= this.timerAt) {
         const stop = this.service();
         if (stop !== undefined) return this.result(stop, done);
       }
-      if (done >= maxInstructions) return this.result('budget', done);
+      if (done >= enough) return this.result('budget', done);
       if (this.watched.length > 0 && this.isWatched(r[15])) return this.result('watch', done);
       // Straight-line execution, block after block, until the budget, a timer event or something that needs
       // the core's attention; successors are linked so the common path skips the lookup.
       const cyclesBefore = this.cycles - done;
-      const limit = Math.min(maxInstructions, this.timerAt - cyclesBefore);
+      const limit = Math.min(enough, this.timerAt - cyclesBefore);
       let block = this.blockAt(r[15], maxInstructions - done);
       try {
         for (;;) {
@@ -528,12 +537,12 @@ export class CortexM implements SystemControlHost {
 
   /**
    * The translated block at `pc`, or a one-instruction one when the budget or an IT block requires. A block is
-   * not translated where the budget left may be too small for it: near the end of every run slice, that would
+   * not translated where the budget left may be too small for it: near the end of a run (a deadline), that would
    * translate a block at each instruction on the way and use none of them.
    */
   private blockAt(pc: number, budget: number): Block {
     if (this.translateBlocks && this.itState === 0) {
-      const block = this.blocks.get(pc) ?? (budget >= MAX_BLOCK ? this.translateAt(pc, MAX_BLOCK) : undefined);
+      const block = this.blocks.get(pc) ?? (budget >= MIN_BUDGET_TO_TRANSLATE ? this.translateAt(pc, MAX_BLOCK) : undefined);
       if (block !== undefined && block.count <= budget) return block;
     }
     return this.singles.get((pc >>> 0) * 256 + this.itState) ?? this.translateAt(pc, 1);

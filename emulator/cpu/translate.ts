@@ -46,9 +46,13 @@ export interface Block {
    * it again as one (0 for a superblock, or a block a superblock would not change).
    */
   entriesUntilHot: number;
-  /** The blocks that last followed this one (the run loop's links, checked against the PC before use). */
-  taken?: Block;
-  notTaken?: Block;
+  /**
+   * The blocks that last followed this one (the run loop's links, checked against the PC before use). Present
+   * from the start, undefined until linked, so every block has one shape and the run loop's accesses stay
+   * monomorphic.
+   */
+  taken: Block | undefined;
+  notTaken: Block | undefined;
 }
 
 /** Thrown by a Fetch for an address the default memory map marks execute-never. */
@@ -83,8 +87,18 @@ function compile(source: string): BlockFunction {
 
 const isThirtyTwoBit = (halfword: number): boolean => halfword >>> 11 >= 0x1d;
 
-function decodeAt(fetch: Fetch, pc: number, it: number, features: Features): Decoded {
-  const context: DecodeContext = { ...features, inIt: it !== 0, lastInIt: it === 0 || (it & 0xf) === 8 };
+/** The three decode contexts of one set of features: outside an IT block, inside one, at its last instruction. */
+type ItContexts = readonly [DecodeContext, DecodeContext, DecodeContext];
+
+/** Made once per block (the features may change between blocks), not once per instruction decoded. */
+const itContexts = (features: Features): ItContexts => [
+  { ...features, inIt: false, lastInIt: true },
+  { ...features, inIt: true, lastInIt: false },
+  { ...features, inIt: true, lastInIt: true },
+];
+
+function decodeAt(fetch: Fetch, pc: number, it: number, contexts: ItContexts): Decoded {
+  const context = contexts[it === 0 ? 0 : (it & 0xf) === 8 ? 2 : 1];
   const first = fetch(pc);
   if (!isThirtyTwoBit(first)) return decode16(first, pc, context);
   return decode32(first, fetch(pc + 2), pc, context);
@@ -117,6 +131,7 @@ export function translate(
     if (address === start + halfwords.length * 2) halfwords.push(value);
     return value;
   };
+  const contexts = itContexts(features);
   const lines: string[] = [];
   const addresses: number[] = [];
   const itStates: number[] = [];
@@ -128,7 +143,7 @@ export function translate(
     if (addresses.length > 0 && it === 0 && shape.endsBefore?.(pc)) break;
     let decoded: Decoded;
     try {
-      decoded = decodeAt(fetch, pc, it, features);
+      decoded = decodeAt(fetch, pc, it, contexts);
     } catch (error) {
       if (addresses.length > 0) break;
       decoded = { size: 2, code: `cpu.prefetchAbort(${pc},${error instanceof ExecuteNever});`, flow: 'branch' };
@@ -186,6 +201,8 @@ export function translate(
     run,
     dead: false,
     entriesUntilHot: endsAtSideExit ? HOT_ENTRIES : 0,
+    taken: undefined,
+    notTaken: undefined,
   };
 }
 

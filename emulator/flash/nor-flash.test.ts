@@ -372,6 +372,42 @@ describe('NorFlash snapshots', () => {
     expect(flash.opCount).toBe(2);
   });
 
+  it('a journal once handed out never grows: the next operation appends to a copy', () => {
+    const flash = new NorFlash(nrf52Like);
+    flash.program(0, bytes(1, 1, 1, 1));
+    const handed = flash.journal;
+    flash.program(4, bytes(2, 2, 2, 2));
+    expect(handed.map((op) => op.offset)).toEqual([0]);
+    expect(flash.journal.map((op) => op.offset)).toEqual([0, 4]);
+  });
+
+  it('a torn erase of a chosen shape clears eighths/8 of the bits, the same bits whatever the seed', () => {
+    const shapes = [1, 7].map((eighths) =>
+      [3, 99].map((seed) => {
+        const flash = new NorFlash(nrf52Like);
+        flash.program(0, new Uint8Array(4096));
+        flash.armPowerCut({ atOp: 1, outcome: 'torn', seed, tear: { eighths } });
+        expect(() => flash.erase(0)).toThrow(PowerCut);
+        const data = flash.peek(0, 4096);
+        let ones = 0;
+        for (const b of data) for (let bit = 0; bit < 8; bit++) ones += (b >> bit) & 1;
+        return { fraction: ones / (4096 * 8), data: [...data] };
+      }),
+    );
+    const [few, most] = shapes as [{ fraction: number; data: number[] }[], { fraction: number; data: number[] }[]];
+    for (const run of few) expect(Math.abs(run.fraction - 1 / 8)).toBeLessThan(0.04);
+    for (const run of most) expect(Math.abs(run.fraction - 7 / 8)).toBeLessThan(0.04);
+    expect(few[0]!.data).toEqual(few[1]!.data);
+    expect(most[0]!.data).toEqual(most[1]!.data);
+    // The bits come from the operation's index: the same shape one operation later tears other bits.
+    const later = new NorFlash(nrf52Like);
+    later.program(0, new Uint8Array(4096));
+    later.program(0x1000, bytes(0, 0, 0, 0));
+    later.armPowerCut({ atOp: 2, outcome: 'torn', seed: 3, tear: { eighths: 1 } });
+    expect(() => later.erase(0)).toThrow(PowerCut);
+    expect([...later.peek(0, 4096)]).not.toEqual(few[0]!.data);
+  });
+
   it('restore disarms a pending power cut', () => {
     const flash = new NorFlash(nrf52Like);
     const snap = flash.snapshot();

@@ -97,6 +97,7 @@ export class NorFlash implements Flash {
   }
 
   get journal(): readonly FlashOp[] {
+    // Stryker disable next-line ConditionalExpression: slicing an array that is already its own prefix copies the same entries
     if (this.journalEntries.length !== this.journalLength) this.journalEntries = this.journalEntries.slice(0, this.journalLength);
     this.journalOwned = false;
     return this.journalEntries;
@@ -357,13 +358,15 @@ export class NorFlash implements Flash {
     if (this.keepJournal) {
       if (!this.journalOwned) {
         this.journalEntries = this.journalEntries.slice(0, this.journalLength);
+        // Stryker disable next-line BooleanLiteral: never owning the copy only copies again at the next append
         this.journalOwned = true;
       }
       this.journalEntries.push({ index, kind, offset, length, startUs, result });
       this.journalLength++;
       // (Equivalent mutant: recording every operation here keeps the same last one, since a cut ends the operation it lands on.)
-    } else if (landed) {
-      this.landedOp = { index, kind, offset, length, startUs, result };
+    } else {
+      // Stryker disable next-line ConditionalExpression: a cut ends the operation it lands on, so the last one recorded is it
+      if (landed) this.landedOp = { index, kind, offset, length, startUs, result };
     }
     return result;
   }

@@ -63,7 +63,10 @@ export interface MachineSnapshot {
   readonly idleUs: number;
 }
 
-/** Instructions per slice between checks of the watchdogs and of stop requests. */
+/**
+ * Instructions per slice between checks of the watchdogs and of stop requests; a slice ends at the first block
+ * boundary after that many (the budget and the next timer deadline are exact).
+ */
 const SLICE = 100_000;
 /** Console characters kept for `consoleText`: a long sweep on one machine must not grow without bound. */
 const CONSOLE_KEPT = 1 << 20;
@@ -183,7 +186,7 @@ export class Machine {
       if (remaining <= 0) return this.result('budget', done, `budget exhausted at PC=${hex(this.cpu.pc)} after ${done} instructions`);
       let outcome: RunResult;
       try {
-        outcome = this.cpu.run(Math.min(remaining, SLICE, this.instructionsToNextDeadline()));
+        outcome = this.cpu.run(Math.min(remaining, this.instructionsToNextDeadline()), SLICE);
       } catch (error) {
         if (error instanceof PowerCut) return this.result('power-cut', done, error.message, error);
         if (error instanceof FlashRuleViolation) return this.result('flash-error', done, error.message, error);
@@ -257,12 +260,15 @@ export class Machine {
     this.cpu.reset();
   }
 
-  /** Slices end at the next watchdog deadline or timer event, so both land on the right instruction. */
+  /**
+   * Slices end at the next watchdog deadline or timer event, so both land on the right instruction (infinite
+   * when there is none).
+   */
   private instructionsToNextDeadline(): number {
     let next = Number.POSITIVE_INFINITY;
     for (const watchdog of this.watchdogs) next = Math.min(next, watchdog.expiresAtUs() ?? next);
     for (const timer of this.timers) next = Math.min(next, timer.nextEventAtUs() ?? next);
-    if (next === Number.POSITIVE_INFINITY) return SLICE;
+    if (next === Number.POSITIVE_INFINITY) return next;
     return Math.max(1, Math.ceil((next - this.nowUs) * this.family.cpuMHz));
   }
 

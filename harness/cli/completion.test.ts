@@ -5,7 +5,7 @@ import { completionEntries } from './completion.ts';
 import { buildProgram } from './main.ts';
 import { runCli } from './run-cli.ts';
 
-const ENTRIES = completionEntries(buildProgram());
+const ENTRIES = completionEntries(await buildProgram());
 const zshMissing = spawnSync('zsh', ['-c', 'true']).status !== 0;
 
 async function script(shell: string): Promise<string> {

@@ -8,7 +8,10 @@ export const EXIT_OK = 0;
 export const EXIT_CHECK_FAILED = 1;
 export const EXIT_BAD_INPUT = 2;
 
-export function buildProgram(): Command {
+/**
+ * The CLI with the commands `argv` can run (see registerCommands), or with every command when no argv is given.
+ */
+export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const program = new Command('bootproof')
     .description(
       'Proves that a bootloader and a firmware release always boot a valid, signed image, through power loss, ' +
@@ -17,15 +20,15 @@ export function buildProgram(): Command {
     .version(packageVersion(), '-V, --version', 'print the version of bootproof')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  registerCommands(program);
+  await registerCommands(program, argv);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
 
 /** Runs the CLI and resolves to the process exit code; never throws. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
   } catch (error) {

@@ -6,7 +6,8 @@
  */
 import type { Board } from '../../boards/types.ts';
 import type { BootedImage, SlotName } from '../../emulator/boot/index.ts';
-import { decodeHeader, walkImage } from '../../images/index.ts';
+import { decodeHeader } from '../../images/header.ts';
+import { walkImage } from '../../images/parse.ts';
 
 const IMAGE_MAGIC = 0x96f3b83d;
 /** IMAGE_TLV_SHA256 / SHA384 / SHA512 (FORMATS §1.5). */

@@ -139,7 +139,7 @@ describe.skipIf(missing !== undefined)(`suites over a real pty${missing ? ` (ski
     expectSameVerdicts(report, await emulated(['rollback']));
   });
 
-  it('catches a broken bootloader behind the pty, as the emulated device does', async () => {
+  it('catches a broken bootloader behind the pty, as the emulated device does', { timeout: 120_000 }, async () => {
     const lab = await serve({ bootloader: new NeverReverts() });
     const report = await onLab(lab, ['revert']);
     const broken = report.cases.find((c) => c.id === 'never-confirms/clean');

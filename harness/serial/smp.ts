@@ -71,7 +71,8 @@ export function decodeHeader(bytes: Uint8Array): SmpHeader {
     throw new SmpProtocolError(`SMP packet of ${bytes.length} bytes is shorter than the 8-byte header`);
   }
   if (bytes[0] & 0xe0) {
-    throw new SmpProtocolError(`SMP header byte 0 is 0x${hex(bytes[0])}: reserved bits 7-5 are set`);
+    // A byte with bit 5 or above set has two hex digits: no padding needed.
+    throw new SmpProtocolError(`SMP header byte 0 is 0x${bytes[0].toString(16)}: reserved bits 7-5 are set`);
   }
   const ver = (bytes[0] >> 3) & 0x3;
   if (ver > 1) throw new SmpProtocolError(`SMP header says version bits ${ver}; only 0 (v1) and 1 (v2) exist`);
@@ -261,8 +262,4 @@ export function osReset(force?: boolean): SmpRequest<Record<string, never>> {
 
 export function osParams(): SmpRequest<McumgrParams> {
   return { name: 'os mcumgr params', op: Op.read, group: Group.os, id: OsCommand.params, body: {}, response: ParamsSchema };
-}
-
-function hex(byte: number): string {
-  return byte.toString(16).padStart(2, '0');
 }

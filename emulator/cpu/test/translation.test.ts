@@ -80,3 +80,33 @@ describe('translated blocks against one instruction at a time', () => {
     expect(blocks.r).toEqual([0, 0, 2]);
   });
 });
+
+describe('a run that may end at a block boundary (stopAfter, how a machine ends its slices)', () => {
+  // Twenty adds, then a branch back to the first: one block of 21 instructions.
+  const twentyOne = [...Array.from({ length: 20 }, () => a.adds(1, 1, 1)), a.b(-44)];
+
+  it('ends at the first block boundary at or after stopAfter, translating no one-instruction blocks', () => {
+    const m = testMachine('cortex-m4');
+    m.load(twentyOne);
+    const result = m.cpu.run(1000, 5);
+    expect(result.reason).toBe('budget');
+    expect(result.instructions).toBe(21);
+    expect([m.cpu.pc, m.reg(1)]).toEqual([CODE, 20]);
+    expect(m.cpu.translations).toBe(1);
+  });
+
+  it('never runs past maxInstructions: where the block does not fit, it stops at stopAfter exactly', () => {
+    const m = testMachine('cortex-m4');
+    m.load(twentyOne);
+    const result = m.cpu.run(10, 5);
+    expect(result.instructions).toBe(5);
+    expect([m.cpu.pc, m.reg(1)]).toEqual([CODE + 10, 5]);
+  });
+
+  it('translates straight-line code of 200 instructions (unrolled rounds) as one block', () => {
+    const m = testMachine('cortex-m4');
+    m.load([...Array.from({ length: 200 }, () => a.adds(1, 1, 1)), a.b(-404)]);
+    const result = m.cpu.run(1000, 1);
+    expect([result.instructions, m.cpu.pc, m.reg(1), m.cpu.translations]).toEqual([201, CODE, 200, 1]);
+  });
+});
