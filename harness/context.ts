@@ -13,7 +13,7 @@ import { buildOfImage, loadPublicKey, verifyImage } from '../images/index.ts';
 import { type BootloaderSource, fromClass, fromInstance } from './bootloader-source.ts';
 import { builtinSuiteNames, loadBuiltinSuite } from './builtin-suites.ts';
 import { isBootloaderBinary } from './cpu-device/binary.ts';
-import { binaryRun } from './cpu-device/run-setup.ts';
+import { binaryRun, runPoints } from './cpu-device/run-setup.ts';
 import { DEFAULT_PROFILE } from './dimensions/report.ts';
 import { type PointSelection, parsePoints } from './fault-points.ts';
 import { Fixtures, type UpdatePair } from './fixtures.ts';
@@ -68,16 +68,11 @@ async function binaryRunContext(board: Board, options: RunOptions): Promise<RunC
   return { options, board, config: run.config, bootloader, suites, suiteContext, fixtures, scenarioSkip: run.skip };
 }
 
-/**
- * `--points`, or the profile's default: `quick` samples QUICK_POINTS cuts per scenario, `full` lets each suite choose
- * (its enumerated points).
- */
+/** The run's points (`runPoints`) parsed; undefined lets each suite choose. */
 function pointsOf(options: RunOptions): PointSelection | undefined {
-  if (options.points !== undefined) return parsePoints(options.points);
-  return options.profile === 'quick' ? QUICK_POINTS : undefined;
+  const points = runPoints(options);
+  return points === undefined ? undefined : parsePoints(points);
 }
-
-export const QUICK_POINTS: PointSelection = { kind: 'random', count: 3 };
 
 /** The board's bootloader defaults as an ImageConfig, with `--strategy` applied; suites vary it from here. */
 export function boardConfig(board: Board, options: Pick<RunOptions, 'strategy'>): ImageConfig {

@@ -25,8 +25,14 @@ describe('coverage lines', () => {
     expect(cutCoverage(cases, true)[0].how).toBe('sampled');
   });
 
-  it('enumerates every unit prefix with three torn units, or one ECC unit per prefix on an ECC part', () => {
-    expect(tornVariants(2, false)).toEqual([
+  it('enumerates every unit prefix with three torn units (two for a byte, which has no half), or one ECC unit per prefix on an ECC part', () => {
+    expect(tornVariants(2, false, 1)).toEqual([
+      { units: 0, unit: 'ones' },
+      { units: 0, unit: 'zeros' },
+      { units: 1, unit: 'ones' },
+      { units: 1, unit: 'zeros' },
+    ]);
+    expect(tornVariants(2, false, 4)).toEqual([
       { units: 0, unit: 'ones' },
       { units: 0, unit: 'zeros' },
       { units: 0, unit: 'half' },
@@ -34,7 +40,7 @@ describe('coverage lines', () => {
       { units: 1, unit: 'zeros' },
       { units: 1, unit: 'half' },
     ]);
-    expect(tornVariants(4, true)).toEqual([0, 1, 2, 3].map((units) => ({ units, unit: 'ones' })));
+    expect(tornVariants(4, true, 8)).toEqual([0, 1, 2, 3].map((units) => ({ units, unit: 'ones' })));
   });
 
   it('a trailer write is a program wholly inside a status area; a payload copy reaching into one is not', () => {

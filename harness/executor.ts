@@ -99,7 +99,7 @@ export class ScenarioExecutor {
    * Whether to keep a flash snapshot before every operation. Snapshots are copy-on-write per sector, so each one
    * costs a sector copy at the next write: cheap for small sectors, too much memory for 128 KiB ones.
    */
-  private readonly forkEveryOp: boolean;
+  readonly forkEveryOp: boolean;
   /** Non-volatile states the recording settled in and checked under every other clock (I-7). */
   private readonly clockChecked: NonVolatileState[] = [];
   /** The current case's seed (undefined for the recording, which checks every other clock). */
@@ -129,8 +129,11 @@ export class ScenarioExecutor {
     this.state = cloneState(this.factoryState);
   }
 
-  /** The fault-free run. Its actions are what fault points fork from. */
-  record(): {
+  /**
+   * The fault-free run. Its actions are what fault points fork from: a snapshot before every operation on small
+   * sectors, else before the operations in `forkBefore` alone (the planned cut points, from an earlier recording).
+   */
+  record(forkBefore?: ReadonlySet<number>): {
     outcome: CaseOutcome;
     actions: readonly RecordedAction[];
     settleResults: readonly Terminal[];
@@ -139,8 +142,11 @@ export class ScenarioExecutor {
     this.reset();
     this.recording = [];
     this.opForks.clear();
-    if (this.forkEveryOp) {
-      this.device.beforeOp = (op) => this.opForks.set(this.device.flash.opCount, { op, flash: this.device.flash.snapshot() });
+    if (this.forkEveryOp || forkBefore) {
+      this.device.beforeOp = (op) => {
+        const index = this.device.flash.opCount;
+        if (this.forkEveryOp || forkBefore?.has(index)) this.opForks.set(index, { op, flash: this.device.flash.snapshot() });
+      };
     }
     try {
       this.runSteps();
@@ -154,13 +160,7 @@ export class ScenarioExecutor {
 
   /** Every operation of the recording with the phase it belongs to. */
   static phasedOps(actions: readonly RecordedAction[], journal: readonly FlashOp[]): PhasedOp[] {
-    const ops: PhasedOp[] = [];
-    for (const action of actions) {
-      for (const op of journal) {
-        if (op.index >= action.opStart && op.index < action.opEnd) ops.push({ op, phase: action.phase });
-      }
-    }
-    return ops;
+    return actions.flatMap((action) => opsOf(journal, action).map((op) => ({ op, phase: action.phase })));
   }
 
   /** Forks from the action's snapshot, cuts power at `atOp`, lets the device recover, and judges it. */
@@ -651,4 +651,22 @@ function describeBoot(name: string, obs: BootObservation, names: readonly (strin
 
 function logTail(log: readonly string[]): string {
   return log.length > 0 ? ` — ${log.slice(-3).join('; ')}` : '';
+}
+
+/**
+ * The operations of `journal` an action performed (`opStart` ≤ index < `opEnd`). The journal is in operation order,
+ * so the first one is found by bisection, not by scanning the whole journal (a binary's update is hundreds of
+ * thousands of operations).
+ */
+export function opsOf(journal: readonly FlashOp[], action: { readonly opStart: number; readonly opEnd: number }): FlashOp[] {
+  let low = 0;
+  let high = journal.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (journal[middle].index < action.opStart) low = middle + 1;
+    else high = middle;
+  }
+  const ops: FlashOp[] = [];
+  for (let i = low; i < journal.length && journal[i].index < action.opEnd; i++) ops.push(journal[i]);
+  return ops;
 }

@@ -6,7 +6,12 @@ function op(index: number, kind: FlashOp['kind'], offset: number, length = 1024)
   return { op: { index, kind, offset, length, startUs: 0, result: 'done' }, phase: 'install' };
 }
 
-const layout = { trailers: [{ offset: 0x7f00, size: 0x100 }], sectorOf: (offset: number) => Math.floor(offset / 0x1000) };
+// Sector 8 stands for a scratch area: `interesting` takes all of it, `systematic` only its status area.
+const layout = {
+  trailers: [{ offset: 0x7f00, size: 0x100 }, { offset: 0x8000, size: 0x1000 }],
+  statusAreas: [{ offset: 0x7f00, size: 0x100 }, { offset: 0x8f00, size: 0x100 }],
+  sectorOf: (offset: number) => Math.floor(offset / 0x1000),
+};
 // Sector 0: erase, three writes; sector 7: a trailer write; a counter advance.
 const OPS = [op(0, 'erase', 0), op(1, 'program', 0), op(2, 'program', 0x400), op(3, 'program', 0x800), op(4, 'program', 0x7f10, 8), op(5, 'counter', 0, 4)];
 
@@ -15,12 +20,34 @@ describe('fault points', () => {
     expect(parsePoints('all')).toEqual({ kind: 'all' });
     expect(parsePoints('random:7')).toEqual({ kind: 'random', count: 7 });
     expect(() => parsePoints('random:0')).toThrow(/--points 'random:0'/);
-    expect(() => parsePoints('most')).toThrow(/all, interesting or random:N/);
+    expect(parsePoints('systematic')).toEqual({ kind: 'systematic', samples: 8 });
+    expect(parsePoints('systematic:0')).toEqual({ kind: 'systematic', samples: 0 });
+    expect(parsePoints('systematic:3')).toEqual({ kind: 'systematic', samples: 3 });
+    expect(() => parsePoints('systematic:')).toThrow(/--points 'systematic:'/);
+    expect(() => parsePoints('most')).toThrow(/all, interesting, systematic\[:N\] or random:N/);
   });
 
   it('interesting keeps erases, counters, trailer writes and the first and last write of each sector', () => {
     const picked = selectOps(OPS, { kind: 'interesting' }, layout, 1).map((p) => p.op.index);
     expect(picked).toEqual([0, 1, 3, 4, 5]); // op 2 is a middle write of sector 0
+  });
+
+  it('systematic keeps erases, counters, both ends of each program run and every unit of a trailer field, plus N seeded others', () => {
+    // A copy through the scratch (sector 8), byte by byte into its status area; then a 4-unit field, a status record.
+    const copy = [0x8000, 0x8001, 0x8002, 0x8003].map((offset, i) => op(6 + i, 'program', offset, 1));
+    const field = [0x7f10, 0x7f11, 0x7f12, 0x7f13].map((offset, i) => op(10 + i, 'program', offset, 1));
+    const ops = [...OPS, ...copy, ...field, op(14, 'program', 0x8f00, 1)];
+    const fullCopy = [...copy.slice(0, 3), op(9, 'program', 0x8003, 0xffd)];
+    const withCopy = [...OPS, ...fullCopy, ...field, op(14, 'program', 0x8f00, 1)];
+    // Sector 0's three contiguous writes are one run: its middle one is left out, as is the middle of the copy.
+    expect(selectOps(ops, { kind: 'systematic', samples: 0 }, layout, 1).map((p) => p.op.index)).toEqual([0, 1, 3, 4, 5, 6, 9, 10, 11, 12, 13, 14]);
+    // The same copy reaching into the scratch's status area is a run longer than a field: its ends only.
+    expect(selectOps(withCopy, { kind: 'systematic', samples: 0 }, layout, 1).map((p) => p.op.index)).toEqual([0, 1, 3, 4, 5, 6, 9, 10, 11, 12, 13, 14]);
+    expect(selectOps(withCopy, { kind: 'interesting' }, layout, 1).map((p) => p.op.index)).toContain(7);
+    const sampled = selectOps(withCopy, { kind: 'systematic', samples: 1 }, layout, 1).map((p) => p.op.index);
+    expect(sampled.filter((i) => [2, 7, 8].includes(i))).toHaveLength(1);
+    expect(selectOps(withCopy, { kind: 'systematic', samples: 1 }, layout, 1).map((p) => p.op.index)).toEqual(sampled);
+    expect(selectOps(withCopy, { kind: 'systematic', samples: 99 }, layout, 1)).toHaveLength(withCopy.length);
   });
 
   it('random:N draws N distinct operations, the same for the same seed, in operation order', () => {

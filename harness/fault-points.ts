@@ -3,7 +3,11 @@
  * - `all`: every operation;
  * - `interesting`: every erase and counter advance, every write into a trailer or status area, and the first and
  *   last write into each sector within each phase;
- * - `random:N`: N distinct operations drawn with the run's seed.
+ * - `random:N`: N distinct operations drawn with the run's seed;
+ * - `systematic[:N]`: every erase and counter advance, the first and last write of every program run (a sector
+ *   copy, a download), every unit of a trailer or status field, and N more drawn with the run's seed (default 8).
+ *   Bounded by the layout, not by the sector size or write unit: the default of a bootloader binary, whose word- or
+ *   byte-wide programs make `all` and `interesting` run into the hundreds of thousands of operations per update.
  */
 
 import type { FlashRegion } from '../boards/types.ts';
@@ -14,17 +18,24 @@ import type { CutOutcome, FlashOp } from '../emulator/flash/types.ts';
 export type PointSelection =
   | { readonly kind: 'all' }
   | { readonly kind: 'interesting' }
-  | { readonly kind: 'random'; readonly count: number };
+  | { readonly kind: 'random'; readonly count: number }
+  | { readonly kind: 'systematic'; readonly samples: number };
+
+/** The seeded extra operations of `systematic` without a count. */
+const SYSTEMATIC_SAMPLES = 8;
 
 export function parsePoints(text: string): PointSelection {
   if (text === 'all' || text === 'interesting') return { kind: text };
   const match = /^random:(\d+)$/.exec(text);
   if (match && Number(match[1]) > 0) return { kind: 'random', count: Number(match[1]) };
-  throw new UsageError(`--points '${text}': expected all, interesting or random:N (N > 0)`);
+  const systematic = /^systematic(?::(\d+))?$/.exec(text);
+  if (systematic) return { kind: 'systematic', samples: systematic[1] === undefined ? SYSTEMATIC_SAMPLES : Number(systematic[1]) };
+  throw new UsageError(`--points '${text}': expected all, interesting, systematic[:N] or random:N (N > 0)`);
 }
 
 export function formatPoints(selection: PointSelection): string {
-  return selection.kind === 'random' ? `random:${selection.count}` : selection.kind;
+  if (selection.kind === 'random') return `random:${selection.count}`;
+  return selection.kind === 'systematic' ? `systematic:${selection.samples}` : selection.kind;
 }
 
 /** The update phases a cut can land in (the action that was running when the power went). */
@@ -37,9 +48,13 @@ export interface PhasedOp {
 
 export const CUT_OUTCOMES: readonly CutOutcome[] = ['not-started', 'completed', 'torn'];
 
-/** What `interesting` needs to know of the flash: trailer/status/scratch ranges, and the sector of an offset. */
+/**
+ * What `interesting` and `systematic` need to know of the flash: trailer/status/scratch ranges, the trailer and
+ * status areas alone, and the sector of an offset.
+ */
 export interface FlashLayout {
   readonly trailers: readonly FlashRegion[];
+  readonly statusAreas: readonly FlashRegion[];
   readonly sectorOf: (offset: number) => number;
 }
 
@@ -51,20 +66,13 @@ export function selectOps(
   seed: number,
 ): PhasedOp[] {
   if (selection.kind === 'all') return [...ops];
-  if (selection.kind === 'random') {
-    const prng = new Prng(`points|${seed}`);
-    const pool = [...ops];
-    const picked: PhasedOp[] = [];
-    while (picked.length < selection.count && pool.length > 0) {
-      picked.push(pool.splice(prng.below(pool.length), 1)[0]);
-    }
-    return picked.sort((a, b) => a.op.index - b.op.index);
-  }
+  if (selection.kind === 'random') return drawn(ops, selection.count, seed);
+  if (selection.kind === 'systematic') return systematic(ops, selection.samples, layout, seed);
   const chosen = new Set<number>();
   const firstLast = new Map<string, { first: number; last: number }>();
   for (const { op, phase } of ops) {
     if (op.kind !== 'program') chosen.add(op.index);
-    else if (layout.trailers.some((r) => op.offset < r.offset + r.size && op.offset + op.length > r.offset)) chosen.add(op.index);
+    else if (layout.trailers.some((r) => overlaps(op, r))) chosen.add(op.index);
     if (op.kind !== 'program') continue;
     const key = `${phase}|${layout.sectorOf(op.offset)}`;
     const seen = firstLast.get(key);
@@ -76,4 +84,63 @@ export function selectOps(
     chosen.add(last);
   }
   return ops.filter(({ op }) => chosen.has(op.index));
+}
+
+/** A run of programs longer than this is a copy, not a trailer field (the longest, the magic, takes 32 bytes). */
+const LONGEST_FIELD = 32;
+
+/**
+ * `systematic`: a program run is consecutive operations of one phase programming consecutive bytes of one sector
+ * (a sector copy, a download, a field written unit by unit). Its first and last operation are cut points; every
+ * operation of a short run that writes a trailer or status area is one (each unit of a magic, a flag, a record).
+ * A sector copy that passes through a status area (the scratch's, on swap-scratch) stays a run.
+ */
+function systematic(ops: readonly PhasedOp[], samples: number, layout: FlashLayout, seed: number): PhasedOp[] {
+  const chosen = new Set<number>();
+  let run: PhasedOp[] = [];
+  const closeRun = () => {
+    if (run.length === 0) return;
+    const first = run[0].op;
+    const last = run[run.length - 1].op;
+    const field = last.offset + last.length - first.offset <= LONGEST_FIELD;
+    if (field && run.some(({ op }) => layout.statusAreas.some((r) => overlaps(op, r)))) for (const { op } of run) chosen.add(op.index);
+    chosen.add(first.index);
+    chosen.add(last.index);
+    run = [];
+  };
+  for (const phased of ops) {
+    const { op } = phased;
+    if (op.kind !== 'program') {
+      closeRun();
+      chosen.add(op.index);
+      continue;
+    }
+    const previous = run[run.length - 1];
+    const continues =
+      previous !== undefined &&
+      previous.phase === phased.phase &&
+      op.index === previous.op.index + 1 &&
+      op.offset === previous.op.offset + previous.op.length &&
+      layout.sectorOf(op.offset) === layout.sectorOf(previous.op.offset);
+    if (!continues) closeRun();
+    run.push(phased);
+  }
+  closeRun();
+  for (const { op } of drawn(ops.filter(({ op }) => !chosen.has(op.index)), samples, seed)) chosen.add(op.index);
+  return ops.filter(({ op }) => chosen.has(op.index));
+}
+
+function overlaps(op: FlashOp, region: FlashRegion): boolean {
+  return op.offset < region.offset + region.size && op.offset + op.length > region.offset;
+}
+
+/** `count` distinct operations drawn with the seed, in operation order. */
+function drawn(ops: readonly PhasedOp[], count: number, seed: number): PhasedOp[] {
+  const prng = new Prng(`points|${seed}`);
+  const pool = [...ops];
+  const picked: PhasedOp[] = [];
+  while (picked.length < count && pool.length > 0) {
+    picked.push(pool.splice(prng.below(pool.length), 1)[0]);
+  }
+  return picked.sort((a, b) => a.op.index - b.op.index);
 }

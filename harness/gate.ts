@@ -13,6 +13,7 @@ import { boardConfig } from './context.ts';
 import { isBootloaderBinary } from './cpu-device/binary.ts';
 import { checkBuildFitsBoard, imageConfigOf } from './cpu-device/board-fit.ts';
 import { loadBuildConfig } from './cpu-device/load-config.ts';
+import { runPoints } from './cpu-device/run-setup.ts';
 import { parsePoints } from './fault-points.ts';
 import { readImageFile } from './image-file.ts';
 import { maxImageSize } from './image-fit.ts';
@@ -84,6 +85,7 @@ async function gate(options: RunOptions, reporters: readonly Reporter[], state: 
   const from = readImageFile(imageFrom, { what: '--from', verified: true, maxSpan: slot.size }).bytes;
   const to = readImageFile(imageTo, { what: '--to', verified: true, maxSpan: slot.size }).bytes;
   const trustKey = loadPublicKey(readInputFile(key, { what: '--key', maxBytes: MAX_TEXT_FILE_BYTES }), { source: key });
+  const points = runPoints(options);
   const info = describeRun({
     options,
     board,
@@ -91,7 +93,7 @@ async function gate(options: RunOptions, reporters: readonly Reporter[], state: 
     bootloaderName: options.bootloader ?? 'reference',
     pair: { from, to, trustKey, fromUser: true },
     suites: ['gate', ...GATE_SUITES],
-    points: options.points === undefined ? undefined : parsePoints(options.points),
+    points: points === undefined ? undefined : parsePoints(points),
   });
   state.info = info;
   const checks: GateCheck[] = [];
@@ -199,7 +201,7 @@ function inputInfo(options: RunOptions): RunInfo {
     keys: [],
     suites: ['gate', ...GATE_SUITES],
     seed: options.seed,
-    points: options.points ?? 'per suite',
+    points: runPoints(options) ?? 'per suite',
   };
 }
 

@@ -44,9 +44,16 @@ export interface CleanRun {
  * boot must let that boot's work finish (resume). `atEnd` says the cut came when the boot had done its work (its last
  * flash operation, or after its hand-off on a board): the device is then where a plain reset would leave it, in a
  * trial that a reset legitimately reverts; and a torn completion flag reads as BAD, so MCUboot keeps the image without
- * a revert (FAULTS F-09): any image that ran during that step is a correct end.
+ * a revert (FAULTS F-09): any image that ran during that step is a correct end. `requestMagicWhole` is false for a
+ * cut that left the request's magic incomplete (the cut came before its last unit was written).
  */
-export function allowedAfterCut(scenario: Scenario, action: CutAction, clean: CleanRun, atEnd: boolean): Set<Terminal> {
+export function allowedAfterCut(
+  scenario: Scenario,
+  action: CutAction,
+  clean: CleanRun,
+  atEnd: boolean,
+  requestMagicWhole = true,
+): Set<Terminal> {
   const next = clean.settleResults[action.settle] ?? action.lastSettled;
   let allowed: Terminal[];
   switch (action.kind) {
@@ -54,6 +61,10 @@ export function allowedAfterCut(scenario: Scenario, action: CutAction, clean: Cl
       allowed = [action.lastSettled];
       break;
     case 'request':
+      // A request is its magic: one that is not whole decodes as BAD (or UNSET), and a secondary without a GOOD
+      // magic matches no update row (FORMATS.md §2.2, §3.2): the update must not start.
+      allowed = requestMagicWhole ? [action.lastSettled, next] : [action.lastSettled];
+      break;
     case 'confirm':
       allowed = [action.lastSettled, next];
       break;

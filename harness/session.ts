@@ -11,9 +11,10 @@ import type { CutOutcome, FlashOp, TornShape } from '../emulator/flash/types.ts'
 import type { RunContext } from './context.ts';
 import { cutCoverage, type SuiteCoverage } from './coverage.ts';
 import { type CaseOutcome, type RecordedAction, ScenarioExecutor } from './executor.ts';
-import { type FlashLayout, type Phase, type PointSelection, selectOps } from './fault-points.ts';
+import { type FlashLayout, type Phase, type PhasedOp, type PointSelection, selectOps } from './fault-points.ts';
 import type { Violation } from './invariants.ts';
 import { allowedAfterCut, CRASH, judgeClean, judgeCut, judgeSecondCut, type Terminal, verdictOf } from './judge.ts';
+import { requestMagicWhole } from './request-magic.ts';
 import { type CaseResult, type FaultPoint, type FlashOpRecord, SKIPPED_SUITE_ID } from './results.ts';
 import { replayCommand } from './run-options.ts';
 import type { Scenario } from './scenario.ts';
@@ -54,6 +55,8 @@ interface Recorded {
   readonly settleSeen: readonly (readonly Terminal[])[];
   readonly clean: CaseOutcome;
   readonly journal: readonly FlashOp[];
+  /** Snapshots wait before every cut point of the scenario (see `forkable`). */
+  readonly forked: boolean;
 }
 
 const DEFAULT_POINTS: PointSelection = { kind: 'all' };
@@ -139,12 +142,8 @@ export class Session {
     const rec = this.record(s, n);
     // A bootloader that failed the fault-free run outright has nothing to sweep: the clean case reports it.
     if (rec.clean.terminal === CRASH) return cases;
-    const phased = ScenarioExecutor.phasedOps(rec.actions, rec.journal).filter(
-      ({ phase }) => !cuts.phases || cuts.phases.includes(phase),
-    );
-    const points = this.pointsOf(scenario) ?? DEFAULT_POINTS;
+    const chosen = this.cutPoints(scenario, rec);
     const layout = this.layout(scenario);
-    const chosen = selectOps(phased, points, layout, this.ctx.options.seed);
     const ecc = this.ctx.board.flash.programRule === 'ecc';
     for (const { op, phase } of chosen) {
       const action = rec.actions.findIndex((a) => op.index >= a.opStart && op.index < a.opEnd);
@@ -202,21 +201,45 @@ export class Session {
     };
   }
 
+  /** The operations of the fault-free run a scenario's cuts land on. */
+  private cutPoints(scenario: Scenario, rec: Pick<Recorded, 'actions' | 'journal'>): PhasedOp[] {
+    const cuts = scenario.cuts!;
+    const phased = ScenarioExecutor.phasedOps(rec.actions, rec.journal).filter(({ phase }) => !cuts.phases || cuts.phases.includes(phase));
+    return selectOps(phased, this.pointsOf(scenario) ?? DEFAULT_POINTS, this.layout(scenario), this.ctx.options.seed);
+  }
+
   private record(s: number, n: number): Recorded {
     const key = `${s}/${n}`;
     let rec = this.recorded.get(key);
     if (!rec) {
-      const executor = new ScenarioExecutor(this.scenarios[s][n], {
+      const scenario = this.scenarios[s][n];
+      const executor = new ScenarioExecutor(scenario, {
         board: this.ctx.board,
         bootloader: this.ctx.bootloader,
         seed: this.ctx.options.seed,
         clockChecks: this.ctx.bootloader.create().readsClock !== false,
       });
       const { outcome, actions, settleResults, settleSeen } = executor.record();
-      rec = { executor, actions, settleResults, settleSeen, clean: outcome, journal: outcome.journal };
+      rec = { executor, actions, settleResults, settleSeen, clean: outcome, journal: outcome.journal, forked: executor.forkEveryOp };
       this.recorded.set(key, rec);
     }
     return rec;
+  }
+
+  /**
+   * The recording a cut forks from. On sectors too big to snapshot before every operation, the scenario is
+   * recorded again (it is deterministic) with a snapshot before each of its cut points, so a case restores the
+   * flash there instead of replaying its action up to the cut. Only the thread that runs cases pays for it.
+   */
+  private forkable(s: number, n: number): Recorded {
+    const rec = this.record(s, n);
+    const scenario = this.scenarios[s][n];
+    if (rec.forked || !scenario.cuts) return rec;
+    const points = this.cutPoints(scenario, rec);
+    const { outcome, actions, settleResults, settleSeen } = rec.executor.record(new Set(points.map(({ op }) => op.index)));
+    const forked: Recorded = { ...rec, actions, settleResults, settleSeen, clean: outcome, journal: outcome.journal, forked: true };
+    this.recorded.set(`${s}/${n}`, forked);
+    return forked;
   }
 
   /** The result of a case whose worker stopped answering: the bootloader hung at this point. */
@@ -251,7 +274,8 @@ export class Session {
     const scenario = this.scenarios[planned.suite][planned.scenario];
     let executed: ReturnType<Session['execute']>;
     try {
-      executed = this.execute(planned.spec, scenario, this.record(planned.suite, planned.scenario), seed);
+      const rec = planned.spec.kind === 'clean' ? this.record(planned.suite, planned.scenario) : this.forkable(planned.suite, planned.scenario);
+      executed = this.execute(planned.spec, scenario, rec, seed);
     } catch (error) {
       // The application side could not go on over what the bootloader left on flash (a write-once unit it
       // programmed, a flash rule): that is the bootloader's failure at this point, not the harness's.
@@ -300,7 +324,8 @@ export class Session {
     const executor = rec.executor;
     const single = executor.runCut(action, spec.atOp, spec.outcome, seed, spec.tear);
     if (spec.kind === 'cut') {
-      const allowed = allowedAfterCut(scenario, action, rec, spec.atOp === action.opEnd - 1);
+      const magicWhole = action.kind !== 'request' || requestMagicWhole(this.ctx.board, scenario, rec.journal, action, spec);
+      const allowed = allowedAfterCut(scenario, action, rec, spec.atOp === action.opEnd - 1, magicWhole);
       const violations = judgeCut(allowed, single.terminal, single.violations, `at op ${spec.atOp}`);
       return { outcome: single, violations, focus: spec.atOp };
     }
@@ -347,7 +372,7 @@ export function isTrailerWrite(op: FlashOp, statusAreas: readonly FlashRegion[])
 
 /** The enumerated torn variants of `op`, or one seeded tear (undefined) for a payload write or a counter. */
 function tornVariantsOf(op: FlashOp, statusAreas: readonly FlashRegion[], writeUnit: number, ecc: boolean): (TornShape | undefined)[] {
-  if (isTrailerWrite(op, statusAreas)) return tornVariants(op.length / writeUnit, ecc);
+  if (isTrailerWrite(op, statusAreas)) return tornVariants(op.length / writeUnit, ecc, writeUnit);
   if (isTrailerErase(op, statusAreas)) return [...ERASE_TEARS];
   return [undefined];
 }
@@ -370,13 +395,15 @@ function secondTear(op: FlashOp, statusAreas: readonly FlashRegion[], writeUnit:
 /**
  * The torn outcomes of a program that matter to a decoder: each prefix of whole write units, then a torn unit
  * left all ones, all zeros, or half written. On an ECC part the torn unit reads back as an ECC fault whatever it
- * holds, so there is one variant per prefix.
+ * holds, so there is one variant per prefix. A byte-wide unit has no half: half written, it is the whole byte,
+ * the state of the next prefix (a binary programs byte by byte on such parts, so this is a third of its cases).
  */
-export function tornVariants(units: number, ecc: boolean): TornShape[] {
+export function tornVariants(units: number, ecc: boolean, writeUnit: number): TornShape[] {
+  const torn = writeUnit === 1 ? (['ones', 'zeros'] as const) : (['ones', 'zeros', 'half'] as const);
   const shapes: TornShape[] = [];
   for (let k = 0; k < units; k++) {
     if (ecc) shapes.push({ units: k, unit: 'ones' });
-    else for (const unit of ['ones', 'zeros', 'half'] as const) shapes.push({ units: k, unit });
+    else for (const unit of torn) shapes.push({ units: k, unit });
   }
   return shapes;
 }

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Prng } from '../emulator/common/prng.ts';
 import { fromIntelHex, IntelHexError, parseIntelHex, toIntelHex } from './index.ts';
-
-/** One record line with its checksum. */
-function rec(type: number, address: number, data: number[]): string {
-  const fields = [data.length, (address >> 8) & 0xff, address & 0xff, type, ...data];
-  const sum = (0x100 - (fields.reduce((a, b) => a + b, 0) & 0xff)) & 0xff;
-  return `:${[...fields, sum].map((b) => b.toString(16).padStart(2, '0')).join('').toUpperCase()}`;
-}
-const EOF_RECORD = ':00000001FF';
-const hex = (...lines: string[]): string => `${lines.join('\n')}\n`;
+import { EOF_RECORD, hex, rec } from './test/hex-records.ts';
 
 function message(text: string): string {
   try {

@@ -69,6 +69,16 @@ describe('run --bootloader <binary>', () => {
     expect(result.code).toBe(2);
   });
 
+  it.each([
+    ['another core', 'nucleo_l552ze_q', /\.config: built for a cortex-m4, but the board has a cortex-m33 \(board nucleo_l552ze_q/],
+    ['another link address', 'stm32f429zi', /\.config: linked at 0x0, but the board's boot partition starts at 0x8000000 \(board stm32f429zi/],
+  ])("refuses a Zephyr .config that names %s than the board with exit 2, before reading the binary", async (_, board, message) => {
+    const zephyr = join('test', 'fixtures', 'zephyr-mcuboot', '.config');
+    const result = await cli('run', 'power-loss', '--board', board, '--bootloader', minboot('handoff'), '--bootloader-config', zephyr, '--jobs', '0');
+    expect(result.stderr).toMatch(message);
+    expect(result.code).toBe(2);
+  });
+
   it('needs the build configuration, and keeps binary options off model runs', async () => {
     const missing = await cli('run', 'power-loss', '--board', 'nrf52840dk', '--bootloader', minboot('handoff'));
     expect(missing.code).toBe(2);

@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { bootMagic, trailerLayout } from '../../images/trailer.ts';
 import { NorFlash } from '../flash/index.ts';
-import type { FlashGeometry } from '../flash/types.ts';
 import type { FlashArea } from './area.ts';
+import { testGeometry } from './test/geometry.ts';
 import {
   FlashWriteRefused,
   layoutOptions,
@@ -20,19 +20,6 @@ import {
   writeTrailerBytes,
   writeUnprotectedSizes,
 } from './trailer-io.ts';
-
-function geometry(overrides: Partial<FlashGeometry> = {}): FlashGeometry {
-  return {
-    sectors: Array(4).fill(4096),
-    writeUnit: 4,
-    erasedValue: 0xff,
-    programRule: 'and',
-    eraseTimeUs: 1000,
-    programTimeUs: 10,
-    endurance: 10_000,
-    ...overrides,
-  };
-}
 
 /** A two-sector slot that starts one sector into the flash, so area-relative and absolute offsets differ. */
 const slot: FlashArea = { label: 'primary 0', offset: 0x1000, size: 0x2000, sectors: [{ offset: 0, size: 0x1000 }, { offset: 0x1000, size: 0x1000 }] };
@@ -54,7 +41,7 @@ describe('trailer through the flash', () => {
 
   it('reads an erased trailer as nothing requested, on 0xff and on 0x00 flash', () => {
     for (const erasedValue of [0xff, 0x00] as const) {
-      const flash = new NorFlash(geometry({ erasedValue }));
+      const flash = new NorFlash(testGeometry({ erasedValue }));
       expect(readTrailerState(flash, slot, format8)).toEqual({
         magic: 'unset',
         imageOk: 'unset',
@@ -67,7 +54,7 @@ describe('trailer through the flash', () => {
   });
 
   it('writes each field at its offset in the slot, one value padded with the erased value to the write size', () => {
-    const flash = new NorFlash(geometry({ writeUnit: 4 }));
+    const flash = new NorFlash(testGeometry({ writeUnit: 4 }));
     const layout = trailerLayout({ slotSize: slot.size, maxAlign: 8 });
     writeSwapInfo(flash, slot, format8, 'test', 1);
     writeFlag(flash, slot, format8, 'imageOk');
@@ -99,7 +86,7 @@ describe('trailer through the flash', () => {
 
   it('reads back each swap type it writes, for the image it names', () => {
     for (const [swapType, image] of [['test', 0], ['perm', 1], ['revert', 2]] as const) {
-      const flash = new NorFlash(geometry());
+      const flash = new NorFlash(testGeometry());
       writeSwapInfo(flash, slot, format8, swapType, image);
       expect(readTrailerState(flash, slot, format8)).toMatchObject({ swapType, swapImage: image });
     }
@@ -108,14 +95,14 @@ describe('trailer through the flash', () => {
   it('reads a swap_info byte whose type is no request (NONE, 0, FAIL) as none', () => {
     const offset = trailerLayout({ slotSize: slot.size, maxAlign: 8 }).swapInfo;
     for (const byte of [0x01, 0x00, 0x15]) {
-      const flash = new NorFlash(geometry({ writeUnit: 1 }));
+      const flash = new NorFlash(testGeometry({ writeUnit: 1 }));
       writeTrailerBytes(flash, slot, offset, Uint8Array.of(byte));
       expect(readTrailerState(flash, slot, format8).swapType, `0x${byte.toString(16)}`).toBe('none');
     }
   });
 
   it('reads a written flag that is not 0x01, and a magic that is not the boot magic, as bad', () => {
-    const flash = new NorFlash(geometry({ writeUnit: 1 }));
+    const flash = new NorFlash(testGeometry({ writeUnit: 1 }));
     const layout = trailerLayout({ slotSize: slot.size, maxAlign: 8 });
     writeTrailerBytes(flash, slot, layout.imageOk, Uint8Array.of(0x03));
     writeTrailerBytes(flash, slot, layout.magic, Uint8Array.of(0x77));
@@ -123,7 +110,7 @@ describe('trailer through the flash', () => {
   });
 
   it('writes the magic as one ALIGN_UP(16, BOOT_MAX_ALIGN) block, erased fill first, the magic last', () => {
-    const flash = new NorFlash(geometry({ writeUnit: 8 }));
+    const flash = new NorFlash(testGeometry({ writeUnit: 8 }));
     const format: TrailerFormat = { maxAlign: 32, swapOffset: false };
     writeMagic(flash, slot, format);
     expect(flash.journal.map((op) => [op.offset - slot.offset, op.length])).toEqual([[slot.size - 32, 32]]);
@@ -133,7 +120,7 @@ describe('trailer through the flash', () => {
 
   it('writes the unprotected TLV sizes only in a swap-offset trailer', () => {
     const offsetFormat: TrailerFormat = { maxAlign: 8, swapOffset: true };
-    const flash = new NorFlash(geometry());
+    const flash = new NorFlash(testGeometry());
     writeUnprotectedSizes(flash, slot, format8, 0x00300020);
     expect(flash.journal).toHaveLength(0);
     writeUnprotectedSizes(flash, slot, offsetFormat, 0x00300020);
@@ -145,7 +132,7 @@ describe('trailer through the flash', () => {
 
   it('refuses a trailer write over programmed bytes on write-once flash, naming the area and the absolute offset', () => {
     for (const programRule of ['once', 'ecc'] as const) {
-      const flash = new NorFlash(geometry({ programRule, writeUnit: 8 }));
+      const flash = new NorFlash(testGeometry({ programRule, writeUnit: 8 }));
       writeFlag(flash, slot, format8, 'imageOk');
       const error = caught(() => writeFlag(flash, slot, format8, 'imageOk'));
       const absolute = slot.offset + trailerLayout({ slotSize: slot.size, maxAlign: 8 }).imageOk;
@@ -162,7 +149,7 @@ describe('trailer through the flash', () => {
   });
 
   it('programs over programmed bytes on classic NOR flash, where a program only clears bits', () => {
-    const flash = new NorFlash(geometry({ programRule: 'and', writeUnit: 8 }));
+    const flash = new NorFlash(testGeometry({ programRule: 'and', writeUnit: 8 }));
     writeFlag(flash, slot, format8, 'copyDone');
     writeFlag(flash, slot, format8, 'copyDone');
     expect(flash.journal).toHaveLength(2);
@@ -170,7 +157,7 @@ describe('trailer through the flash', () => {
   });
 
   it('checks only the bytes it writes: a programmed neighbour unit does not refuse the write on write-once flash', () => {
-    const flash = new NorFlash(geometry({ programRule: 'once', writeUnit: 8 }));
+    const flash = new NorFlash(testGeometry({ programRule: 'once', writeUnit: 8 }));
     writeFlag(flash, slot, format8, 'imageOk');
     writeFlag(flash, slot, format8, 'copyDone');
     writeSwapInfo(flash, slot, format8, 'perm', 0);
@@ -178,7 +165,7 @@ describe('trailer through the flash', () => {
   });
 
   it('checks the erased value of the flash it writes, on 0x00 flash', () => {
-    const flash = new NorFlash(geometry({ programRule: 'once', erasedValue: 0x00, writeUnit: 4 }));
+    const flash = new NorFlash(testGeometry({ programRule: 'once', erasedValue: 0x00, writeUnit: 4 }));
     writeFlag(flash, slot, format8, 'imageOk');
     const layout = trailerLayout({ slotSize: slot.size, maxAlign: 8 });
     expect([...flash.peek(slot.offset + layout.imageOk, 4)]).toEqual([0x01, 0, 0, 0]);

@@ -151,6 +151,8 @@ export class Machine {
 
   /** Power off and on: RAM is lost, every peripheral and the core start from their power-on state. */
   powerCycle(): void {
+    // A sweep power-cycles one machine for every boot of every case: only this power-on's resets are kept.
+    this.resets.length = 0;
     this.port.sync();
     for (const ram of this.rams) ram.bytes.fill(0);
     this.codeRam?.bytes.set(this.flash.peek(0, this.flash.size));

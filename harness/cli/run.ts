@@ -3,8 +3,9 @@
  * checks every invariant after every boot. Exit 0 when every invariant held, 1 on a violation, 2 on bad input.
  */
 import type { Command } from 'commander';
-import { QUICK_POINTS, trialUserModules } from '../context.ts';
+import { trialUserModules } from '../context.ts';
 import { isBootloaderBinary } from '../cpu-device/binary.ts';
+import { QUICK_POINTS } from '../cpu-device/run-setup.ts';
 import { DEFAULT_PROFILE } from '../dimensions/report.ts';
 import { formatPoints, parsePoints } from '../fault-points.ts';
 import { addLabOptions, labTargetFrom } from '../lab/lab-cli.ts';
@@ -73,10 +74,13 @@ export function addRunOptions(command: Command): Command {
     )
     .option('--bootloader-config <file>', "the binary's build configuration: a Zephyr MCUboot .config or a bootproof-bootloader/1 JSON file")
     .option('--signing-key <pem>', 'the private key whose public half is built into the binary (test images are signed with it)')
-    .option('--points <points>', 'fault points: all, interesting, or random:N (default: the profile\'s)')
+    .option(
+      '--points <points>',
+      "fault points: all, interesting, systematic[:N] or random:N (default: the profile's; under full each suite chooses, and on a bootloader binary systematic:8: every erase, both ends of each program run, every unit of a trailer field, 8 seeded others)",
+    )
     .option(
       '--profile <profile>',
-      `quick (pull requests: pairwise scenario rows, ${formatPoints(QUICK_POINTS)} cuts per scenario, one torn variant each) or full (release gating: every size × strategy × cut phase too, each suite's enumerated cuts); default ${DEFAULT_PROFILE}, so a bare run or gate samples nothing`,
+      `quick (pull requests: pairwise scenario rows, ${formatPoints(parsePoints(QUICK_POINTS))} cuts per scenario, one torn variant each) or full (release gating: every size × strategy × cut phase too, each suite's enumerated cuts); default ${DEFAULT_PROFILE}, so a bare run or gate samples nothing`,
     )
     .option('--seed <n>', `seed of every random choice (default ${DEFAULT_SEED})`)
     .option('--jobs <n>', 'worker threads (default: one per core; 0 runs in this thread)')

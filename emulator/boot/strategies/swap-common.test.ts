@@ -12,6 +12,7 @@ import type { FlashArea } from '../area.ts';
 import { BootLog } from '../log.ts';
 import { ReferenceBootloader } from '../reference.ts';
 import type { BootRun } from '../run.ts';
+import { testGeometry } from '../test/geometry.ts';
 import { readTrailerState } from '../trailer-io.ts';
 import type { BootContext, TrailerState } from '../types.ts';
 import {
@@ -53,16 +54,7 @@ function makeRun(options: {
   swapOffset?: boolean;
   flash?: Partial<FlashGeometry>;
 }): BootRun {
-  const flash = new NorFlash({
-    sectors: Array(32).fill(SECTOR),
-    writeUnit: 4,
-    erasedValue: 0xff,
-    programRule: 'and',
-    eraseTimeUs: 1000,
-    programTimeUs: 10,
-    endurance: 10_000,
-    ...options.flash,
-  });
+  const flash = new NorFlash(testGeometry({ sectors: Array(32).fill(SECTOR), ...options.flash }));
   const ctx = { flash, config: { maxImageSectors: options.maxImageSectors ?? 16 } } as unknown as BootContext;
   return {
     ctx,
