@@ -18,7 +18,7 @@ describe('coverage lines', () => {
     const lines = cutCoverage(cases, false);
     expect(lines.map(formatCoverageLine)).toEqual([
       'enumerated 2 cut points × outcomes (not-started, completed)',
-      'enumerated 1 torn trailer/status writes and erases × variants (unit prefix × torn unit ones, zeros, half or ECC; erase 1/8, 4/8, 7/8 done)',
+      'enumerated 1 torn trailer/status writes and erases × variants (unit prefix × torn unit as before, weak, half or ECC; erase 1/8, 4/8, 7/8 done)',
       'sampled 1 torn payload writes, erases and counter advances (one seeded tear each)',
       'enumerated 1 second cuts spread over the recovery (erases and trailer writes first)',
     ]);
@@ -28,16 +28,16 @@ describe('coverage lines', () => {
   it('enumerates every unit prefix with three torn units (two for a byte, which has no half), or one ECC unit per prefix on an ECC part', () => {
     expect(tornVariants(2, false, 1)).toEqual([
       { units: 0, unit: 'ones' },
-      { units: 0, unit: 'zeros' },
+      { units: 0, unit: 'weak' },
       { units: 1, unit: 'ones' },
-      { units: 1, unit: 'zeros' },
+      { units: 1, unit: 'weak' },
     ]);
     expect(tornVariants(2, false, 4)).toEqual([
       { units: 0, unit: 'ones' },
-      { units: 0, unit: 'zeros' },
+      { units: 0, unit: 'weak' },
       { units: 0, unit: 'half' },
       { units: 1, unit: 'ones' },
-      { units: 1, unit: 'zeros' },
+      { units: 1, unit: 'weak' },
       { units: 1, unit: 'half' },
     ]);
     expect(tornVariants(4, true, 8)).toEqual([0, 1, 2, 3].map((units) => ({ units, unit: 'ones' })));

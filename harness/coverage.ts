@@ -39,7 +39,7 @@ export function cutCoverage(cases: readonly PlannedCase[], sampledPoints: boolea
   const points = sampledPoints ? 'sampled' : 'enumerated';
   if (enumeratedCuts > 0) lines.push({ what: 'cut points × outcomes (not-started, completed)', how: points, count: enumeratedCuts });
   if (tornVariants > 0) {
-    const what = 'torn trailer/status writes and erases × variants (unit prefix × torn unit ones, zeros, half or ECC; erase 1/8, 4/8, 7/8 done)';
+    const what = 'torn trailer/status writes and erases × variants (unit prefix × torn unit as before, weak, half or ECC; erase 1/8, 4/8, 7/8 done)';
     lines.push({ what, how: sampledTears ? 'sampled' : points, count: tornVariants });
   }
   if (tornSampled > 0) lines.push({ what: 'torn payload writes, erases and counter advances (one seeded tear each)', how: 'sampled', count: tornSampled });

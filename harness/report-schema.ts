@@ -37,7 +37,7 @@ export const faultPointSchema = z
     offset: count,
     length: count,
     outcome: z.string().describe('not-started, completed or torn'),
-    tear: z.string().optional().describe('an enumerated torn write: u<k>-<ones|zeros|half|ecc>, k whole write units then the torn unit'),
+    tear: z.string().optional().describe('an enumerated torn write: u<k>-<ones|weak|half|ecc>, k whole write units then the torn unit'),
     second: z.object({ op: count, outcome: z.string() }).strict().optional().describe('a second cut inside the recovery'),
   })
   .strict();

@@ -32,7 +32,7 @@ export interface FaultPoint {
   readonly offset: number;
   readonly length: number;
   readonly outcome: string;
-  /** An enumerated torn write's shape: `u<k>-<ones|zeros|half|ecc>` (k whole units written, then the torn unit). */
+  /** An enumerated torn write's shape: `u<k>-<ones|weak|half|ecc>` (k whole units written, then the torn unit). */
   readonly tear?: string;
   /** A second cut, inside the recovery from the first. */
   readonly second?: { readonly op: number; readonly outcome: string };

@@ -8,17 +8,18 @@ import type { FlashRegion } from '../boards/types.ts';
 import { Prng } from '../emulator/common/prng.ts';
 import { FlashRuleViolation } from '../emulator/flash/index.ts';
 import type { CutOutcome, FlashOp, TornShape } from '../emulator/flash/types.ts';
+import { BOOT_MAGIC_SIZE } from '../images/index.ts';
 import type { RunContext } from './context.ts';
 import { cutCoverage, type SuiteCoverage } from './coverage.ts';
 import { type CaseOutcome, type RecordedAction, ScenarioExecutor } from './executor.ts';
-import { type FlashLayout, type Phase, type PhasedOp, type PointSelection, selectOps } from './fault-points.ts';
+import { type FlashLayout, type Phase, type PhasedOp, type PointSelection, sampledSelection, selectOps, touchesField } from './fault-points.ts';
 import type { Violation } from './invariants.ts';
 import { allowedAfterCut, CRASH, judgeClean, judgeCut, judgeSecondCut, type Terminal, verdictOf } from './judge.ts';
 import { requestMagicWhole } from './request-magic.ts';
 import { type CaseResult, type FaultPoint, type FlashOpRecord, SKIPPED_SUITE_ID } from './results.ts';
 import { replayCommand } from './run-options.ts';
 import type { Scenario } from './scenario.ts';
-import { trailerAreas, trailerRegions } from './trailer-regions.ts';
+import { trailerAreas, trailerFields, trailerRegions } from './trailer-regions.ts';
 
 export type CaseSpec =
   | { readonly kind: 'skip'; readonly note: string }
@@ -116,7 +117,7 @@ export class Session {
     return this.ctx.suites.map(({ suite }, s) => {
       if (this.skips[s]) return { suite: suite.name, lines: [] };
       const own = suite.coverage?.(this.ctx.suiteContext) ?? [];
-      const sampledPoints = this.scenarios[s].some((scenario) => this.pointsOf(scenario)?.kind === 'random');
+      const sampledPoints = this.scenarios[s].some((scenario) => sampledSelection(this.pointsOf(scenario)));
       const cuts = cutCoverage(cases.filter((c) => c.suite === s), sampledPoints, this.sampledTears());
       return { suite: suite.name, lines: [...own, ...cuts] };
     });
@@ -151,7 +152,7 @@ export class Session {
       for (const outcome of cuts.outcomes) {
         // A completed op k leaves the same state as a cut before op k+1 of the same action: only keep it at the end.
         if (outcome === 'completed' && !lastOfAction) continue;
-        const tears = outcome === 'torn' ? this.tearsOf(scenario, op, layout.statusAreas) : [undefined];
+        const tears = outcome === 'torn' ? this.tearsOf(scenario, op, layout) : [undefined];
         for (const tear of tears) {
           const variant = tear && tornName(tear, ecc);
           const id = pointId(scenario.id, phase, op.index, outcome, variant);
@@ -177,13 +178,17 @@ export class Session {
   }
 
   /**
-   * The torn variants to cut `op` with: every one, or under the quick profile one drawn from the seed (per scenario
-   * and operation), so a trailer write costs one case there instead of one per prefix and shape.
+   * The torn variants to cut `op` with: every one, or under the quick profile one, so a trailer write costs one case
+   * there instead of one per prefix and shape. A trailer field's write is torn where its value starts, weakly
+   * (`fieldTear`): the field then reads as neither erased nor written, the state a torn-field bug misreads. Other
+   * writes and erases get a variant drawn from the seed (per scenario and operation).
    */
-  private tearsOf(scenario: Scenario, op: FlashOp, statusAreas: readonly FlashRegion[]): (TornShape | undefined)[] {
+  private tearsOf(scenario: Scenario, op: FlashOp, layout: ReturnType<Session['layout']>): (TornShape | undefined)[] {
     const { writeUnit, programRule } = this.ctx.board.flash;
-    const all = tornVariantsOf(op, statusAreas, writeUnit, programRule === 'ecc');
+    const ecc = programRule === 'ecc';
+    const all = tornVariantsOf(op, layout.statusAreas, writeUnit, ecc);
     if (!this.sampledTears() || all.length <= 1) return all;
+    if (op.kind === 'program' && touchesField(op, layout)) return [fieldTear(op, layout.fields, writeUnit, ecc)];
     const prng = new Prng(`tear|${this.ctx.options.seed}|${scenario.id}|${op.index}`);
     return [all[prng.below(all.length)]];
   }
@@ -197,6 +202,7 @@ export class Session {
     return {
       trailers: trailerRegions(this.ctx.board, scenario.config),
       statusAreas: trailerAreas(this.ctx.board, scenario.config),
+      fields: trailerFields(this.ctx.board, scenario.config),
       sectorOf: (offset) => sectorContaining(sectors, offset)?.index ?? sectors.length - 1,
     };
   }
@@ -205,7 +211,7 @@ export class Session {
   private cutPoints(scenario: Scenario, rec: Pick<Recorded, 'actions' | 'journal'>): PhasedOp[] {
     const cuts = scenario.cuts!;
     const phased = ScenarioExecutor.phasedOps(rec.actions, rec.journal).filter(({ phase }) => !cuts.phases || cuts.phases.includes(phase));
-    return selectOps(phased, this.pointsOf(scenario) ?? DEFAULT_POINTS, this.layout(scenario), this.ctx.options.seed);
+    return selectOps(phased, this.pointsOf(scenario) ?? DEFAULT_POINTS, this.layout(scenario), this.ctx.options.seed, scenario.id);
   }
 
   private record(s: number, n: number): Recorded {
@@ -377,6 +383,19 @@ function tornVariantsOf(op: FlashOp, statusAreas: readonly FlashRegion[], writeU
   return [undefined];
 }
 
+/**
+ * The one tear of a trailer field's write under the quick profile: whole units up to the one where the value starts
+ * (the magic's 16 bytes sit at the end of their write; a flag, swap info or size is the write's first byte), that
+ * unit weakly programmed (an ECC fault on an ECC part).
+ */
+export function fieldTear(op: FlashOp, fields: readonly FlashRegion[], writeUnit: number, ecc: boolean): TornShape {
+  const units = op.length / writeUnit;
+  const field = fields.find((r) => op.offset < r.offset + r.size && op.offset + op.length > r.offset);
+  const magicStart = field ? field.offset + field.size - BOOT_MAGIC_SIZE : Number.POSITIVE_INFINITY;
+  const valueAt = op.offset + op.length > magicStart ? Math.max(0, magicStart - op.offset) : 0;
+  return { units: Math.min(units - 1, Math.floor(valueAt / writeUnit)), unit: ecc ? 'ones' : 'weak' };
+}
+
 /** A sector erase that takes a trailer or status area with it: a torn one can leave a magic or a flag half erased. */
 export function isTrailerErase(op: FlashOp, statusAreas: readonly FlashRegion[]): boolean {
   return op.kind === 'erase' && statusAreas.some((r) => op.offset < r.offset + r.size && op.offset + op.length > r.offset);
@@ -394,12 +413,12 @@ function secondTear(op: FlashOp, statusAreas: readonly FlashRegion[], writeUnit:
 
 /**
  * The torn outcomes of a program that matter to a decoder: each prefix of whole write units, then a torn unit
- * left all ones, all zeros, or half written. On an ECC part the torn unit reads back as an ECC fault whatever it
+ * left as it was, weakly programmed (half of each byte's bit changes), or half written. On an ECC part the torn unit reads back as an ECC fault whatever it
  * holds, so there is one variant per prefix. A byte-wide unit has no half: half written, it is the whole byte,
  * the state of the next prefix (a binary programs byte by byte on such parts, so this is a third of its cases).
  */
 export function tornVariants(units: number, ecc: boolean, writeUnit: number): TornShape[] {
-  const torn = writeUnit === 1 ? (['ones', 'zeros'] as const) : (['ones', 'zeros', 'half'] as const);
+  const torn = writeUnit === 1 ? (['ones', 'weak'] as const) : (['ones', 'weak', 'half'] as const);
   const shapes: TornShape[] = [];
   for (let k = 0; k < units; k++) {
     if (ecc) shapes.push({ units: k, unit: 'ones' });

@@ -25,8 +25,8 @@ import { loadBuildConfig } from './load-config.ts';
  */
 export const BINARY_DEFAULT_POINTS = 'systematic:8';
 
-/** The points of the quick profile (pull requests): a few seeded cuts per scenario. */
-export const QUICK_POINTS = 'random:3';
+/** The points of the quick profile (pull requests): every trailer-field write and erase, and 2 seeded others per scenario. */
+export const QUICK_POINTS = 'trailer:2';
 
 /**
  * The points a run sweeps: `--points`; else the quick profile's; else a bootloader binary's default; else undefined
