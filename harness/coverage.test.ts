@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cutCoverage, formatCoverageLine } from './coverage.ts';
 import { isTrailerWrite, type PlannedCase, tornVariants } from './session.ts';
 
+const op = (offset: number, length: number, kind: 'program' | 'erase' = 'program') => ({ index: 0, kind, offset, length, startUs: 0, result: 'done' as const });
 const planned = (spec: PlannedCase['spec']): PlannedCase => ({ suite: 0, scenario: 0, id: 'x', title: 'x', spec });
 
 describe('coverage lines', () => {
@@ -43,9 +44,12 @@ describe('coverage lines', () => {
     expect(tornVariants(4, true, 8)).toEqual([0, 1, 2, 3].map((units) => ({ units, unit: 'ones' })));
   });
 
-  it('a trailer write is a program wholly inside a status area; a payload copy reaching into one is not', () => {
-    const areas = [{ offset: 0x1000, size: 0x100 }];
-    const op = (offset: number, length: number, kind: 'program' | 'erase' = 'program') => ({ index: 0, kind, offset, length, startUs: 0, result: 'done' as const });
+  it('a trailer write is a short program wholly inside a status area; a payload copy reaching into one, or passing through one, is not', () => {
+    const areas = [{ offset: 0x1000, size: 0x100 }, { offset: 0x8000, size: 0xa00 }];
+    // A 1 KiB sector-copy chunk inside a scratch's large status area is a copy; a 256-byte info write is a trailer write.
+    expect(isTrailerWrite(op(0x8400, 0x400), areas)).toBe(false);
+    expect(isTrailerWrite(op(0x8900, 0x100), areas)).toBe(true);
+    expect(isTrailerWrite(op(0x8900, 0x101), areas)).toBe(false);
     expect(isTrailerWrite(op(0x10f0, 16), areas)).toBe(true);
     expect(isTrailerWrite(op(0x0c00, 0x400 + 16), areas)).toBe(false);
     expect(isTrailerWrite(op(0x1000, 0x100, 'erase'), areas)).toBe(false);

@@ -373,8 +373,20 @@ export function pointId(scenario: string, phase: Phase, op: number, outcome: Cut
  * are enumerated, not drawn from the seed. A payload program that merely reaches into a trailer stays sampled.
  */
 export function isTrailerWrite(op: FlashOp, statusAreas: readonly FlashRegion[]): boolean {
-  return op.kind === 'program' && statusAreas.some((r) => op.offset >= r.offset && op.offset + op.length <= r.offset + r.size);
+  return (
+    op.kind === 'program' &&
+    op.length <= LONGEST_TRAILER_WRITE &&
+    statusAreas.some((r) => op.offset >= r.offset && op.offset + op.length <= r.offset + r.size)
+  );
 }
+
+/**
+ * A program longer than this is a copy passing through a status area (swap-scratch copies sectors into the scratch,
+ * whose status area is its end), not a trailer write: the longest trailer write is all its info fields at once
+ * (swap size, swap info, the offset field, copy_done, image_ok, two stored keys and the magic: at most 8 × 32 bytes).
+ * Each torn variant of a 1 KiB copy chunk would be a case of its own: 768 on a 4-byte part.
+ */
+const LONGEST_TRAILER_WRITE = 256;
 
 /** The enumerated torn variants of `op`, or one seeded tear (undefined) for a payload write or a counter. */
 function tornVariantsOf(op: FlashOp, statusAreas: readonly FlashRegion[], writeUnit: number, ecc: boolean): (TornShape | undefined)[] {
