@@ -11,7 +11,7 @@ import type { CutOutcome, FlashOp, TornShape } from '../emulator/flash/types.ts'
 import { BOOT_MAGIC_SIZE } from '../images/index.ts';
 import type { RunContext } from './context.ts';
 import { cutCoverage, type SuiteCoverage } from './coverage.ts';
-import { type CaseOutcome, type RecordedAction, ScenarioExecutor } from './executor.ts';
+import { type CaseOutcome, opsOf, type RecordedAction, ScenarioExecutor } from './executor.ts';
 import { type FlashLayout, type Phase, type PhasedOp, type PointSelection, sampledSelection, selectOps, touchesField } from './fault-points.ts';
 import type { Violation } from './invariants.ts';
 import { allowedAfterCut, CRASH, judgeClean, judgeCut, judgeSecondCut, type Terminal, verdictOf } from './judge.ts';
@@ -331,7 +331,8 @@ export class Session {
     const single = executor.runCut(action, spec.atOp, spec.outcome, seed, spec.tear);
     if (spec.kind === 'cut') {
       const magicWhole = action.kind !== 'request' || requestMagicWhole(this.ctx.board, scenario, rec.journal, action, spec);
-      const allowed = allowedAfterCut(scenario, action, rec, spec.atOp === action.opEnd - 1, magicWhole);
+      const atEnd = lastOfItsImage(this.ctx.board, rec.journal, action, spec.atOp);
+      const allowed = allowedAfterCut(scenario, action, rec, atEnd, magicWhole);
       const violations = judgeCut(allowed, single.terminal, single.violations, `at op ${spec.atOp}`);
       return { outcome: single, violations, focus: spec.atOp };
     }
@@ -393,6 +394,36 @@ function tornVariantsOf(op: FlashOp, statusAreas: readonly FlashRegion[], writeU
   if (isTrailerWrite(op, statusAreas)) return tornVariants(op.length / writeUnit, ecc, writeUnit);
   if (isTrailerErase(op, statusAreas)) return [...ERASE_TEARS];
   return [undefined];
+}
+
+/**
+ * Whether the cut operation is the last its action makes for the image it writes: the action's last operation, or,
+ * on a board with several images, the last touching that image's slots before only other images' slots are written
+ * (the boot goes on to the next image's update). A cut there may end either side of that image's update, as at the
+ * end of an action. The scratch counts as every image's, and so does a counter other than an image's security counter.
+ */
+export function lastOfItsImage(
+  board: RunContext['board'],
+  journal: readonly FlashOp[],
+  action: { readonly opStart: number; readonly opEnd: number },
+  atOp: number,
+): boolean {
+  if (atOp === action.opEnd - 1) return true;
+  const { images } = board.partitions;
+  if (images.length < 2) return false;
+  const imagesOf = (op: FlashOp): number[] => {
+    // A security counter's id is its image's index (securityCounterId); any other counter is every image's.
+    if (op.kind === 'counter') return op.offset < images.length ? [op.offset] : images.map((_, i) => i);
+    const touches = (r: FlashRegion) => op.offset < r.offset + r.size && op.offset + op.length > r.offset;
+    if (board.partitions.scratch && touches(board.partitions.scratch)) return images.map((_, i) => i);
+    return images.flatMap(({ primary, secondary }, i) => (touches(primary) || touches(secondary) ? [i] : []));
+  };
+  const ops = opsOf(journal, action);
+  const cut = ops.find((op) => op.index === atOp);
+  if (!cut) return false;
+  const mine = new Set(imagesOf(cut));
+  if (mine.size === 0) return false;
+  return ops.every((op) => op.index <= atOp || imagesOf(op).every((i) => !mine.has(i)));
 }
 
 /**
