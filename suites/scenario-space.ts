@@ -14,11 +14,13 @@ import { defineSuite, type SuiteContext } from '../harness/suite.ts';
 import { coveringSpec } from './space/dimensions.ts';
 import { storyOf } from './space/story.ts';
 
-/** Cuts per row: a few sampled ones for pull requests, the interesting points enumerated for a release. */
-const CUTS: Readonly<Record<'quick' | 'full', PointSelection>> = {
-  quick: { kind: 'random', count: 2 },
-  full: { kind: 'interesting' },
-};
+/**
+ * Cuts per row under the full profile (quick's points are the run's, `trailer:2`): every trailer-field write and
+ * erase of a sector holding one, each torn variant, and 8 seeded others. The row's cut phase already places its
+ * cuts; every payload operation of a full-slot swap (`interesting`: 4,000 cases for one row) is the power-loss
+ * suite's sweep, not the scenario space's.
+ */
+const CUTS: PointSelection = { kind: 'trailer', count: 8 };
 
 interface Plan {
   readonly scenarios: readonly Scenario[];
@@ -34,7 +36,7 @@ function plan(ctx: SuiteContext): Plan {
   const spec = coveringSpec(ctx.board, ctx.config, profile);
   const array = coveringArray(spec, ctx.seed);
   const ids = array.rows.map((_, i) => `row${String(i + 1).padStart(3, '0')}`);
-  const scenarios = array.rows.map((row, i) => storyOf(ctx, row, { id: ids[i], points: CUTS[profile] }));
+  const scenarios = array.rows.map((row, i) => storyOf(ctx, row, { id: ids[i], points: CUTS }));
   const made = { scenarios, coverage: dimensionCoverage(spec, array, profile, ids) };
   plans.set(ctx, made);
   return made;
