@@ -3,6 +3,7 @@
  * it performed and a snapshot taken before it), then once per fault point by forking from the snapshot of the
  * action the cut lands in — never replaying the update from the start. The oracle judges every boot.
  */
+
 import type { Board } from '../boards/types.ts';
 import type { Bootloader, TrustedKey } from '../emulator/boot/index.ts';
 import {
@@ -14,6 +15,7 @@ import {
   TIME_FLOOR_COUNTER,
   writeUpdate,
 } from '../emulator/boot/index.ts';
+import { UsageError } from '../emulator/common/errors.ts';
 import { Prng } from '../emulator/common/prng.ts';
 import type { FlashSnapshot } from '../emulator/flash/index.ts';
 import type { CutOutcome, FlashOp, TornShape } from '../emulator/flash/types.ts';
@@ -303,8 +305,14 @@ export class ScenarioExecutor {
       erasedValue: board.flash.erasedValue,
       confirm: true,
     });
-    this.scenario.factory.primaries.forEach((_, image) => {
+    this.scenario.factory.primaries.forEach((name, image) => {
       const slot = board.partitions.images[image].primary;
+      const length = this.oracle.known(name).bytes.length;
+      if (length > slot.size - trailer.length) {
+        throw new UsageError(
+          `direct-xip: factory image '${name}' (${length} bytes) reaches into the ${trailer.length}-byte confirmed trailer imgtool --pad writes at the end of image ${image}'s ${slot.size}-byte primary slot`,
+        );
+      }
       this.device.factoryLoad(slot.offset + slot.size - trailer.length, trailer);
     });
     this.device.boot();

@@ -92,7 +92,7 @@ export function sizePlan(board: Board, config: ImageConfig, strategy: UpdateStra
   const unusable = strategy === 'swap-scratch' && !board.partitions.scratch ? `board ${board.name} has no scratch partition` : undefined;
   const room = maxImageSize(board, { ...config, strategy });
   // The test images are signed as imgtool signs them, whose slot check reserves its own trailer estimate.
-  const signable = slot.size - imgtoolTrailerSize({ maxAlign: config.maxAlign, align: board.flash.writeUnit });
+  const signable = slot.size - imgtoolTrailerSize({ maxAlign: config.maxAlign, align: board.flash.writeUnit, maxSectors: config.maxImageSectors });
   const max = typeof room === 'number' ? Math.min(room, signable) : 0;
   const why = unusable ?? (typeof room === 'string' ? room : room <= config.headerSize + 1024 ? `${strategy} leaves no room for an image` : undefined);
   return {
@@ -116,6 +116,9 @@ export function oldExtent(plan: SizePlan, newExtent: number, relation: string, h
   if (relation === 'new-larger') return newExtent - Math.max(512, Math.floor((newExtent - headerSize) / 2));
   return newExtent;
 }
+
+/** Room after the header for the smallest body and its TLVs (an RSA-3072 signature alone takes 388 bytes). */
+const MIN_BODY_AND_TLVS = 768;
 
 const BEFORE_INSTALL = new Set(['before-request', 'before-reboot']);
 
@@ -165,6 +168,8 @@ function appRefusalPairs(): Constraint[] {
 export function constraints(board: Board, config: ImageConfig): Constraint[] {
   const plans = new Map(STRATEGIES.map((s) => [s, sizePlan(board, config, s)]));
   const plan = (row: Row) => plans.get(row.strategy as UpdateStrategy)!;
+  // The smallest image the rows build: the header, then a body and TLVs (hash, key hash, signature, counter).
+  const smallest = config.headerSize + MIN_BODY_AND_TLVS;
   return [
     ...refusalPairs(),
     { on: ['strategy'], excludes: (row) => plan(row).unusable },
@@ -178,6 +183,7 @@ export function constraints(board: Board, config: ImageConfig): Constraint[] {
       excludes: (row) => {
         const { max, extents } = plan(row);
         const want = extents[row.size];
+        if (want < smallest) return `${row.size} (${want} bytes) cannot hold the ${config.headerSize}-byte header, a body and the TLVs`;
         return want > max ? `${row.size} (${want} bytes) is past the ${max} bytes ${row.strategy} fits in board ${board.name}'s slot` : undefined;
       },
     },
@@ -186,6 +192,7 @@ export function constraints(board: Board, config: ImageConfig): Constraint[] {
       excludes: (row) => {
         const p = plan(row);
         const old = oldExtent(p, p.extents[row.size], row.sizes, config.headerSize);
+        if (old < smallest) return `an old image smaller than ${row.size} (${old} bytes) cannot hold the ${config.headerSize}-byte header, a body and the TLVs`;
         return old > p.max ? `an old image one sector larger than ${row.size} is past the ${p.max} bytes ${row.strategy} fits` : undefined;
       },
     },
