@@ -14,7 +14,8 @@ import { type BootloaderSource, fromClass, fromInstance } from './bootloader-sou
 import { builtinSuiteNames, loadBuiltinSuite } from './builtin-suites.ts';
 import { isBootloaderBinary } from './cpu-device/binary.ts';
 import { binaryRun, runPoints } from './cpu-device/run-setup.ts';
-import { parsePoints } from './fault-points.ts';
+import { DEFAULT_PROFILE } from './dimensions/report.ts';
+import { type PointSelection, parsePoints } from './fault-points.ts';
 import { Fixtures, type UpdatePair } from './fixtures.ts';
 import { readImageFile } from './image-file.ts';
 import { maxImageSize } from './image-fit.ts';
@@ -48,9 +49,9 @@ export async function buildRunContext(options: RunOptions): Promise<RunContext> 
   const config = boardConfig(board, options);
   const bootloader = await loadBootloader(options.bootloader);
   const suites = await loadSuites(options.suites);
-  const points = options.points === undefined ? undefined : parsePoints(options.points);
+  const points = pointsOf(options);
   const fixtures = new Fixtures(board, config, options.seed, loadUserPair(board, config, options));
-  const suiteContext = { board, config, seed: options.seed, points, fixtures };
+  const suiteContext = { board, config, seed: options.seed, points, fixtures, profile: options.profile ?? DEFAULT_PROFILE };
   return { options, board, config, bootloader, suites, suiteContext, fixtures };
 }
 
@@ -58,13 +59,19 @@ export async function buildRunContext(options: RunOptions): Promise<RunContext> 
 async function binaryRunContext(board: Board, options: RunOptions): Promise<RunContext> {
   const run = binaryRun(board, { ...options, bootloader: options.bootloader! });
   const suites = await loadSuites(options.suites);
-  const points = parsePoints(runPoints(options)!);
+  const points = pointsOf(options);
   const fixtures = new Fixtures(board, run.config, options.seed, loadUserPair(board, run.config, options), run.signingKey);
-  const suiteContext = { board, config: run.config, seed: options.seed, points, fixtures };
+  const suiteContext = { board, config: run.config, seed: options.seed, points, fixtures, profile: options.profile ?? DEFAULT_PROFILE };
   // Every power-on of the binary is already fresh (the machine's RAM cleared, its peripherals reset), so the one
   // instance serves them all and keeps the code it translated.
   const bootloader: BootloaderSource = { name: run.bootloader.name, create: () => run.bootloader };
   return { options, board, config: run.config, bootloader, suites, suiteContext, fixtures, scenarioSkip: run.skip };
+}
+
+/** The run's points (`runPoints`) parsed; undefined lets each suite choose. */
+function pointsOf(options: RunOptions): PointSelection | undefined {
+  const points = runPoints(options);
+  return points === undefined ? undefined : parsePoints(points);
 }
 
 /** The board's bootloader defaults as an ImageConfig, with `--strategy` applied; suites vary it from here. */

@@ -19,8 +19,11 @@ export interface SuiteCoverage {
   readonly lines: readonly CoverageLine[];
 }
 
-/** The cut lines of one suite's planned cases; `sampledPoints` says the cut points themselves were drawn (`random:N`). */
-export function cutCoverage(cases: readonly PlannedCase[], sampledPoints: boolean): CoverageLine[] {
+/**
+ * The cut lines of one suite's planned cases; `sampledPoints` says the cut points themselves were drawn (`random:N`),
+ * `sampledTears` that each torn cut point got one variant drawn from the seed (the quick profile), not all of them.
+ */
+export function cutCoverage(cases: readonly PlannedCase[], sampledPoints: boolean, sampledTears = false): CoverageLine[] {
   let enumeratedCuts = 0;
   let tornVariants = 0;
   let tornSampled = 0;
@@ -36,8 +39,8 @@ export function cutCoverage(cases: readonly PlannedCase[], sampledPoints: boolea
   const points = sampledPoints ? 'sampled' : 'enumerated';
   if (enumeratedCuts > 0) lines.push({ what: 'cut points × outcomes (not-started, completed)', how: points, count: enumeratedCuts });
   if (tornVariants > 0) {
-    const what = 'torn trailer/status writes and erases × variants (unit prefix × torn unit ones, zeros, half or ECC; erase 1/8, 4/8, 7/8 done)';
-    lines.push({ what, how: points, count: tornVariants });
+    const what = 'torn trailer/status writes and erases × variants (unit prefix × torn unit as before, weak, half or ECC; erase 1/8, 4/8, 7/8 done)';
+    lines.push({ what, how: sampledTears ? 'sampled' : points, count: tornVariants });
   }
   if (tornSampled > 0) lines.push({ what: 'torn payload writes, erases and counter advances (one seeded tear each)', how: 'sampled', count: tornSampled });
   if (doubles > 0) lines.push({ what: 'second cuts spread over the recovery (erases and trailer writes first)', how: 'enumerated', count: doubles });

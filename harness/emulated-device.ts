@@ -56,6 +56,7 @@ export interface EmulatedSnapshot {
   readonly flash: FlashSnapshot;
   readonly trust: TrustPolicy;
   readonly clockSeconds: number | undefined;
+  readonly clockKind: DeviceClock['kind'];
   readonly running: readonly RunningImage[] | undefined;
 }
 
@@ -269,11 +270,17 @@ export class EmulatedDevice implements Device, InProcessDevice {
     if (this.clock instanceof RtcClock || this.clock instanceof TrustedClock) this.clock.set(seconds);
   }
 
+  /** Trusted time appears (an RTC becomes a trusted source) or goes (back to an RTC), at `seconds`. */
+  setClockSource(kind: 'rtc' | 'trusted', seconds: number): void {
+    this.clock = makeClock({ kind, seconds });
+  }
+
   snapshot(): EmulatedSnapshot {
     return {
       flash: this.flash.snapshot(),
       trust: this.trust,
       clockSeconds: this.clock.now(),
+      clockKind: this.clock.kind,
       running: this.runningNow,
     };
   }
@@ -281,6 +288,7 @@ export class EmulatedDevice implements Device, InProcessDevice {
   restore(snapshot: EmulatedSnapshot): void {
     this.flash.restore(snapshot.flash);
     this.trust = snapshot.trust;
+    if (snapshot.clockKind !== this.clock.kind) this.clock = makeClock({ kind: snapshot.clockKind, seconds: snapshot.clockSeconds });
     this.setClockSeconds(snapshot.clockSeconds);
     this.runningNow = snapshot.running;
   }

@@ -3,6 +3,7 @@
  * it performed and a snapshot taken before it), then once per fault point by forking from the snapshot of the
  * action the cut lands in — never replaying the update from the start. The oracle judges every boot.
  */
+
 import type { Board } from '../boards/types.ts';
 import type { Bootloader, TrustedKey } from '../emulator/boot/index.ts';
 import {
@@ -14,6 +15,7 @@ import {
   TIME_FLOOR_COUNTER,
   writeUpdate,
 } from '../emulator/boot/index.ts';
+import { UsageError } from '../emulator/common/errors.ts';
 import { Prng } from '../emulator/common/prng.ts';
 import type { FlashSnapshot } from '../emulator/flash/index.ts';
 import type { CutOutcome, FlashOp, TornShape } from '../emulator/flash/types.ts';
@@ -35,6 +37,8 @@ interface HarnessState {
   downloaded: (string | undefined)[];
   /** Names running after the last settle (the factory images before the first). */
   lastSettled: Terminal;
+  /** Per image name: how many times its application has run (one that confirms late counts its runs). */
+  runs: Record<string, number>;
 }
 
 export interface RecordedAction extends CutAction {
@@ -103,6 +107,8 @@ export class ScenarioExecutor {
   private settleResults: Terminal[] = [];
   /** Per settle of the recording: every end state a boot handed off to. */
   private settleSeen: Terminal[][] = [];
+  /** What the last boot handed off to (an `expect` step compares it). */
+  private lastHandoff: Terminal = HALT;
   private readonly factory: EmulatedSnapshot;
   /** Per operation of the recording: the flash just before it, and the operation (to issue again under a cut). */
   private readonly opForks = new Map<number, { op: PendingOp; flash: FlashSnapshot }>();
@@ -139,6 +145,7 @@ export class ScenarioExecutor {
       confirmedCounters: scenario.factory.primaries.map((name) => this.oracle.known(name).securityCounter),
       downloaded: [],
       lastSettled: scenario.factory.primaries.join('+'),
+      runs: {},
     };
     this.state = cloneState(this.factoryState);
   }
@@ -305,6 +312,7 @@ export class ScenarioExecutor {
     this.settleIndex = 0;
     this.settleResults = [];
     this.settleSeen = [];
+    this.lastHandoff = HALT;
     this.bootEnds = [];
     this.appOps = [];
   }
@@ -354,8 +362,14 @@ export class ScenarioExecutor {
       erasedValue: board.flash.erasedValue,
       confirm: true,
     });
-    this.scenario.factory.primaries.forEach((_, image) => {
+    this.scenario.factory.primaries.forEach((name, image) => {
       const slot = board.partitions.images[image].primary;
+      const length = this.oracle.known(name).bytes.length;
+      if (length > slot.size - trailer.length) {
+        throw new UsageError(
+          `direct-xip: factory image '${name}' (${length} bytes) reaches into the ${trailer.length}-byte confirmed trailer imgtool --pad writes at the end of image ${image}'s ${slot.size}-byte primary slot`,
+        );
+      }
       this.device.factoryLoad(slot.offset + slot.size - trailer.length, trailer);
     });
     this.device.boot();
@@ -393,13 +407,19 @@ export class ScenarioExecutor {
         return this.act('request', 'request', () => setPending(device.appContext(), step.image, step.mode === 'permanent'));
       }
       case 'reboot': {
-        const terminal = this.settle(undefined, step.until === 'trial');
+        const terminal = this.settle(undefined, step.until);
         this.settleResults.push(terminal);
         this.settleIndex++;
         return terminal !== CRASH && terminal !== UNSETTLED;
       }
+      case 'boot':
+        return this.settle(undefined, 'once') !== CRASH;
+      case 'expect':
+        this.checkRunning(step.running);
+        return true;
       case 'clock':
-        device.setClockSeconds(step.set);
+        if (step.source !== undefined) device.setClockSource(step.source, step.set);
+        else device.setClockSeconds(step.set);
         return true;
       case 'trust':
         device.trust = { ...device.trust, keys: device.trust.keys.map((k) => (k.name === step.key ? updateKey(k, step) : k)) };
@@ -408,6 +428,16 @@ export class ScenarioExecutor {
         this.rot(step);
         return true;
     }
+  }
+
+  /** An `expect` step: only the fault-free run reaches it (a cut ends a case with its recovery). */
+  private checkRunning(expected: readonly string[]): void {
+    const want = expected.join('+');
+    if (this.lastHandoff === want) return;
+    this.violations.push({
+      invariant: 'convergence',
+      message: `between the updates the device ran '${this.lastHandoff}'; expected '${want}'`,
+    });
   }
 
   private pendingCounter(image: number): number {
@@ -457,11 +487,13 @@ export class ScenarioExecutor {
 
   /**
    * Power cycle, then boot until the device settles: the same images run twice in a row and neither the
-   * bootloader nor the application wrote anything. `label` is 'recovery' after a cut. `untilTrial` stops at the
-   * first hand-off to a new image instead (a reboot step `until: 'trial'`).
+   * bootloader nor the application wrote anything. `label` is 'recovery' after a cut. `until` 'trial' stops at the
+   * first hand-off to a new image instead (a reboot step `until: 'trial'`); `until` 'once' boots once and returns
+   * what ran, settled or not (a `boot` step).
    */
-  private settle(label: 'recovery' | undefined, untilTrial = false): Terminal {
-    const maxBoots = this.scenario.maxBoots ?? 8;
+  private settle(label: 'recovery' | undefined, until?: 'trial' | 'once'): Terminal {
+    const maxBoots = until === 'once' ? 1 : (this.scenario.maxBoots ?? 8);
+    let ran: Terminal = UNSETTLED;
     const factoryNames = this.scenario.factory.primaries;
     let newImageRan = false;
     for (let n = 0; n < maxBoots; n++) {
@@ -493,16 +525,19 @@ export class ScenarioExecutor {
       }
       if (obs.kind !== 'handoff') continue;
       const terminal = verdict.names.map((n) => n ?? '?').join('+');
+      ran = terminal;
+      this.lastHandoff = terminal;
       if (this.recording) this.noteSeen(terminal);
       if (verdict.names.some((name, i) => name !== factoryNames[i])) newImageRan = true;
       const appWrote = this.runApp(verdict.names, label);
       if (appWrote === undefined) continue;
-      if (untilTrial && newImageRan) return this.settled(terminal);
+      if (until === 'trial' && newImageRan) return this.settled(terminal);
       const crashed = this.appCrashed(verdict.names[0]);
       // Nothing was written by the boot or the application: the next boot starts from the same state, and a
       // bootloader is a function of that state (and of the clock, which I-7 varies): the device has settled.
       if (!crashed && !appWrote && obs.flashOps === 0) return this.settled(terminal);
     }
+    if (until === 'once') return ran;
     this.violations.push({
       invariant: 'no-brick',
       message: `the device did not settle within ${maxBoots} boots (boot loop or endless recovery)`,
@@ -527,9 +562,8 @@ export class ScenarioExecutor {
    * the power was cut meanwhile.
    */
   private runApp(names: readonly (string | undefined)[], label: 'recovery' | undefined): boolean | undefined {
-    const confirming = names.flatMap((name, image) =>
-      name !== undefined && (this.oracle.known(name).app ?? 'confirms') === 'confirms' ? [image] : [],
-    );
+    for (const name of names) if (name !== undefined) this.state.runs[name] = (this.state.runs[name] ?? 0) + 1;
+    const confirming = names.flatMap((name, image) => (name !== undefined && this.confirmsNow(name) ? [image] : []));
     if (confirming.length === 0 || this.appCrashed(names[0])) return false;
     const before = this.device.flash.opCount;
     const ok = this.act('confirm', label ?? 'confirm', () => {
@@ -548,6 +582,11 @@ export class ScenarioExecutor {
       });
     }
     return wrote;
+  }
+
+  private confirmsNow(name: string): boolean {
+    const app = this.oracle.known(name).app ?? 'confirms';
+    return app === 'confirms' || (app === 'confirms-on-second-run' && (this.state.runs[name] ?? 0) >= 2);
   }
 
   /**
@@ -575,8 +614,10 @@ export class ScenarioExecutor {
     }
   }
 
+  /** A crash, or a hang the watchdog ends: either way the device resets before the application confirms. */
   private appCrashed(name: string | undefined): boolean {
-    return name !== undefined && this.oracle.known(name).app === 'crashes';
+    const app = name === undefined ? undefined : this.oracle.known(name).app;
+    return app === 'crashes' || app === 'hangs';
   }
 
   /** I-7: the settled state boots the same way whatever the clock says. */
@@ -647,7 +688,12 @@ interface NonVolatileState {
 class CutSignal extends Error {}
 
 function cloneState(state: HarnessState): HarnessState {
-  return { confirmedCounters: [...state.confirmedCounters], downloaded: [...state.downloaded], lastSettled: state.lastSettled };
+  return {
+    confirmedCounters: [...state.confirmedCounters],
+    downloaded: [...state.downloaded],
+    lastSettled: state.lastSettled,
+    runs: { ...state.runs },
+  };
 }
 
 function updateKey(key: TrustedKey, step: Extract<ScenarioStep, { kind: 'trust' }>): TrustedKey {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FlashOp } from '../emulator/flash/types.ts';
-import { type PhasedOp, parsePoints, selectOps } from './fault-points.ts';
+import { formatPoints, type PhasedOp, parsePoints, sampledSelection, selectOps } from './fault-points.ts';
 
 function op(index: number, kind: FlashOp['kind'], offset: number, length = 1024): PhasedOp {
   return { op: { index, kind, offset, length, startUs: 0, result: 'done' }, phase: 'install' };
@@ -10,6 +10,7 @@ function op(index: number, kind: FlashOp['kind'], offset: number, length = 1024)
 const layout = {
   trailers: [{ offset: 0x7f00, size: 0x100 }, { offset: 0x8000, size: 0x1000 }],
   statusAreas: [{ offset: 0x7f00, size: 0x100 }, { offset: 0x8f00, size: 0x100 }],
+  fields: [{ offset: 0x7fc0, size: 0x40 }, { offset: 0x8fc0, size: 0x40 }],
   sectorOf: (offset: number) => Math.floor(offset / 0x1000),
 };
 // Sector 0: erase, three writes; sector 7: a trailer write; a counter advance.
@@ -24,7 +25,12 @@ describe('fault points', () => {
     expect(parsePoints('systematic:0')).toEqual({ kind: 'systematic', samples: 0 });
     expect(parsePoints('systematic:3')).toEqual({ kind: 'systematic', samples: 3 });
     expect(() => parsePoints('systematic:')).toThrow(/--points 'systematic:'/);
-    expect(() => parsePoints('most')).toThrow(/all, interesting, systematic\[:N\] or random:N/);
+    expect(parsePoints('trailer:2')).toEqual({ kind: 'trailer', count: 2 });
+    expect(parsePoints('trailer:0')).toEqual({ kind: 'trailer', count: 0 });
+    expect(formatPoints(parsePoints('trailer:2'))).toBe('trailer:2');
+    expect(() => parsePoints('trailer')).toThrow(/--points 'trailer'/);
+    expect(() => parsePoints('trailer:x')).toThrow(/--points 'trailer:x'/);
+    expect(() => parsePoints('most')).toThrow(/all, interesting, systematic\[:N\], trailer:N or random:N/);
   });
 
   it('interesting keeps erases, counters, trailer writes and the first and last write of each sector', () => {
@@ -57,5 +63,37 @@ describe('fault points', () => {
     expect([...a].sort((x, y) => x - y)).toEqual(a);
     expect(selectOps(OPS, { kind: 'random', count: 3 }, layout, 9).map((p) => p.op.index)).toEqual(a);
     expect(selectOps(OPS, { kind: 'random', count: 99 }, layout, 9)).toHaveLength(OPS.length);
+  });
+
+  it('trailer:N keeps every trailer-field write and erase of a sector holding one, and draws N others per scenario', () => {
+    // Six field writes (the magic and flags of two trailers) and an erase of sector 7 among a copy of 40 writes,
+    // 4 other erases and a status record (in the status area, not a field).
+    const copy = Array.from({ length: 40 }, (_, i) => op(i, 'program', 0x1000 + i * 0x40, 0x40));
+    const erases = [0x1000, 0x2000, 0x3000, 0x4000].map((offset, i) => op(40 + i, 'erase', offset, 0x1000));
+    const fields = [0x7fc0, 0x7fd0, 0x7ff0, 0x8fc0, 0x8fd0, 0x8ff0].map((offset, i) => op(44 + i, 'program', offset, 0x10));
+    const ops = [...copy, ...erases, ...fields, op(50, 'program', 0x7f00, 8), op(51, 'erase', 0x7000, 0x1000)];
+    const trailerOps = [44, 45, 46, 47, 48, 49, 51];
+    const picks = (scenario: string, seed = 1) => selectOps(ops, { kind: 'trailer', count: 2 }, layout, seed, scenario).map((p) => p.op.index);
+    const a = picks('row001');
+    expect(a.filter((i) => trailerOps.includes(i))).toEqual(trailerOps);
+    expect(a).toHaveLength(trailerOps.length + 2);
+    expect([...a].sort((x, y) => x - y)).toEqual(a);
+    expect(picks('row001')).toEqual(a);
+    // The others are drawn per scenario and per seed.
+    const others = (id: string, seed = 1) => picks(id, seed).filter((i) => !trailerOps.includes(i)).join();
+    expect(new Set(['row001', 'row002', 'row003', 'row004'].map((id) => others(id))).size).toBeGreaterThan(1);
+    expect(new Set([1, 2, 3, 4].map((seed) => others('row001', seed))).size).toBeGreaterThan(1);
+    expect(selectOps(ops, { kind: 'trailer', count: 0 }, layout, 1, 'x').map((p) => p.op.index)).toEqual(trailerOps);
+    expect(selectOps(ops, { kind: 'trailer', count: 99 }, layout, 1, 'x')).toHaveLength(ops.length);
+  });
+
+  it('says which selections draw from the seed', () => {
+    expect(sampledSelection(parsePoints('trailer:2'))).toBe(true);
+    expect(sampledSelection(parsePoints('trailer:0'))).toBe(false);
+    expect(sampledSelection(parsePoints('random:2'))).toBe(true);
+    expect(sampledSelection(parsePoints('systematic:8'))).toBe(true);
+    expect(sampledSelection(parsePoints('systematic:0'))).toBe(false);
+    expect(sampledSelection(parsePoints('interesting'))).toBe(false);
+    expect(sampledSelection(undefined)).toBe(false);
   });
 });

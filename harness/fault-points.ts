@@ -7,7 +7,10 @@
  * - `systematic[:N]`: every erase and counter advance, the first and last write of every program run (a sector
  *   copy, a download), every unit of a trailer or status field, and N more drawn with the run's seed (default 8).
  *   Bounded by the layout, not by the sector size or write unit: the default of a bootloader binary, whose word- or
- *   byte-wide programs make `all` and `interesting` run into the hundreds of thousands of operations per update.
+ *   byte-wide programs make `all` and `interesting` run into the hundreds of thousands of operations per update;
+ * - `trailer:N`: every write of a trailer field (magic, image_ok, copy_done, swap info, swap size) and every erase
+ *   of a sector holding one, and N other operations drawn per scenario from the seed: the quick profile's points.
+ *   A torn-trailer bug lives in a handful of operations among hundreds of payload writes, where a draw misses it.
  */
 
 import type { FlashRegion } from '../boards/types.ts';
@@ -19,7 +22,8 @@ export type PointSelection =
   | { readonly kind: 'all' }
   | { readonly kind: 'interesting' }
   | { readonly kind: 'random'; readonly count: number }
-  | { readonly kind: 'systematic'; readonly samples: number };
+  | { readonly kind: 'systematic'; readonly samples: number }
+  | { readonly kind: 'trailer'; readonly count: number };
 
 /** The seeded extra operations of `systematic` without a count. */
 const SYSTEMATIC_SAMPLES = 8;
@@ -30,11 +34,20 @@ export function parsePoints(text: string): PointSelection {
   if (match && Number(match[1]) > 0) return { kind: 'random', count: Number(match[1]) };
   const systematic = /^systematic(?::(\d+))?$/.exec(text);
   if (systematic) return { kind: 'systematic', samples: systematic[1] === undefined ? SYSTEMATIC_SAMPLES : Number(systematic[1]) };
-  throw new UsageError(`--points '${text}': expected all, interesting, systematic[:N] or random:N (N > 0)`);
+  const trailer = /^trailer:(\d+)$/.exec(text);
+  if (trailer) return { kind: 'trailer', count: Number(trailer[1]) };
+  throw new UsageError(`--points '${text}': expected all, interesting, systematic[:N], trailer:N or random:N (N > 0 for random)`);
+}
+
+/** Whether a selection draws any of its points from the seed (so a coverage line says sampled, not enumerated). */
+export function sampledSelection(selection: PointSelection | undefined): boolean {
+  if (selection === undefined) return false;
+  if (selection.kind === 'systematic') return selection.samples > 0;
+  return selection.kind === 'random' || (selection.kind === 'trailer' && selection.count > 0);
 }
 
 export function formatPoints(selection: PointSelection): string {
-  if (selection.kind === 'random') return `random:${selection.count}`;
+  if (selection.kind === 'random' || selection.kind === 'trailer') return `${selection.kind}:${selection.count}`;
   return selection.kind === 'systematic' ? `systematic:${selection.samples}` : selection.kind;
 }
 
@@ -55,18 +68,25 @@ export const CUT_OUTCOMES: readonly CutOutcome[] = ['not-started', 'completed', 
 export interface FlashLayout {
   readonly trailers: readonly FlashRegion[];
   readonly statusAreas: readonly FlashRegion[];
+  /** The trailer fields alone (magic, flags, swap info, swap size) of each slot and of the scratch. */
+  readonly fields: readonly FlashRegion[];
   readonly sectorOf: (offset: number) => number;
 }
 
-/** Picks the operations to cut at, in operation order, without duplicates. */
+/**
+ * Picks the operations to cut at, in operation order, without duplicates. `scenario` names the scenario for the
+ * draws of `trailer`, which are its own per scenario (the same update in two scenarios is cut at different places).
+ */
 export function selectOps(
   ops: readonly PhasedOp[],
   selection: PointSelection,
   layout: FlashLayout,
   seed: number,
+  scenario = '',
 ): PhasedOp[] {
   if (selection.kind === 'all') return [...ops];
   if (selection.kind === 'random') return drawn(ops, selection.count, seed);
+  if (selection.kind === 'trailer') return trailerPoints(ops, selection.count, layout, `${seed}|${scenario}`);
   if (selection.kind === 'systematic') return systematic(ops, selection.samples, layout, seed);
   const chosen = new Set<number>();
   const firstLast = new Map<string, { first: number; last: number }>();
@@ -130,12 +150,23 @@ function systematic(ops: readonly PhasedOp[], samples: number, layout: FlashLayo
   return ops.filter(({ op }) => chosen.has(op.index));
 }
 
+function trailerPoints(ops: readonly PhasedOp[], count: number, layout: FlashLayout, stream: string): PhasedOp[] {
+  const fields = ops.filter(({ op }) => touchesField(op, layout));
+  const others = drawn(ops.filter(({ op }) => !touchesField(op, layout)), count, `others|${stream}`);
+  return [...fields, ...others].sort((a, b) => a.op.index - b.op.index);
+}
+
+/** A write into a trailer field, or an erase of a sector holding one. */
+export function touchesField(op: FlashOp, layout: Pick<FlashLayout, 'fields'>): boolean {
+  return (op.kind === 'program' || op.kind === 'erase') && layout.fields.some((r) => overlaps(op, r));
+}
+
 function overlaps(op: FlashOp, region: FlashRegion): boolean {
   return op.offset < region.offset + region.size && op.offset + op.length > region.offset;
 }
 
 /** `count` distinct operations drawn with the seed, in operation order. */
-function drawn(ops: readonly PhasedOp[], count: number, seed: number): PhasedOp[] {
+function drawn(ops: readonly PhasedOp[], count: number, seed: number | string): PhasedOp[] {
   const prng = new Prng(`points|${seed}`);
   const pool = [...ops];
   const picked: PhasedOp[] = [];

@@ -32,8 +32,8 @@ export interface UpdatePair {
 export interface TestImageOptions {
   readonly version: string;
   readonly securityCounter?: number;
-  /** Default: the fixtures' root key. */
-  readonly key?: KeyObject;
+  /** Default: the fixtures' root key; null signs nothing (an image with its hash only). */
+  readonly key?: KeyObject | null;
   readonly dependencies?: readonly Dependency[];
   /** Image index (its slot size bounds the image). Default 0. */
   readonly image?: number;
@@ -41,6 +41,8 @@ export interface TestImageOptions {
   readonly payloadSize?: number;
   /** imgtool's `--confirm`: padded to the slot with a trailer whose image_ok is set, as a factory programs it. */
   readonly confirm?: boolean;
+  /** Names the payload's bytes (default: the version), so two images of one version can still differ. */
+  readonly label?: string;
 }
 
 export const DEFAULT_PAYLOAD = 10 * 1024;
@@ -88,12 +90,12 @@ export class Fixtures {
   image(options: TestImageOptions): Uint8Array {
     const image = options.image ?? 0;
     const slot = this.board.partitions.images[image].primary;
-    const payload = new Prng(`payload|${this.seed}|${image}|${options.version}`).bytes(
+    const payload = new Prng(`payload|${this.seed}|${image}|${options.label ?? options.version}`).bytes(
       options.payloadSize ?? DEFAULT_PAYLOAD,
     );
     this.makeRunnable(payload, this.board.memory.flash.base + slot.offset);
     return signImage(payload, {
-      key: (options.key ?? this.root.privateKey) as KeyObject,
+      key: options.key === null ? undefined : ((options.key ?? this.root.privateKey) as KeyObject),
       headerSize: this.config.headerSize,
       padHeader: true,
       version: options.version,

@@ -16,5 +16,9 @@ export function maxImageSize(board: Board, config: ImageConfig, image = 0): numb
   const ctx = { flash, board, config, trust: { keys: [], enforce: 'install' as const }, clock: new NoClock() };
   const areas = openImageAreas(ctx);
   if (typeof areas === 'string') return areas;
-  return new ReferenceBootloader().maxImageSize({ ctx, format: trailerFormat(ctx), ...areas, log: new BootLog() }, image);
+  const loader = new ReferenceBootloader();
+  const run = { ctx, format: trailerFormat(ctx), ...areas, log: new BootLog() };
+  // A layout the strategy cannot update at all (swap-offset's secondary one sector short) holds no image either.
+  const problem = config.strategy === 'direct-xip' ? undefined : loader.strategyFor(run).layoutProblem(run, image);
+  return problem ?? loader.maxImageSize(run, image);
 }

@@ -37,7 +37,7 @@ export const faultPointSchema = z
     offset: count,
     length: count,
     outcome: z.string().describe('not-started, completed or torn'),
-    tear: z.string().optional().describe('an enumerated torn write: u<k>-<ones|zeros|half|ecc>, k whole write units then the torn unit'),
+    tear: z.string().optional().describe('an enumerated torn write: u<k>-<ones|weak|half|ecc>, k whole write units then the torn unit'),
     second: z.object({ op: count, outcome: z.string() }).strict().optional().describe('a second cut inside the recovery'),
   })
   .strict();
@@ -58,6 +58,39 @@ export const caseResultSchema = z
     note: z.string().optional(),
     boots: count,
     durationMs: z.number().nonnegative(),
+  })
+  .strict();
+
+const dimensionCoverageSchema = z
+  .object({
+    suite: z.string(),
+    profile: z.enum(['quick', 'full']),
+    strength: z.string().describe('what the rows were asked to cover, in words'),
+    dimensions: z.array(
+      z
+        .object({
+          name: z.string(),
+          title: z.string(),
+          values: z.array(
+            z.object({ value: z.string(), rows: count.describe('rows holding it'), reason: z.string().optional().describe('why no row can') }).strict(),
+          ),
+        })
+        .strict(),
+    ),
+    combinations: z
+      .array(
+        z
+          .object({
+            dimensions: z.array(z.string()),
+            total: count,
+            covered: count,
+            excluded: z.array(z.object({ values: z.array(z.string()), reason: z.string() }).strict()),
+            missing: z.array(z.array(z.string())).describe('allowed by every constraint yet in no row'),
+          })
+          .strict(),
+      )
+      .describe('each pair of dimensions, then each group covered in full'),
+    rows: z.array(z.object({ id: z.string().describe('the scenario id'), values: z.record(z.string(), z.string()) }).strict()),
   })
   .strict();
 
@@ -94,6 +127,7 @@ export const runInfoSchema = z
       .array(z.object({ suite: z.string(), lines: z.array(coverageLineSchema) }).strict())
       .optional()
       .describe('per suite, what the run enumerated and what it sampled'),
+    dimensions: z.array(dimensionCoverageSchema).optional().describe('per suite that spans dimensions: its rows and their coverage'),
   })
   .strict();
 

@@ -35,7 +35,7 @@ describe('requestMagicWhole: whether a cut in the upgrade request left its magic
 
   it('is not whole after a tear that left only the first words of the magic (what a first-word check reads as GOOD)', () => {
     for (const units of [0, 1, 2, 3]) {
-      for (const unit of ['ones', 'zeros', 'half'] as const) {
+      for (const unit of ['ones', 'weak', 'half'] as const) {
         expect(requestMagicWhole(nrf, scenario, journal, action, { atOp: 11, outcome: 'torn', tear: { units, unit } }), `u${units}-${unit}`).toBe(false);
       }
     }

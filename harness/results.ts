@@ -4,6 +4,7 @@
  * (and the generated `reporters/report.schema.json`).
  */
 import type { SuiteCoverage } from './coverage.ts';
+import type { DimensionCoverage } from './dimensions/report.ts';
 import type { Violation } from './invariants.ts';
 
 export const REPORT_FORMAT = 'bootproof-report/2';
@@ -31,7 +32,7 @@ export interface FaultPoint {
   readonly offset: number;
   readonly length: number;
   readonly outcome: string;
-  /** An enumerated torn write's shape: `u<k>-<ones|zeros|half|ecc>` (k whole units written, then the torn unit). */
+  /** An enumerated torn write's shape: `u<k>-<ones|weak|half|ecc>` (k whole units written, then the torn unit). */
   readonly tear?: string;
   /** A second cut, inside the recovery from the first. */
   readonly second?: { readonly op: number; readonly outcome: string };
@@ -101,6 +102,8 @@ export interface RunInfo {
   readonly shard?: { readonly index: number; readonly count: number };
   /** Per suite, what its cases cover: what was enumerated and what was sampled, with counts (see coverage.ts). */
   readonly coverage?: readonly SuiteCoverage[];
+  /** Per suite that spans dimensions: its rows and what they cover, pair by pair (harness/dimensions). */
+  readonly dimensions?: readonly ({ readonly suite: string } & DimensionCoverage)[];
 }
 
 export interface RunReport {

@@ -37,7 +37,11 @@ export interface RunParts {
 }
 
 export function describeContext(ctx: RunContext, extras: RunInfoExtras = {}): RunInfo {
-  return describeRun(
+  const dimensions = ctx.suites.flatMap(({ suite }) => {
+    if (!suite.dimensions || suite.skip?.(ctx.suiteContext) !== undefined) return [];
+    return [{ suite: suite.name, ...suite.dimensions(ctx.suiteContext) }];
+  });
+  const info = describeRun(
     {
       options: ctx.options,
       board: ctx.board,
@@ -49,6 +53,7 @@ export function describeContext(ctx: RunContext, extras: RunInfoExtras = {}): Ru
     },
     extras,
   );
+  return dimensions.length > 0 ? { ...info, dimensions } : info;
 }
 
 export function describeRun(parts: RunParts, extras: RunInfoExtras = {}): RunInfo {
@@ -103,6 +108,7 @@ export function commandLine(options: RunOptions): string {
   if (options.imageTo) parts.push(gate ? '--to' : '--image-to', quote(options.imageTo));
   if (options.key) parts.push('--key', quote(options.key));
   if (options.points) parts.push('--points', options.points);
+  if (options.profile) parts.push('--profile', options.profile);
   parts.push('--seed', String(options.seed));
   return parts.join(' ');
 }

@@ -4,6 +4,7 @@
  */
 import type { UpdateStrategy } from '../boards/types.ts';
 import { UsageError } from '../emulator/common/errors.ts';
+import { PROFILES, type Profile } from './dimensions/report.ts';
 
 export interface RunOptions {
   /** Suite names or suite file paths, as the user typed them. */
@@ -21,14 +22,21 @@ export interface RunOptions {
   readonly imageTo?: string;
   /** Public key (PEM) the device trusts for the user's images. */
   readonly key?: string;
-  /** `all`, `interesting` or `random:N`; undefined lets each suite choose. */
+  /** `all`, `interesting` or `random:N`; undefined lets each suite choose (or the profile). */
   readonly points?: string;
+  /** `quick` (pairwise rows, sampled cuts) or `full` (strength 3 on the swap dimensions, enumerated cuts); undefined = full. */
+  readonly profile?: Profile;
   readonly seed: number;
   /** Worker threads; 0 runs every case in this thread (no hang protection). */
   readonly jobs: number;
   readonly shard?: { readonly index: number; readonly count: number };
   /** Run only the cases with these ids. */
   readonly only?: readonly string[];
+  /**
+   * Plan and run only the scenarios with these ids, every case of each (library use: a test that needs a few rows
+   * of a large suite); the others are not even recorded.
+   */
+  readonly scenarios?: readonly string[];
   /** Per-case budget before a worker is presumed hung in the bootloader (default 20 s). */
   readonly caseTimeoutMs?: number;
   /** Stop the run once this many cases failed (`--max-failures`). */
@@ -40,6 +48,11 @@ export interface RunOptions {
 export function parseMaxFailures(text: string): number {
   if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`--max-failures '${text}': expected a positive integer`);
   return Number(text);
+}
+
+export function parseProfile(text: string): Profile {
+  if (!PROFILES.includes(text as Profile)) throw new UsageError(`--profile '${text}': expected one of ${PROFILES.join(', ')}`);
+  return text as Profile;
 }
 
 export function parseShard(text: string): { index: number; count: number } {
@@ -89,6 +102,7 @@ export function replayCommand(options: RunOptions, suite: string, id: string): s
   if (options.imageTo) parts.push('--image-to', quote(options.imageTo));
   if (options.key) parts.push('--key', quote(options.key));
   if (options.points) parts.push('--points', options.points);
+  if (options.profile) parts.push('--profile', options.profile);
   parts.push('--only', quote(id), '--seed', String(options.seed));
   return parts.join(' ');
 }

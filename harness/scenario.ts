@@ -15,8 +15,12 @@ export type AppBehaviour =
   | 'confirms'
   /** runs but never confirms; the harness power-cycles it */
   | 'never-confirms'
+  /** confirms itself at its second run only (after N = 2 boots: a slow self-test) */
+  | 'confirms-on-second-run'
   /** crashes before confirming, at every run (a boot loop if nothing reverts it) */
-  | 'crashes';
+  | 'crashes'
+  /** hangs before confirming, at every run, until the watchdog resets the device */
+  | 'hangs';
 
 /** One image the scenario puts into the device. The oracle accepts only these, byte for byte. */
 export interface KnownImage {
@@ -40,8 +44,12 @@ export type ScenarioStep =
    * stops at the first hand-off to an image other than the factory one: the new image on trial, at rest.
    */
   | { readonly kind: 'reboot'; readonly until?: 'trial' }
-  /** The RTC is set, jumps, or loses its battery. */
-  | { readonly kind: 'clock'; readonly set: number }
+  /** Power cycle and boot once, without waiting to settle: a test image runs while its revert is still pending. */
+  | { readonly kind: 'boot' }
+  /** What must run at this point of the fault-free run (between two updates): one image name per image index. */
+  | { readonly kind: 'expect'; readonly running: readonly string[] }
+  /** The RTC is set, jumps, or loses its battery; `source` switches the clock (trusted time appears or goes). */
+  | { readonly kind: 'clock'; readonly set: number; readonly source?: 'rtc' | 'trusted' }
   /** The trust store changes between boots: a key is revoked or gets a validity window. */
   | {
       readonly kind: 'trust';

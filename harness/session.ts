@@ -8,17 +8,18 @@ import type { FlashRegion } from '../boards/types.ts';
 import { Prng } from '../emulator/common/prng.ts';
 import { FlashRuleViolation } from '../emulator/flash/index.ts';
 import type { CutOutcome, FlashOp, TornShape } from '../emulator/flash/types.ts';
+import { BOOT_MAGIC_SIZE } from '../images/index.ts';
 import type { RunContext } from './context.ts';
 import { cutCoverage, type SuiteCoverage } from './coverage.ts';
 import { type CaseOutcome, opsOf, type RecordedAction, ScenarioExecutor } from './executor.ts';
-import { type FlashLayout, type Phase, type PhasedOp, type PointSelection, selectOps } from './fault-points.ts';
+import { type FlashLayout, type Phase, type PhasedOp, type PointSelection, sampledSelection, selectOps, touchesField } from './fault-points.ts';
 import type { Violation } from './invariants.ts';
 import { allowedAfterCut, CRASH, judgeClean, judgeCut, judgeSecondCut, type Terminal, verdictOf } from './judge.ts';
 import { requestMagicWhole } from './request-magic.ts';
 import { type CaseResult, type FaultPoint, type FlashOpRecord, SKIPPED_SUITE_ID } from './results.ts';
 import { replayCommand } from './run-options.ts';
 import type { Scenario } from './scenario.ts';
-import { trailerAreas, trailerRegions } from './trailer-regions.ts';
+import { trailerAreas, trailerFields, trailerRegions } from './trailer-regions.ts';
 
 export type CaseSpec =
   | { readonly kind: 'skip'; readonly note: string }
@@ -96,6 +97,7 @@ export class Session {
         return;
       }
       this.scenarios[s].forEach((scenario, n) => {
+        if (!this.wanted(scenario)) return;
         if (scenario.skip) {
           const spec: CaseSpec = { kind: 'skip', note: scenario.skip };
           units.push({ kind: 'cases', cases: [{ suite: s, scenario: n, id: `${scenario.id}/clean`, title: scenario.title, spec }] });
@@ -103,6 +105,12 @@ export class Session {
       });
     });
     return units;
+  }
+
+  /** Whether the run's `scenarios` option (when given) names this scenario. */
+  private wanted(scenario: Scenario): boolean {
+    const only = this.ctx.options.scenarios;
+    return only === undefined || only.includes(scenario.id);
   }
 
   /** Every case of the run, planned in this thread, in a deterministic order (the order shards split). */
@@ -115,8 +123,9 @@ export class Session {
     return this.ctx.suites.map(({ suite }, s) => {
       if (this.skips[s]) return { suite: suite.name, lines: [] };
       const own = suite.coverage?.(this.ctx.suiteContext) ?? [];
-      const sampledPoints = this.scenarios[s].some((scenario) => this.pointsOf(scenario)?.kind === 'random');
-      return { suite: suite.name, lines: [...own, ...cutCoverage(cases.filter((c) => c.suite === s), sampledPoints)] };
+      const sampledPoints = this.scenarios[s].some((scenario) => sampledSelection(this.pointsOf(scenario)));
+      const cuts = cutCoverage(cases.filter((c) => c.suite === s), sampledPoints, this.sampledTears());
+      return { suite: suite.name, lines: [...own, ...cuts] };
     });
   }
 
@@ -142,15 +151,14 @@ export class Session {
     if (rec.clean.terminal === CRASH) return cases;
     const chosen = this.cutPoints(scenario, rec);
     const layout = this.layout(scenario);
-    const { writeUnit, programRule } = this.ctx.board.flash;
+    const ecc = this.ctx.board.flash.programRule === 'ecc';
     for (const { op, phase } of chosen) {
       const action = rec.actions.findIndex((a) => op.index >= a.opStart && op.index < a.opEnd);
       const lastOfAction = op.index === rec.actions[action].opEnd - 1;
       for (const outcome of cuts.outcomes) {
         // A completed op k leaves the same state as a cut before op k+1 of the same action: only keep it at the end.
         if (outcome === 'completed' && !lastOfAction) continue;
-        const ecc = programRule === 'ecc';
-        const tears = outcome === 'torn' ? tornVariantsOf(op, layout.statusAreas, writeUnit, ecc) : [undefined];
+        const tears = outcome === 'torn' ? this.tearsOf(scenario, op, layout) : [undefined];
         for (const tear of tears) {
           const variant = tear && tornName(tear, ecc);
           const id = pointId(scenario.id, phase, op.index, outcome, variant);
@@ -175,11 +183,32 @@ export class Session {
     return cases;
   }
 
+  /**
+   * The torn variants to cut `op` with: every one, or under the quick profile one, so a trailer write costs one case
+   * there instead of one per prefix and shape. A trailer field's write is torn where its value starts, weakly
+   * (`fieldTear`): the field then reads as neither erased nor written, the state a torn-field bug misreads. Other
+   * writes and erases get a variant drawn from the seed (per scenario and operation).
+   */
+  private tearsOf(scenario: Scenario, op: FlashOp, layout: ReturnType<Session['layout']>): (TornShape | undefined)[] {
+    const { writeUnit, programRule } = this.ctx.board.flash;
+    const ecc = programRule === 'ecc';
+    const all = tornVariantsOf(op, layout.statusAreas, writeUnit, ecc);
+    if (!this.sampledTears() || all.length <= 1) return all;
+    if (op.kind === 'program' && touchesField(op, layout)) return [fieldTear(op, layout.fields, writeUnit, ecc)];
+    const prng = new Prng(`tear|${this.ctx.options.seed}|${scenario.id}|${op.index}`);
+    return [all[prng.below(all.length)]];
+  }
+
+  private sampledTears(): boolean {
+    return this.ctx.suiteContext.profile === 'quick';
+  }
+
   private layout(scenario: Scenario): FlashLayout & { readonly statusAreas: readonly FlashRegion[] } {
     const sectors = sectorList(this.ctx.board.flash);
     return {
       trailers: trailerRegions(this.ctx.board, scenario.config),
       statusAreas: trailerAreas(this.ctx.board, scenario.config),
+      fields: trailerFields(this.ctx.board, scenario.config),
       sectorOf: (offset) => sectorContaining(sectors, offset)?.index ?? sectors.length - 1,
     };
   }
@@ -188,7 +217,7 @@ export class Session {
   private cutPoints(scenario: Scenario, rec: Pick<Recorded, 'actions' | 'journal'>): PhasedOp[] {
     const cuts = scenario.cuts!;
     const phased = ScenarioExecutor.phasedOps(rec.actions, rec.journal).filter(({ phase }) => !cuts.phases || cuts.phases.includes(phase));
-    return selectOps(phased, this.pointsOf(scenario) ?? DEFAULT_POINTS, this.layout(scenario), this.ctx.options.seed);
+    return selectOps(phased, this.pointsOf(scenario) ?? DEFAULT_POINTS, this.layout(scenario), this.ctx.options.seed, scenario.id);
   }
 
   private record(s: number, n: number): Recorded {
@@ -346,7 +375,8 @@ export class Session {
     const single = executor.runCut(action, spec.atOp, spec.outcome, seed, spec.tear);
     if (spec.kind === 'cut') {
       const magicWhole = action.kind !== 'request' || requestMagicWhole(this.ctx.board, scenario, rec.journal, action, spec);
-      const allowed = allowedAfterCut(scenario, action, rec, spec.atOp === action.opEnd - 1, magicWhole);
+      const atEnd = lastOfItsImage(this.ctx.board, rec.journal, action, spec.atOp);
+      const allowed = allowedAfterCut(scenario, action, rec, atEnd, magicWhole);
       const violations = judgeCut(allowed, single.terminal, single.violations, `at op ${spec.atOp}`);
       return { outcome: single, violations, focus: spec.atOp };
     }
@@ -378,14 +408,69 @@ export function pointId(scenario: string, phase: Phase, op: number, outcome: Cut
  * are enumerated, not drawn from the seed. A payload program that merely reaches into a trailer stays sampled.
  */
 export function isTrailerWrite(op: FlashOp, statusAreas: readonly FlashRegion[]): boolean {
-  return op.kind === 'program' && statusAreas.some((r) => op.offset >= r.offset && op.offset + op.length <= r.offset + r.size);
+  return (
+    op.kind === 'program' &&
+    op.length <= LONGEST_TRAILER_WRITE &&
+    statusAreas.some((r) => op.offset >= r.offset && op.offset + op.length <= r.offset + r.size)
+  );
 }
+
+/**
+ * A program longer than this is a copy passing through a status area (swap-scratch copies sectors into the scratch,
+ * whose status area is its end), not a trailer write: the longest trailer write is all its info fields at once
+ * (swap size, swap info, the offset field, copy_done, image_ok, two stored keys and the magic: at most 8 × 32 bytes).
+ * Each torn variant of a 1 KiB copy chunk would be a case of its own: 768 on a 4-byte part.
+ */
+const LONGEST_TRAILER_WRITE = 256;
 
 /** The enumerated torn variants of `op`, or one seeded tear (undefined) for a payload write or a counter. */
 function tornVariantsOf(op: FlashOp, statusAreas: readonly FlashRegion[], writeUnit: number, ecc: boolean): (TornShape | undefined)[] {
   if (isTrailerWrite(op, statusAreas)) return tornVariants(op.length / writeUnit, ecc, writeUnit);
   if (isTrailerErase(op, statusAreas)) return [...ERASE_TEARS];
   return [undefined];
+}
+
+/**
+ * Whether the cut operation is the last its action makes for the image it writes: the action's last operation, or,
+ * on a board with several images, the last touching that image's slots before only other images' slots are written
+ * (the boot goes on to the next image's update). A cut there may end either side of that image's update, as at the
+ * end of an action. The scratch counts as every image's, and so does a counter other than an image's security counter.
+ */
+export function lastOfItsImage(
+  board: RunContext['board'],
+  journal: readonly FlashOp[],
+  action: { readonly opStart: number; readonly opEnd: number },
+  atOp: number,
+): boolean {
+  if (atOp === action.opEnd - 1) return true;
+  const { images } = board.partitions;
+  if (images.length < 2) return false;
+  const imagesOf = (op: FlashOp): number[] => {
+    // A security counter's id is its image's index (securityCounterId); any other counter is every image's.
+    if (op.kind === 'counter') return op.offset < images.length ? [op.offset] : images.map((_, i) => i);
+    const touches = (r: FlashRegion) => op.offset < r.offset + r.size && op.offset + op.length > r.offset;
+    if (board.partitions.scratch && touches(board.partitions.scratch)) return images.map((_, i) => i);
+    return images.flatMap(({ primary, secondary }, i) => (touches(primary) || touches(secondary) ? [i] : []));
+  };
+  const ops = opsOf(journal, action);
+  const cut = ops.find((op) => op.index === atOp);
+  if (!cut) return false;
+  const mine = new Set(imagesOf(cut));
+  if (mine.size === 0) return false;
+  return ops.every((op) => op.index <= atOp || imagesOf(op).every((i) => !mine.has(i)));
+}
+
+/**
+ * The one tear of a trailer field's write under the quick profile: whole units up to the one where the value starts
+ * (the magic's 16 bytes sit at the end of their write; a flag, swap info or size is the write's first byte), that
+ * unit weakly programmed (an ECC fault on an ECC part).
+ */
+export function fieldTear(op: FlashOp, fields: readonly FlashRegion[], writeUnit: number, ecc: boolean): TornShape {
+  const units = op.length / writeUnit;
+  const field = fields.find((r) => op.offset < r.offset + r.size && op.offset + op.length > r.offset);
+  const magicStart = field ? field.offset + field.size - BOOT_MAGIC_SIZE : Number.POSITIVE_INFINITY;
+  const valueAt = op.offset + op.length > magicStart ? Math.max(0, magicStart - op.offset) : 0;
+  return { units: Math.min(units - 1, Math.floor(valueAt / writeUnit)), unit: ecc ? 'ones' : 'weak' };
 }
 
 /** A sector erase that takes a trailer or status area with it: a torn one can leave a magic or a flag half erased. */
@@ -405,12 +490,12 @@ function secondTear(op: FlashOp, statusAreas: readonly FlashRegion[], writeUnit:
 
 /**
  * The torn outcomes of a program that matter to a decoder: each prefix of whole write units, then a torn unit
- * left all ones, all zeros, or half written. On an ECC part the torn unit reads back as an ECC fault whatever it
+ * left as it was, weakly programmed (half of each byte's bit changes), or half written. On an ECC part the torn unit reads back as an ECC fault whatever it
  * holds, so there is one variant per prefix. A byte-wide unit has no half: half written, it is the whole byte,
  * the state of the next prefix (a binary programs byte by byte on such parts, so this is a third of its cases).
  */
 export function tornVariants(units: number, ecc: boolean, writeUnit: number): TornShape[] {
-  const torn = writeUnit === 1 ? (['ones', 'zeros'] as const) : (['ones', 'zeros', 'half'] as const);
+  const torn = writeUnit === 1 ? (['ones', 'weak'] as const) : (['ones', 'weak', 'half'] as const);
   const shapes: TornShape[] = [];
   for (let k = 0; k < units; k++) {
     if (ecc) shapes.push({ units: k, unit: 'ones' });

@@ -17,6 +17,7 @@
 import type { Board } from '../boards/types.ts';
 import type { ImageConfig } from '../emulator/boot/index.ts';
 import type { CoverageLine } from './coverage.ts';
+import type { DimensionCoverage, Profile } from './dimensions/report.ts';
 import type { PointSelection } from './fault-points.ts';
 import type { Fixtures } from './fixtures.ts';
 import type { Scenario } from './scenario.ts';
@@ -29,6 +30,8 @@ export interface SuiteContext {
   /** `--points`, or undefined when the user left the choice to the suite. */
   readonly points: PointSelection | undefined;
   readonly fixtures: Fixtures;
+  /** `--profile`: `quick` (pull requests) or `full` (release gating, the default when absent). */
+  readonly profile?: Profile;
 }
 
 export interface Suite {
@@ -45,6 +48,8 @@ export interface Suite {
    * report's coverage lines; the runner adds the cut lines itself.
    */
   coverage?(ctx: SuiteContext): readonly CoverageLine[];
+  /** For a suite that spans dimensions: what its rows cover, for the reports (see harness/dimensions). */
+  dimensions?(ctx: SuiteContext): DimensionCoverage;
 }
 
 export function defineSuite(suite: Suite): Suite {

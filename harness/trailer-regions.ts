@@ -1,7 +1,7 @@
 /** The byte ranges holding trailers and status areas (and the whole scratch area), for `--points interesting`. */
 import type { Board, FlashRegion } from '../boards/types.ts';
 import type { ImageConfig } from '../emulator/boot/index.ts';
-import { bootTrailerSize, bootWriteSize, STATUS_STATES, type TrailerStrategy } from '../images/index.ts';
+import { bootTrailerSize, bootWriteSize, STATUS_STATES, type TrailerStrategy, trailerInfoSize } from '../images/index.ts';
 
 export function trailerRegions(board: Board, config: ImageConfig): FlashRegion[] {
   const regions = trailerAreas(board, config);
@@ -25,4 +25,12 @@ export function trailerAreas(board: Board, config: ImageConfig): FlashRegion[] {
   const { scratch } = board.partitions;
   if (scratch) regions.push({ offset: scratch.offset + scratch.size - Math.min(size, scratch.size), size: Math.min(size, scratch.size) });
   return regions;
+}
+
+/** The trailer fields after the status area (swap size, swap info, copy_done, image_ok, magic) of each slot and the scratch. */
+export function trailerFields(board: Board, config: ImageConfig): FlashRegion[] {
+  const size = trailerInfoSize({ maxAlign: config.maxAlign, swapOffset: config.strategy === 'swap-offset' });
+  const areas = [...board.partitions.images.flatMap(({ primary, secondary }) => [primary, secondary])];
+  if (board.partitions.scratch) areas.push(board.partitions.scratch);
+  return areas.map((area) => ({ offset: area.offset + area.size - Math.min(size, area.size), size: Math.min(size, area.size) }));
 }

@@ -1,7 +1,10 @@
 /**
  * Runs jobs (planning a scenario, running a case) on worker threads, one per core by default, so no bootloader
- * code under test ever runs in the main thread. Jobs go out in small batches from one queue, so fast and slow
- * ones balance out. A worker that stops answering for longer than the per-job budget is presumed hung inside the
+ * code under test ever runs in the main thread. Jobs go out in small batches, so fast and slow ones balance out,
+ * and a scenario's jobs go to the worker that already has it: a worker records a scenario's fault-free run once
+ * (to plan it, or for its first case) and forks every later case of it from that recording, so a scenario spread
+ * over every worker would be recorded by each. A worker with none of its own left takes a scenario no one has,
+ * then shares another's. A worker that stops answering for longer than the per-job budget is presumed hung inside the
  * bootloader: it is terminated, the job it was on is answered by `onHung`, and a fresh worker takes over.
  */
 import { Worker } from 'node:worker_threads';
@@ -34,15 +37,26 @@ interface Slot {
   pending: number[];
   timer: NodeJS.Timeout | undefined;
   ready: boolean;
+  /** The scenarios this worker has recorded (see `scenarioOf`). */
+  readonly scenarios: Set<string>;
+}
+
+/** The scenario a job belongs to: its jobs share one recording in the worker that runs them. */
+function scenarioOf(job: Job): string {
+  return job.type === 'plan' ? `${job.suite}/${job.scenario}` : `${job.planned.suite}/${job.planned.scenario}`;
 }
 
 export class WorkerPool {
   private readonly slots = new Set<Slot>();
+  /** Which live worker has recorded each scenario. */
+  private readonly holder = new Map<string, Slot>();
   private readonly timeoutMs: number;
   private current:
     | {
         jobs: readonly Job[];
-        queue: number[];
+        /** The positions not yet sent, per scenario, in job order. */
+        queue: Map<string, number[]>;
+        queued: number;
         results: JobResult[];
         done: number;
         onResult: (position: number, result: JobResult) => void;
@@ -70,7 +84,14 @@ export class WorkerPool {
         resolve([]);
         return;
       }
-      this.current = { jobs, queue: jobs.map((_, i) => i), results: new Array(jobs.length), done: 0, onResult, onHung, resolve, reject };
+      const queue = new Map<string, number[]>();
+      jobs.forEach((job, position) => {
+        const key = scenarioOf(job);
+        const positions = queue.get(key);
+        if (positions) positions.push(position);
+        else queue.set(key, [position]);
+      });
+      this.current = { jobs, queue, queued: jobs.length, results: new Array(jobs.length), done: 0, onResult, onHung, resolve, reject };
       while (this.slots.size < this.size) this.spawn();
       for (const slot of this.slots) if (slot.ready) this.feed(slot);
     });
@@ -91,12 +112,13 @@ export class WorkerPool {
       return s.worker.terminate();
     });
     this.slots.clear();
+    this.holder.clear();
     await Promise.all(workers);
   }
 
   private spawn(): void {
     const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: { options: this.options } });
-    const slot: Slot = { worker, pending: [], timer: undefined, ready: false };
+    const slot: Slot = { worker, pending: [], timer: undefined, ready: false, scenarios: new Set() };
     this.slots.add(slot);
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'ready') {
@@ -116,16 +138,40 @@ export class WorkerPool {
 
   private feed(slot: Slot): void {
     const run = this.current;
-    if (!run || run.queue.length === 0) {
+    if (!run || run.queued === 0) {
       clearTimeout(slot.timer);
       return;
     }
-    const batch = Math.max(1, Math.min(16, Math.ceil(run.queue.length / (this.size * 4))));
-    const positions = run.queue.splice(0, batch);
+    const batch = Math.max(1, Math.min(16, Math.ceil(run.queued / (this.size * 4))));
+    const positions: number[] = [];
+    while (positions.length < batch && run.queued > 0) {
+      const key = this.nextScenario(slot, run.queue);
+      const bucket = run.queue.get(key)!;
+      const taken = bucket.splice(0, batch - positions.length);
+      positions.push(...taken);
+      run.queued -= taken.length;
+      if (bucket.length === 0) run.queue.delete(key);
+    }
     slot.pending.push(...positions);
     this.arm(slot);
     const message: ToWorker = { type: 'jobs', jobs: positions.map((position) => ({ position, job: run.jobs[position] })) };
     slot.worker.postMessage(message);
+  }
+
+  /** A scenario with jobs left for `slot`: one it holds, else one no worker holds, else the first left (shared). */
+  private nextScenario(slot: Slot, queue: ReadonlyMap<string, number[]>): string {
+    for (const key of slot.scenarios) if (queue.has(key)) return key;
+    let chosen: string | undefined;
+    for (const key of queue.keys()) {
+      if (!this.holder.has(key)) {
+        chosen = key;
+        break;
+      }
+    }
+    chosen ??= queue.keys().next().value!;
+    slot.scenarios.add(chosen);
+    this.holder.set(chosen, slot);
+    return chosen;
   }
 
   private arm(slot: Slot): void {
@@ -137,9 +183,16 @@ export class WorkerPool {
     const run = this.current;
     const [stuck, ...rest] = slot.pending;
     this.slots.delete(slot);
+    for (const key of slot.scenarios) if (this.holder.get(key) === slot) this.holder.delete(key);
     void slot.worker.terminate();
     if (!run) return;
-    run.queue.unshift(...rest);
+    for (const position of rest.reverse()) {
+      const key = scenarioOf(run.jobs[position]);
+      const bucket = run.queue.get(key);
+      if (bucket) bucket.unshift(position);
+      else run.queue.set(key, [position]);
+      run.queued++;
+    }
     if (stuck !== undefined) this.record(stuck, run.onHung(run.jobs[stuck]));
     if (run.done < run.jobs.length) this.spawn();
   }

@@ -13,10 +13,11 @@ import { cli, spawnCli, tempDir } from './cli-helpers.ts';
 const BOARD = ['--board', 'nrf52840dk'];
 
 describe('bootproof run', () => {
-  it('run all on nrf52840dk passes on the reference and writes valid JUnit (worker threads)', async () => {
+  // The quick profile: the full one (the default) takes minutes here; `npm run bench profiles` runs it.
+  it('run all --profile quick on nrf52840dk passes on the reference and writes valid JUnit (worker threads)', async () => {
     const dir = tempDir();
     const junit = join(dir, 'junit.xml');
-    const result = await spawnCli('run', 'all', ...BOARD, '--junit', junit, '--json', join(dir, 'r.json'));
+    const result = await spawnCli('run', 'all', ...BOARD, '--profile', 'quick', '--junit', junit, '--json', join(dir, 'r.json'));
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('PASS: every invariant held');
@@ -25,13 +26,16 @@ describe('bootproof run', () => {
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toContain(`<testsuites name="bootproof" tests="${report.cases.length}" failures="0" errors="0"`);
     expect(xml.match(/<testcase /g)).toHaveLength(report.cases.length);
-    expect(xml.match(/<testsuite /g)).toHaveLength(8);
+    expect(xml.match(/<testsuite /g)).toHaveLength(9);
     if (!xmllintMissing) expect(validateJUnit(junit).status).toBe(0);
-    expect(new Set(report.cases.map((c) => c.suite)).size).toBe(8);
+    expect(new Set(report.cases.map((c) => c.suite)).size).toBe(9);
     // The time bomb is shown to brick, and reported as such.
     expect(report.cases.find((c) => c.id === 'time-bomb/clean')?.note).toMatch(/^demonstrated: .*bricks/);
     // Every suite that ran says what it covered; the one that could not run is named in the verdict line.
-    expect(result.stdout).toMatch(/^coverage:\n( {2}[a-z-]+: (enumerated|sampled) \d+ [^\n]+\n){7}\n/m);
+    expect(result.stdout).toMatch(/^coverage:\n( {2}[a-z-]+: (enumerated|sampled) \d+ [^\n]+\n){8}\n/m);
+    // The scenario space's rows and what they cover: every pair, or excluded with the reason.
+    expect(result.stdout).toMatch(/^dimensions of scenario-space \(quick profile: every pair; \d+ rows\):$/m);
+    expect(result.stdout).toMatch(/combinations: \d+ of \d+ covered, \d+ excluded, 0 missing/);
     expect(result.stdout).toMatch(/; multi-image skipped: board nrf52840dk has one image slot pair/);
   }, 180_000);
 
@@ -126,6 +130,6 @@ describe('bootproof suites', () => {
     const result = await cli('suites');
     expect(result.code).toBe(0);
     const names = result.stdout.trim().split('\n').map((line) => line.split(/\s+/)[0]);
-    expect(names).toEqual(['power-loss', 'power-loss-double', 'corrupt-image', 'bit-rot', 'keys', 'rollback', 'revert', 'multi-image']);
+    expect(names).toEqual(['power-loss', 'power-loss-double', 'corrupt-image', 'bit-rot', 'keys', 'rollback', 'revert', 'multi-image', 'scenario-space']);
   });
 });

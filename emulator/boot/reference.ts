@@ -114,7 +114,7 @@ export class ReferenceBootloader implements Bootloader {
       cancelEarlierReverts(types, image);
       strategy.run(run, image, progress);
       this.completeUpdate(run, strategy, image, progress.swapType);
-      return 'none';
+      return this.tornTrialOver(run, image, progress.swapType) ? 'revert' : 'none';
     }
     const recorded = progress.source !== 'none' && isUpdate(progress.swapType);
     let type = recorded
@@ -133,6 +133,20 @@ export class ReferenceBootloader implements Bootloader {
     }
     if (type === 'test' || type === 'perm' || type === 'fail') cancelEarlierReverts(types, image);
     return type;
+  }
+
+  /**
+   * A test swap that is complete but whose copy_done write tore (BAD, so it can be neither read as set nor written
+   * again) cannot be closed: left alone it is resumed, and its image tried, at every boot, so an image that never
+   * confirms itself would never be reverted. FAULTS F-07 asks every torn state to reach a bootable image: the trial
+   * counts as over, and the image is reverted unless it confirmed itself.
+   */
+  private tornTrialOver(run: BootRun, image: number, swapType: SwapType): boolean {
+    if (swapType !== 'test') return false;
+    const trailer = this.readTrailer(run, run.images[image].primary);
+    if (trailer.copyDone !== 'bad' || trailer.imageOk !== 'unset') return false;
+    run.log.note(`image ${image}: copy_done torn after a complete test swap: the unconfirmed image is reverted`);
+    return true;
   }
 
   /** Loop 2: downgrade check, then the update itself, then the completion flags. */

@@ -27,4 +27,15 @@ describe('Prng', () => {
     expect(seen.size).toBe(10);
     expect(() => p.below(0)).toThrow(RangeError);
   });
+
+  it('gives as bytes() the low byte of each nextU32(), and goes on from where bytes() stopped', () => {
+    for (const seed of [1, 'image', 0xffff_ffff]) {
+      const fast = new Prng(seed);
+      const slow = new Prng(seed);
+      const bytes = fast.bytes(4099);
+      const expected = Uint8Array.from({ length: 4099 }, () => slow.nextU32() & 0xff);
+      expect(Buffer.from(bytes).equals(Buffer.from(expected))).toBe(true);
+      for (let i = 0; i < 8; i++) expect(fast.nextU32()).toBe(slow.nextU32());
+    }
+  });
 });

@@ -33,8 +33,9 @@ export function tornProgram(data: Uint8Array, writeUnit: number, erasedValue: nu
 
 /**
  * A program cut in a chosen shape (enumerated sweeps): `shape.units` whole units hold their new value, the next
- * unit holds all ones, all zeros, or its first half of new bytes with the rest as it was (erased); the units after
- * it are untouched. A prefix past the program's last unit is an error of the caller.
+ * unit holds none of its bit changes (`ones`), those of each byte's bits 0–3 (`weak`), or its first half of new
+ * bytes with the rest as it was (`half`); the units after it are untouched. A prefix past the program's last unit is
+ * an error of the caller.
  */
 export function tornProgramAs(
   data: Uint8Array,
@@ -49,9 +50,11 @@ export function tornProgramAs(
   const tornUnitAt = shape.units * writeUnit;
   const effective = data.slice(0, tornUnitAt + writeUnit);
   const unit = effective.subarray(tornUnitAt);
-  if (shape.unit === 'ones') unit.fill(0xff);
-  else if (shape.unit === 'zeros') unit.fill(0x00);
-  else unit.fill(erasedValue, Math.max(1, writeUnit >> 1));
+  if (shape.unit === 'ones') unit.fill(erasedValue);
+  else if (shape.unit === 'weak') {
+    // A program moves bits away from the erased value: keep the moves of bits 0-3, leave bits 4-7 erased.
+    for (let i = 0; i < unit.length; i++) unit[i] = erasedValue === 0xff ? unit[i] | 0xf0 : unit[i] & 0x0f;
+  } else unit.fill(erasedValue, Math.max(1, writeUnit >> 1));
   return { effective, tornUnitAt };
 }
 

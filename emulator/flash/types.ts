@@ -61,14 +61,16 @@ export type CutOutcome = 'not-started' | 'completed' | 'torn';
 
 /**
  * A torn outcome chosen instead of drawn from the seed (enumerated sweeps).
- * - A program: `units` whole write units written, then the next unit left holding `unit` — `ones` (every byte
- *   0xff), `zeros` (every byte 0x00) or `half` (its first half written, the rest as before), as the program rule
- *   lets it land. On a part with rule `ecc` the torn unit reads back as an ECC error whatever it holds.
+ * - A program: `units` whole write units written, then the next unit left holding `unit` — `ones` (none of its bit
+ *   changes landed: as before, erased on a part that erases to 0xff), `weak` (in each byte the bit changes of bits
+ *   0–3 landed, those of bits 4–7 did not: a flag or magic byte then reads as neither erased nor written) or `half`
+ *   (its first half written, the rest as before). Each is a state a NOR cell can be left in: a program only moves
+ *   bits the data moves. On a part with rule `ecc` the torn unit reads back as an ECC error whatever it holds.
  * - An erase: `eighths`/8 of the bits still to erase moved to the erased state, which bits from the operation's
  *   index alone (never from the seed).
  */
 export type TornShape =
-  | { readonly units: number; readonly unit: 'ones' | 'zeros' | 'half' }
+  | { readonly units: number; readonly unit: 'ones' | 'weak' | 'half' }
   | { readonly eighths: number };
 
 export interface PowerCutPlan {

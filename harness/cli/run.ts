@@ -5,13 +5,15 @@
 import type { Command } from 'commander';
 import { trialUserModules } from '../context.ts';
 import { isBootloaderBinary } from '../cpu-device/binary.ts';
+import { QUICK_POINTS } from '../cpu-device/run-setup.ts';
+import { DEFAULT_PROFILE } from '../dimensions/report.ts';
 import { parsePoints } from '../fault-points.ts';
 import { addLabOptions, labTargetFrom } from '../lab/lab-cli.ts';
 import { runOnLab } from '../lab/lab-runner.ts';
 import { checkOutputPaths } from '../output-paths.ts';
 import { addReportOptions, type ReportFiles, reportersFor } from '../reporters/index.ts';
 import { exitCodeOf, nothingChecked } from '../results.ts';
-import { parseJobs, parseMaxFailures, parseSeed, parseShard, parseStrategy, parseTimeout, type RunOptions } from '../run-options.ts';
+import { parseJobs, parseMaxFailures, parseProfile, parseSeed, parseShard, parseStrategy, parseTimeout, type RunOptions } from '../run-options.ts';
 import { defaultJobs, runSuites } from '../runner.ts';
 
 export const DEFAULT_SEED = 1;
@@ -28,6 +30,7 @@ interface RunFlags extends ReportFiles {
   imageTo?: string;
   key?: string;
   points?: string;
+  profile?: string;
   seed?: string;
   jobs?: string;
   shard?: string;
@@ -73,7 +76,11 @@ export function addRunOptions(command: Command): Command {
     .option('--signing-key <pem>', 'the private key whose public half is built into the binary (test images are signed with it)')
     .option(
       '--points <points>',
-      'fault points: all, interesting, systematic[:N] or random:N (default: each suite chooses; on a bootloader binary systematic:8: every erase, both ends of each program run, every unit of a trailer field, 8 seeded others)',
+      "fault points: all, interesting, systematic[:N], trailer:N or random:N (default: the profile's: under quick trailer:2, every trailer-field write and erase and 2 seeded others per scenario; under full each suite chooses, and on a bootloader binary systematic:8: every erase, both ends of each program run, every unit of a trailer field, 8 seeded others)",
+    )
+    .option(
+      '--profile <profile>',
+      `quick (pull requests: pairwise scenario rows; ${QUICK_POINTS} cuts per scenario, a trailer field's write torn weakly where its value starts, other torn cuts one seeded variant) or full (release gating: every size × strategy × cut phase too, each suite's enumerated cuts and every torn variant); default ${DEFAULT_PROFILE}, so a bare run or gate samples nothing`,
     )
     .option('--seed <n>', `seed of every random choice (default ${DEFAULT_SEED})`)
     .option('--jobs <n>', 'worker threads (default: one per core; 0 runs in this thread)')
@@ -96,6 +103,7 @@ export function runOptionsFrom(suites: readonly string[], flags: RunFlags): RunO
     imageTo: flags.imageTo,
     key: flags.key,
     points: flags.points,
+    profile: flags.profile === undefined ? undefined : parseProfile(flags.profile),
     seed: flags.seed === undefined ? DEFAULT_SEED : parseSeed(flags.seed),
     jobs: flags.jobs === undefined ? defaultJobs() : parseJobs(flags.jobs),
     shard: flags.shard === undefined ? undefined : parseShard(flags.shard),

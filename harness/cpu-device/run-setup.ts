@@ -25,9 +25,20 @@ import { loadBuildConfig } from './load-config.ts';
  */
 export const BINARY_DEFAULT_POINTS = 'systematic:8';
 
-/** The points a run sweeps: `--points`, else a bootloader binary's default, else undefined (each suite's own). */
-export function runPoints(options: { readonly points?: string; readonly bootloader?: string }): string | undefined {
+/** The points of the quick profile (pull requests): every trailer-field write and erase, and 2 seeded others per scenario. */
+export const QUICK_POINTS = 'trailer:2';
+
+/**
+ * The points a run sweeps: `--points`; else the quick profile's; else a bootloader binary's default; else undefined
+ * (the full profile: each suite's own).
+ */
+export function runPoints(options: {
+  readonly points?: string;
+  readonly bootloader?: string;
+  readonly profile?: string;
+}): string | undefined {
   if (options.points !== undefined) return options.points;
+  if (options.profile === 'quick') return QUICK_POINTS;
   return options.bootloader !== undefined && isBootloaderBinary(options.bootloader) ? BINARY_DEFAULT_POINTS : undefined;
 }
 

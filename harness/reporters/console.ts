@@ -5,6 +5,7 @@
  * one-line verdict.
  */
 import { formatCoverageLine } from '../coverage.ts';
+import { coverageLines } from '../dimensions/report.ts';
 import { type CaseResult, type RunInfo, type RunReport, SKIPPED_SUITE_ID, summarize } from '../results.ts';
 import { caseName, failureText, groupFailures, oneLine, type Reporter } from './reporter.ts';
 
@@ -108,6 +109,7 @@ export class ConsoleReporter implements Reporter {
     for (const c of notes) this.out.write(`${c.status === 'skip' ? 'SKIP' : 'NOTE'} ${oneLine(caseName(c))}: ${oneLine(c.note!)}\n`);
     if (report.stoppedEarly) this.out.write(`\nSTOPPED: ${oneLine(report.stoppedEarly)}\n`);
     this.writeCoverage(report);
+    for (const d of report.info.dimensions ?? []) this.out.write(`\n${coverageLines(d.suite, d).map(oneLine).join('\n')}\n`);
     const s = summarize(report.cases);
     const verdict = s.failed === 0 ? 'PASS: every invariant held' : `FAIL: ${s.failed} case(s) broke an invariant`;
     // A suite that could not run here is named in the verdict itself, so a green line never hides it.

@@ -117,8 +117,65 @@
         for (const line of lines.lines) ul.append(el('li', `${line.how} ${line.count} ${line.what}`));
         block.append(ul);
       }
+      const dims = (info.dimensions || []).find((d) => d.suite === suite);
+      if (dims) block.append(dimensionTables(dims));
       coverage.append(block);
     });
+  }
+
+  // A suite's dimension coverage: each value with its row count (or why none holds it), each pair and group's
+  // count, every combination left out with its reason, and the rows themselves.
+  function dimensionTables(dims) {
+    const box = el('div', undefined, 'dimensions');
+    box.append(el('p', `${dims.profile} profile: ${dims.strength}; ${dims.rows.length} rows`));
+    const values = el('table');
+    for (const d of dims.dimensions) {
+      const tr = el('tr');
+      tr.append(el('th', d.name));
+      for (const v of d.values) {
+        const td = el('td', v.rows > 0 ? `${v.value} (${v.rows})` : `${v.value} ✗`, v.rows > 0 ? 'covered' : 'excluded');
+        if (v.reason) td.title = v.reason;
+        tr.append(td);
+      }
+      values.append(tr);
+    }
+    box.append(values);
+    const combos = el('table');
+    const head = el('tr');
+    for (const h of ['dimensions', 'covered', 'excluded', 'missing']) head.append(el('th', h));
+    combos.append(head);
+    for (const c of dims.combinations) {
+      const tr = el('tr');
+      tr.append(el('td', c.dimensions.join(' × ')), el('td', `${c.covered} of ${c.total}`), el('td', c.excluded.length), el('td', c.missing.length));
+      combos.append(tr);
+    }
+    const combosBox = el('details');
+    combosBox.append(el('summary', 'combinations, pair by pair'), combos);
+    box.append(combosBox);
+    const left = el('details');
+    left.append(el('summary', 'combinations left out, and why'));
+    const ul = el('ul');
+    for (const c of dims.combinations) {
+      for (const e of c.excluded) ul.append(el('li', `${c.dimensions.map((d, i) => `${d}=${e.values[i]}`).join(', ')}: ${e.reason}`));
+    }
+    left.append(ul);
+    box.append(left);
+    const rows = el('details');
+    rows.append(el('summary', 'the rows'));
+    const names = dims.dimensions.map((d) => d.name);
+    const table = el('table');
+    const top = el('tr');
+    for (const h of ['row', ...names]) top.append(el('th', h));
+    table.append(top);
+    for (const r of dims.rows) {
+      const tr = el('tr');
+      tr.append(el('td', r.id));
+      for (const n of names) tr.append(el('td', r.values[n]));
+      table.append(tr);
+    }
+    rows.append(table);
+    box.append(rows);
+    return box;
   }
 
   function flashMap() {
