@@ -316,9 +316,11 @@ export class ReferenceBootloader implements Bootloader {
     if (this.readTrailer(run, run.images[image].secondary).swapType === 'revert') return true;
     const candidate = this.validateSlot(run, image, 'secondary', strategy.secondaryBase(run, image, type), 'install');
     if (mode === 'version') {
-      const primaryHeader = readHeader(run.ctx.flash, run.images[image].primary, 0);
-      if (primaryHeader === undefined || candidate.version === undefined) return true;
-      return compareVersions(candidate.version, primaryHeader.version) >= 0;
+      // Only an image that validates is something to downgrade from: a header torn by a cut during an
+      // overwrite-only copy carries a garbage version, and comparing against it refuses every update and bricks.
+      const primary = this.validateSlot(run, image, 'primary', 0, 'boot');
+      if (!primary.valid || primary.version === undefined || candidate.version === undefined) return true;
+      return compareVersions(candidate.version, primary.version) >= 0;
     }
     const current = this.validateSlot(run, image, 'primary', 0, 'boot');
     if (!current.valid || current.securityCounter === undefined) return true;

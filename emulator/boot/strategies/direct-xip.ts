@@ -64,15 +64,16 @@ export class DirectXip {
         unavailable.add(slot);
         continue;
       }
-      const firstBoot = trailer.copyDone === 'unset';
-      if (firstBoot) this.loader.writeFlag(run, area, 'copyDone');
-      const info = this.loader.validateSlot(run, image, slot, 0, firstBoot ? 'install' : 'boot');
+      // Until copy_done reads set, this is the slot's first boot, validated as an install (key validity, revocation):
+      // a copy_done torn by a cut in this very boot must not let the next one skip those checks.
+      const info = this.loader.validateSlot(run, image, slot, 0, trailer.copyDone === 'set' ? 'boot' : 'install');
       if (!info.valid) {
         run.log.note(`image ${image}: ${slot} refused: ${info.reason}: erased`);
         this.loader.scrambleSlot(run, area);
         unavailable.add(slot);
         continue;
       }
+      if (trailer.copyDone === 'unset') this.loader.writeFlag(run, area, 'copyDone');
       return { slot, area, info };
     }
     return undefined;
