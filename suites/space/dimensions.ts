@@ -8,7 +8,7 @@ import type { Board, UpdateStrategy } from '../../boards/types.ts';
 import type { ImageConfig } from '../../emulator/boot/index.ts';
 import type { Constraint, CoveringSpec, Dimension, Row } from '../../harness/dimensions/index.ts';
 import { maxImageSize } from '../../harness/image-fit.ts';
-import { imgtoolTrailerSize } from '../../images/index.ts';
+import { DEFAULT_MAX_IMG_SECTORS, imgtoolTrailerSize } from '../../images/index.ts';
 
 export const STRATEGIES: readonly UpdateStrategy[] = ['overwrite-only', 'swap-scratch', 'swap-move', 'swap-offset', 'direct-xip'];
 
@@ -92,7 +92,10 @@ export function sizePlan(board: Board, config: ImageConfig, strategy: UpdateStra
   const unusable = strategy === 'swap-scratch' && !board.partitions.scratch ? `board ${board.name} has no scratch partition` : undefined;
   const room = maxImageSize(board, { ...config, strategy });
   // The test images are signed as imgtool signs them, whose slot check reserves its own trailer estimate.
-  const signable = slot.size - imgtoolTrailerSize({ maxAlign: config.maxAlign, align: board.flash.writeUnit, maxSectors: config.maxImageSectors });
+  // Both estimates must hold: the signer's slot check (its default sector count) and a direct-xip factory image's
+  // confirmed trailer (the build's sector count).
+  const maxSectors = Math.max(DEFAULT_MAX_IMG_SECTORS, config.maxImageSectors ?? 0);
+  const signable = slot.size - imgtoolTrailerSize({ maxAlign: config.maxAlign, align: board.flash.writeUnit, maxSectors });
   const max = typeof room === 'number' ? Math.min(room, signable) : 0;
   const why = unusable ?? (typeof room === 'string' ? room : room <= config.headerSize + 1024 ? `${strategy} leaves no room for an image` : undefined);
   return {

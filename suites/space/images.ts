@@ -6,7 +6,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Fixtures } from '../../harness/fixtures.ts';
 import { imageExtent } from '../../harness/oracle.ts';
 import type { SuiteContext } from '../../harness/suite.ts';
-import { parseImage, TLV_INFO_MAGIC, TlvType } from '../../images/index.ts';
+import { ImageOptionError, parseImage, TLV_INFO_MAGIC, TlvType } from '../../images/index.ts';
 
 export interface SpaceImage {
   readonly label: string;
@@ -55,8 +55,37 @@ function makeImage(ctx: SuiteContext, spec: SpaceImage, keyId: string): Uint8Arr
   if (payloadSize < 16 || spec.extent < config.headerSize) {
     throw new Error(`an image of ${spec.extent} bytes cannot hold a ${config.headerSize}-byte header and its TLVs`);
   }
-  return fixtures.image({ ...options, payloadSize });
+  // An ECDSA signature's DER length varies by a byte or two with its value: sign again until the extent is hit,
+  // keeping the closest image that does not pass it (the largest size a row asks for is the largest the slot takes).
+  let size = payloadSize;
+  let best: Uint8Array | undefined;
+  for (let attempt = 0; attempt < 16 && size >= 16; attempt++) {
+    const image = signedOrPastSlot(() => fixtures.image({ ...options, payloadSize: size }));
+    if (image === undefined) {
+      // This signature came out longer than the slot's last byte allows: a shorter payload.
+      size -= 1;
+      continue;
+    }
+    const extent = imageExtent(image);
+    if (extent <= spec.extent && (best === undefined || extent > imageExtent(best))) best = image;
+    if (extent === spec.extent) break;
+    size += spec.extent - extent;
+  }
+  return best ?? fixtures.image({ ...options, payloadSize: payloadSize - SIGNATURE_SLACK });
 }
+
+/** The image, or undefined when it does not fit its slot with imgtool's trailer. */
+function signedOrPastSlot(sign: () => Uint8Array): Uint8Array | undefined {
+  try {
+    return sign();
+  } catch (error) {
+    if (error instanceof ImageOptionError && /exceeds the slot size/.test(error.message)) return undefined;
+    throw error;
+  }
+}
+
+/** Bytes an ECDSA signature's DER encoding can be longer than the probe's. */
+const SIGNATURE_SLACK = 4;
 
 export type SignatureVariant =
   | 'valid'
