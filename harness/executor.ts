@@ -220,11 +220,7 @@ export class ScenarioExecutor {
       if (this.device.readCounter(id) < value) this.device.factoryCounter(id, value);
     });
     this.state = cloneState(state.harness);
-    this.violations = [];
-    this.bootLog = [];
-    this.boots = 0;
-    this.bootEnds = [];
-    this.appOps = [];
+    this.clearRunLog();
   }
 
   /**
@@ -286,6 +282,11 @@ export class ScenarioExecutor {
     this.clockSeed = seed;
     this.device.restore(action.before);
     this.state = cloneState(action.state);
+    this.clearRunLog();
+  }
+
+  /** A run from a restored state starts with no violations, boots or journal marks of its own. */
+  private clearRunLog(): void {
     this.violations = [];
     this.bootLog = [];
     this.boots = 0;
@@ -306,15 +307,11 @@ export class ScenarioExecutor {
     this.clockSeed = undefined;
     this.device.restore(this.factory);
     this.state = cloneState(this.factoryState);
-    this.violations = [];
-    this.bootLog = [];
-    this.boots = 0;
+    this.clearRunLog();
     this.settleIndex = 0;
     this.settleResults = [];
     this.settleSeen = [];
     this.lastHandoff = HALT;
-    this.bootEnds = [];
-    this.appOps = [];
   }
 
   private outcome(recoveryOps: () => readonly FlashOp[], terminal?: Terminal): CaseOutcome {

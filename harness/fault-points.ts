@@ -151,9 +151,10 @@ function systematic(ops: readonly PhasedOp[], samples: number, layout: FlashLayo
 }
 
 function trailerPoints(ops: readonly PhasedOp[], count: number, layout: FlashLayout, stream: string): PhasedOp[] {
-  const fields = ops.filter(({ op }) => touchesField(op, layout));
-  const others = drawn(ops.filter(({ op }) => !touchesField(op, layout)), count, `others|${stream}`);
-  return [...fields, ...others].sort((a, b) => a.op.index - b.op.index);
+  const fields: PhasedOp[] = [];
+  const rest: PhasedOp[] = [];
+  for (const phased of ops) (touchesField(phased.op, layout) ? fields : rest).push(phased);
+  return [...fields, ...drawn(rest, count, `others|${stream}`)].sort((a, b) => a.op.index - b.op.index);
 }
 
 /** A write into a trailer field, or an erase of a sector holding one. */
@@ -161,7 +162,8 @@ export function touchesField(op: FlashOp, layout: Pick<FlashLayout, 'fields'>): 
   return (op.kind === 'program' || op.kind === 'erase') && layout.fields.some((r) => overlaps(op, r));
 }
 
-function overlaps(op: FlashOp, region: FlashRegion): boolean {
+/** Whether `op` writes or erases any byte of `region`. */
+export function overlaps(op: FlashOp, region: FlashRegion): boolean {
   return op.offset < region.offset + region.size && op.offset + op.length > region.offset;
 }
 

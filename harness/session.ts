@@ -12,7 +12,7 @@ import { BOOT_MAGIC_SIZE } from '../images/index.ts';
 import type { RunContext } from './context.ts';
 import { cutCoverage, type SuiteCoverage } from './coverage.ts';
 import { type CaseOutcome, opsOf, type RecordedAction, ScenarioExecutor } from './executor.ts';
-import { type FlashLayout, type Phase, type PhasedOp, type PointSelection, sampledSelection, selectOps, touchesField } from './fault-points.ts';
+import { type FlashLayout, overlaps, type Phase, type PhasedOp, type PointSelection, sampledSelection, selectOps, touchesField } from './fault-points.ts';
 import type { Violation } from './invariants.ts';
 import { allowedAfterCut, CRASH, judgeClean, judgeCut, judgeSecondCut, type Terminal, verdictOf } from './judge.ts';
 import { requestMagicWhole } from './request-magic.ts';
@@ -448,9 +448,8 @@ export function lastOfItsImage(
   const imagesOf = (op: FlashOp): number[] => {
     // A security counter's id is its image's index (securityCounterId); any other counter is every image's.
     if (op.kind === 'counter') return op.offset < images.length ? [op.offset] : images.map((_, i) => i);
-    const touches = (r: FlashRegion) => op.offset < r.offset + r.size && op.offset + op.length > r.offset;
-    if (board.partitions.scratch && touches(board.partitions.scratch)) return images.map((_, i) => i);
-    return images.flatMap(({ primary, secondary }, i) => (touches(primary) || touches(secondary) ? [i] : []));
+    if (board.partitions.scratch && overlaps(op, board.partitions.scratch)) return images.map((_, i) => i);
+    return images.flatMap(({ primary, secondary }, i) => (overlaps(op, primary) || overlaps(op, secondary) ? [i] : []));
   };
   const ops = opsOf(journal, action);
   const cut = ops.find((op) => op.index === atOp);
@@ -467,7 +466,7 @@ export function lastOfItsImage(
  */
 export function fieldTear(op: FlashOp, fields: readonly FlashRegion[], writeUnit: number, ecc: boolean): TornShape {
   const units = op.length / writeUnit;
-  const field = fields.find((r) => op.offset < r.offset + r.size && op.offset + op.length > r.offset);
+  const field = fields.find((r) => overlaps(op, r));
   const magicStart = field ? field.offset + field.size - BOOT_MAGIC_SIZE : Number.POSITIVE_INFINITY;
   const valueAt = op.offset + op.length > magicStart ? Math.max(0, magicStart - op.offset) : 0;
   return { units: Math.min(units - 1, Math.floor(valueAt / writeUnit)), unit: ecc ? 'ones' : 'weak' };
@@ -475,7 +474,7 @@ export function fieldTear(op: FlashOp, fields: readonly FlashRegion[], writeUnit
 
 /** A sector erase that takes a trailer or status area with it: a torn one can leave a magic or a flag half erased. */
 export function isTrailerErase(op: FlashOp, statusAreas: readonly FlashRegion[]): boolean {
-  return op.kind === 'erase' && statusAreas.some((r) => op.offset < r.offset + r.size && op.offset + op.length > r.offset);
+  return op.kind === 'erase' && statusAreas.some((r) => overlaps(op, r));
 }
 
 /** A torn erase that moved few, half, or most of the bits still to erase. */

@@ -19,18 +19,17 @@ export function trailerAreas(board: Board, config: ImageConfig): FlashRegion[] {
     maxAlign: config.maxAlign,
     swapOffset: config.strategy === 'swap-offset',
   });
-  const regions: FlashRegion[] = board.partitions.images.flatMap(({ primary, secondary }) =>
-    [primary, secondary].map((slot) => ({ offset: slot.offset + slot.size - Math.min(size, slot.size), size: Math.min(size, slot.size) })),
-  );
-  const { scratch } = board.partitions;
-  if (scratch) regions.push({ offset: scratch.offset + scratch.size - Math.min(size, scratch.size), size: Math.min(size, scratch.size) });
-  return regions;
+  return endsOfAreas(board, size);
 }
 
 /** The trailer fields after the status area (swap size, swap info, copy_done, image_ok, magic) of each slot and the scratch. */
 export function trailerFields(board: Board, config: ImageConfig): FlashRegion[] {
-  const size = trailerInfoSize({ maxAlign: config.maxAlign, swapOffset: config.strategy === 'swap-offset' });
-  const areas = [...board.partitions.images.flatMap(({ primary, secondary }) => [primary, secondary])];
+  return endsOfAreas(board, trailerInfoSize({ maxAlign: config.maxAlign, swapOffset: config.strategy === 'swap-offset' }));
+}
+
+/** The last `size` bytes (at most all) of every slot, then of the scratch. */
+function endsOfAreas(board: Board, size: number): FlashRegion[] {
+  const areas = board.partitions.images.flatMap(({ primary, secondary }) => [primary, secondary]);
   if (board.partitions.scratch) areas.push(board.partitions.scratch);
   return areas.map((area) => ({ offset: area.offset + area.size - Math.min(size, area.size), size: Math.min(size, area.size) }));
 }
