@@ -3,6 +3,7 @@
  * downgrade prevention, and resumption after a power cut armed on the flash model.
  */
 import { describe, expect, it } from 'vitest';
+import { trailerLayout } from '../../index.ts';
 import { generateKeyPair } from '../../keys.ts';
 import { BootloaderDevice, ED25519_KEY } from './test/device.ts';
 
@@ -94,6 +95,26 @@ describe('swap-move on nrf52840dk', () => {
       const recovery = device.boot();
       expect(recovery.version, `after a cut at op ${atOp} (${outcome}): ${recovery.console}`).toBe('2.0.0');
     }
+  });
+});
+
+describe('a complete test swap whose copy_done write tore (FAULTS F-07; found by scenario-space on this binary)', () => {
+  /** The trial of 2.0.0 ran once; then its primary copy_done unit reads 0x00 (BAD), as a weak tear of 0x01 leaves it. */
+  function tornAfterTrial() {
+    const device = upgradeReady(NRF_MOVE);
+    expect(device.boot().version).toBe('2.0.0');
+    const primary = device.slots().primary;
+    const { copyDone } = trailerLayout({ slotSize: primary.size, maxAlign: 8 });
+    device.flash.program(primary.offset + copyDone, Uint8Array.of(0, 0xff, 0xff, 0xff));
+    return device;
+  }
+
+  it('reverts the unconfirmed image at the next boot instead of trying it at every boot', () => {
+    const device = tornAfterTrial();
+    const next = device.boot();
+    expect(next.console).toContain('copy_done torn after a complete test swap: the unconfirmed image is reverted');
+    expect(next.version).toBe('1.0.0');
+    expect(device.boot().version).toBe('1.0.0');
   });
 });
 

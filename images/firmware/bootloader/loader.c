@@ -92,6 +92,21 @@ static void complete_update(int image, uint8_t type) {
 
 static void erase_slot(const struct area *area) { area_erase_range(area, 0, area->size, 0); }
 
+/*
+ * A test swap that is complete but whose copy_done write tore (BAD: neither read as set nor written again) cannot be
+ * closed: it would be resumed, and its image tried, at every boot, so an image that never confirms itself would never
+ * be reverted. FAULTS F-07 asks every torn state to reach a bootable image: the trial counts as over, and the image
+ * is reverted unless it confirmed itself (the reference model's rule, emulator/boot/reference.ts).
+ */
+static int torn_trial_over(int image, uint8_t type) {
+  if (type != SWAP_TEST) return 0;
+  struct trailer t;
+  trailer_read(&image_slots[image].primary, &t);
+  if (t.copy_done != FLAG_BAD || t.image_ok != FLAG_UNSET) return 0;
+  log_image(image, "copy_done torn after a complete test swap", "the unconfirmed image is reverted");
+  return 1;
+}
+
 /* MCUboot's review of earlier images: their REVERT waits while a later image is mid-update (FORMATS.md §3.9). */
 static void cancel_earlier_reverts(uint8_t *types, int image) {
   for (int earlier = 0; earlier < image; earlier++) {
@@ -113,7 +128,7 @@ static uint8_t prepare_image(int image, uint8_t *types) {
     cancel_earlier_reverts(types, image);
     strategy_run(image, &progress);
     complete_update(image, progress.swap_type);
-    return SWAP_NONE;
+    return torn_trial_over(image, progress.swap_type) ? SWAP_REVERT : SWAP_NONE;
   }
   int recorded = progress.source_primary && is_update(progress.swap_type);
   uint8_t type = progress.swap_type;
