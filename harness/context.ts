@@ -61,7 +61,15 @@ async function binaryRunContext(board: Board, options: RunOptions): Promise<RunC
   const suites = await loadSuites(options.suites);
   const points = pointsOf(options);
   const fixtures = new Fixtures(board, run.config, options.seed, loadUserPair(board, run.config, options), run.signingKey);
-  const suiteContext = { board, config: run.config, seed: options.seed, points, fixtures, profile: options.profile ?? DEFAULT_PROFILE };
+  const suiteContext = {
+    board,
+    config: run.config,
+    seed: options.seed,
+    points,
+    fixtures,
+    profile: options.profile ?? DEFAULT_PROFILE,
+    fixedBuild: 'the binary',
+  };
   // Every power-on of the binary is already fresh (the machine's RAM cleared, its peripherals reset), so the one
   // instance serves them all and keeps the code it translated.
   const bootloader: BootloaderSource = { name: run.bootloader.name, create: () => run.bootloader };

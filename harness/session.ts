@@ -3,6 +3,8 @@
  * count, shard and report); each worker holds its own Session over the same context, so the recordings it forks
  * from are its own, built deterministically from the same seed.
  */
+import { availableParallelism, totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { sectorContaining, sectorList } from '../boards/index.ts';
 import type { FlashRegion } from '../boards/types.ts';
 import { Prng } from '../emulator/common/prng.ts';
@@ -61,6 +63,15 @@ interface Recorded {
 }
 
 const DEFAULT_POINTS: PointSelection = { kind: 'all' };
+
+/** Past these shares of the heap limit, and of the machine's memory per core in array buffers, recordings are dropped. */
+const HEAP_SHARE = 0.5;
+const BUFFER_SHARE = 0.5;
+
+function underMemoryPressure(): boolean {
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed > HEAP_SHARE * getHeapStatistics().heap_size_limit || arrayBuffers > (BUFFER_SHARE * totalmem()) / availableParallelism();
+}
 
 /** How a hung bootloader was stopped: its worker thread terminated, or (`--jobs 0`) its code interrupted in place. */
 const STOPPED_WORKER = 'the worker was stopped';
@@ -234,7 +245,7 @@ export class Session {
       this.onExecutor?.(executor, s, n);
       const { outcome, actions, settleResults, settleSeen } = executor.record();
       rec = { executor, actions, settleResults, settleSeen, clean: outcome, journal: outcome.journal, forked: executor.forkEveryOp };
-      this.recorded.set(key, rec);
+      this.remember(key, rec);
     }
     return rec;
   }
@@ -251,8 +262,20 @@ export class Session {
     const points = this.cutPoints(scenario, rec);
     const { outcome, actions, settleResults, settleSeen } = rec.executor.record(new Set(points.map(({ op }) => op.index)));
     const forked: Recorded = { ...rec, actions, settleResults, settleSeen, clean: outcome, journal: outcome.journal, forked: true };
-    this.recorded.set(`${s}/${n}`, forked);
+    this.remember(`${s}/${n}`, forked);
     return forked;
+  }
+
+  /**
+   * Keeps a recording for the scenario's later cases. Under memory pressure every other recording is dropped first:
+   * a recording is deterministic, so a scenario whose cases come back is recorded again, and a thread that plans many
+   * scenarios with big images (a binary's full-slot swaps) runs slower instead of running out of heap.
+   */
+  private remember(key: string, rec: Recorded): void {
+    if (this.recorded.size > 0 && underMemoryPressure()) {
+      for (const other of [...this.recorded.keys()]) if (other !== key) this.recorded.delete(other);
+    }
+    this.recorded.set(key, rec);
   }
 
   /** Scenario `n` of suite `s`, as the run built it (with the bootloader's skip, if any). */

@@ -32,6 +32,12 @@ export interface SuiteContext {
   readonly fixtures: Fixtures;
   /** `--profile`: `quick` (pull requests) or `full` (release gating, the default when absent). */
   readonly profile?: Profile;
+  /**
+   * Set when the bootloader under test is a build whose configuration cannot change per scenario (a binary): `config`
+   * is then that build's (strategy, image count, downgrade prevention, counters), and a suite that spans its
+   * scenarios from dimensions keeps to it instead of planning rows the build must skip. Names the build in reasons.
+   */
+  readonly fixedBuild?: string;
 }
 
 export interface Suite {

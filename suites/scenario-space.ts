@@ -33,7 +33,7 @@ function plan(ctx: SuiteContext): Plan {
   const known = plans.get(ctx);
   if (known) return known;
   const profile = ctx.profile ?? 'full';
-  const spec = coveringSpec(ctx.board, ctx.config, profile);
+  const spec = coveringSpec(ctx.board, ctx.config, profile, ctx.fixedBuild);
   const array = coveringArray(spec, ctx.seed);
   const ids = array.rows.map((_, i) => `row${String(i + 1).padStart(3, '0')}`);
   const scenarios = array.rows.map((row, i) => storyOf(ctx, row, { id: ids[i], points: CUTS }));

@@ -98,12 +98,13 @@ export interface StoryOptions {
 export function storyOf(ctx: SuiteContext, row: Row, options: StoryOptions): Scenario {
   const strategy = row.strategy as UpdateStrategy;
   const twoImages = row.layout === 'two-images';
+  // The model runs every row under MCUboot's version check and a hardware counter; a fixed build (a binary) under
+  // its own downgrade prevention, which then decides the rows' expected ends.
   const config: ImageConfig = {
     ...ctx.config,
     strategy,
     imageCount: twoImages ? 2 : 1,
-    downgradePrevention: 'version',
-    hardwareRollback: true,
+    ...(ctx.fixedBuild === undefined ? { downgradePrevention: 'version', hardwareRollback: true } : {}),
   };
   const sub: SuiteContext = { ...ctx, config };
   const plan = sizePlan(ctx.board, ctx.config, strategy);
@@ -139,7 +140,7 @@ export function storyOf(ctx: SuiteContext, row: Row, options: StoryOptions): Sce
   if (twoImages) images.push(ctx.fixtures.known('other', ctx.fixtures.image({ image: 1, version: '1.0.0', securityCounter: 1, label: 'space-other' }), trust));
 
   const fits = imageExtent(newBytes) <= plan.room;
-  const installs = fresh.trusted && fits && notDowngrade(row, strategy) && finalByRequest(row, strategy);
+  const installs = fresh.trusted && fits && notDowngrade(row, config) && finalByRequest(row, strategy);
   const requests: ScenarioStep[] =
     row.mode === 'second-request'
       ? [
@@ -150,7 +151,7 @@ export function storyOf(ctx: SuiteContext, row: Row, options: StoryOptions): Sce
   const at = (where: string) => (row['event-at'] === where ? events.steps : []);
   // Between the updates: the first one's outcome, which the second would otherwise hide. In the trial boot of an
   // update during a pending revert, the new image runs whenever it was accepted at all.
-  const accepted = fresh.trusted && fits && notDowngrade(row, strategy);
+  const accepted = fresh.trusted && fits && notDowngrade(row, config);
   const between = row.sequence === 'update-during-revert' ? (accepted ? 'new' : 'old') : installs ? 'new' : 'old';
   const check: ScenarioStep = { kind: 'expect', running: twoImages ? [between, 'other'] : [between] };
   const second: ScenarioStep[] = [
@@ -181,7 +182,7 @@ export function storyOf(ctx: SuiteContext, row: Row, options: StoryOptions): Sce
     images,
     factory: {
       primaries: twoImages ? ['old', 'other'] : ['old'],
-      counters: new Map([[securityCounterId(0), OLD_COUNTER]]),
+      counters: config.hardwareRollback ? new Map([[securityCounterId(0), OLD_COUNTER]]) : undefined,
     },
     steps,
     expect: twoImages ? [end, 'other'] : [end],
@@ -199,11 +200,16 @@ export function storyOf(ctx: SuiteContext, row: Row, options: StoryOptions): Sce
   };
 }
 
-/** MCUboot's downgrade prevention by version (build number ignored) and the hardware security counter. */
-function notDowngrade(row: Row, strategy: UpdateStrategy): boolean {
+/**
+ * Whether the configuration lets the new image in over the old one: MCUboot's downgrade prevention by version (build
+ * number ignored; direct-xip boots only a higher version whatever the build), by security counter, and the hardware
+ * counter.
+ */
+function notDowngrade(row: Row, config: ImageConfig): boolean {
   const order = compareVersions(parseVersion(VERSIONS[row.version]), parseVersion(OLD_VERSION));
-  const versionOk = strategy === 'direct-xip' ? order > 0 : order >= 0;
-  return versionOk && COUNTERS[row.counter] >= OLD_COUNTER;
+  const versionOk = config.strategy === 'direct-xip' ? order > 0 : config.downgradePrevention !== 'version' || order >= 0;
+  const byCounter = config.downgradePrevention === 'security-counter' || config.hardwareRollback;
+  return versionOk && (!byCounter || COUNTERS[row.counter] >= OLD_COUNTER);
 }
 
 /** Whether the update stays once it ran: no trial (overwrite-only), a permanent request, or an app that confirms at once. */
