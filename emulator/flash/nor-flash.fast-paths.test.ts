@@ -60,6 +60,15 @@ describe('a program over programmed bytes', () => {
     }
   });
 
+  it.each(['once', 'ecc'] as const)('marks only its own units (rule %s): the unit between two programs stays programmable', (programRule) => {
+    const f = new NorFlash({ ...andRule, writeUnit: 8, programRule });
+    f.program(16, new Uint8Array(8).fill(0x33));
+    f.program(0, new Uint8Array(8).fill(0x11));
+    f.program(8, new Uint8Array(8).fill(0x22));
+    expect([...f.read(0, 24)]).toEqual([...new Uint8Array(8).fill(0x11), ...new Uint8Array(8).fill(0x22), ...new Uint8Array(8).fill(0x33)]);
+    expect((thrown(() => f.program(8, new Uint8Array(8).fill(0x22))) as FlashRuleViolation).rule).toBe('program-once');
+  });
+
   it('keeps the write budget of a word programmed up to it, after a program of fresh words in the same sector', () => {
     const f = new NorFlash({ ...andRule, writeBudget: { wordSize: 4, count: 2 } });
     f.program(0, new Uint8Array(4).fill(0xf0));
