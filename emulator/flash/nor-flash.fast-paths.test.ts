@@ -135,7 +135,7 @@ describe('content keys', () => {
     expect(() => f.contentKey(8190, 4)).toThrow(FlashRuleViolation);
   });
 
-  it('change with a program in the range, never with one outside it, and come back with a restore', () => {
+  it('change with a program in a sector they name, not with one in another sector, and come back with a restore', () => {
     const f = new NorFlash(andRule);
     f.load(0, pattern(8192, 5));
     const key = f.contentKey(4000, 200);
