@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadBoard } from '../boards/index.ts';
 import type { Board } from '../boards/types.ts';
 import { securityCounterId } from '../emulator/boot/index.ts';
-import { NorFlash } from '../emulator/flash/index.ts';
+import { NorFlash, sameContentKey } from '../emulator/flash/index.ts';
 import { walkImage } from '../images/index.ts';
 import { updateScenario } from './builders.ts';
 import { boardConfig } from './context.ts';
@@ -34,6 +34,32 @@ class View implements NonVolatileView {
     this.bytes.set(bytes, offset);
     return this;
   }
+}
+
+/** A view over the flash model that compares in place and names its contents, counting how often it looks at bytes. */
+function flashView(flash: NorFlash): { view: NonVolatileView; looks: { read: number; matches: number } } {
+  const looks = { read: 0, matches: 0 };
+  const view: NonVolatileView = {
+    read: (offset, length) => {
+      looks.read++;
+      return flash.peek(offset, length);
+    },
+    counter: (id) => flash.readCounter(id),
+    matches: (offset, bytes) => {
+      looks.matches++;
+      return flash.matches(offset, bytes);
+    },
+    contentKey: (offset, length) => flash.contentKey(offset, length),
+  };
+  return { view, looks };
+}
+
+/** The board's flash with `bytes` loaded at `offset` (padded with erased bytes to whole write units). */
+function loadPadded(flash: NorFlash, offset: number, bytes: Uint8Array): void {
+  const unit = board.flash.writeUnit;
+  const padded = new Uint8Array(Math.ceil(bytes.length / unit) * unit).fill(board.flash.erasedValue);
+  padded.set(bytes);
+  flash.load(offset, padded);
 }
 
 function scenario(changes: Partial<Scenario> = {}): Scenario {
@@ -155,15 +181,8 @@ describe('identify', () => {
 
   it('over a flash that compares in place and names its contents, sees a changed byte and a restored slot', () => {
     const flash = new NorFlash(board.flash);
-    const padded = new Uint8Array(Math.ceil(fixtures.pair.from.length / 4) * 4).fill(0xff);
-    padded.set(fixtures.pair.from);
-    flash.load(slots.primary.offset, padded);
-    const view: NonVolatileView = {
-      read: (offset, length) => flash.peek(offset, length),
-      counter: (id) => flash.readCounter(id),
-      matches: (offset, bytes) => flash.matches(offset, bytes),
-      contentKey: (offset, length) => flash.contentKey(offset, length),
-    };
+    loadPadded(flash, slots.primary.offset, fixtures.pair.from);
+    const { view } = flashView(flash);
     const oracle = oracleOver(new View());
     const factory = flash.snapshot();
     expect(oracle.identify(view, slots.primary.offset, slots.primary.size)?.name).toBe('old');
@@ -176,6 +195,57 @@ describe('identify', () => {
     expect(oracle.identify(view, slots.primary.offset, slots.primary.size)).toBeUndefined();
     flash.restore(factory);
     expect(oracle.identify(view, slots.primary.offset, slots.primary.size)?.name).toBe('old');
+  });
+
+  it('over such a flash, compares a slot again only once its bytes changed, and tells slots apart', () => {
+    const flash = new NorFlash(board.flash);
+    loadPadded(flash, slots.primary.offset, fixtures.pair.from);
+    loadPadded(flash, slots.secondary.offset, fixtures.pair.to);
+    const { view, looks } = flashView(flash);
+    const oracle = oracleOver(new View());
+    const identify = (offset: number) => {
+      looks.read = 0;
+      looks.matches = 0;
+      return oracle.identify(view, offset, slots.primary.size)?.name;
+    };
+    expect(identify(slots.primary.offset)).toBe('old');
+    expect(looks.matches).toBeGreaterThan(0);
+    expect(identify(slots.primary.offset)).toBe('old');
+    expect(looks).toEqual({ read: 0, matches: 0 });
+    expect(identify(slots.secondary.offset)).toBe('new');
+    expect(looks.matches).toBeGreaterThan(0);
+    expect([identify(slots.primary.offset), identify(slots.secondary.offset)]).toEqual(['old', 'new']);
+    expect(looks).toEqual({ read: 0, matches: 0 });
+    flash.erase(slots.secondary.offset);
+    expect(identify(slots.secondary.offset)).toBeUndefined();
+    expect(looks.matches).toBeGreaterThan(0);
+    expect(identify(slots.primary.offset)).toBe('old');
+    expect(looks).toEqual({ read: 0, matches: 0 });
+  });
+
+  it('over such a flash, remembers a slot by its offset too: the same sectors read from another offset are other bytes', () => {
+    const flash = new NorFlash(board.flash);
+    loadPadded(flash, slots.primary.offset, fixtures.pair.from);
+    const { view } = flashView(flash);
+    const oracle = oracleOver(new View());
+    const shifted = slots.primary.offset + board.flash.writeUnit;
+    const longest = Math.max(imageExtent(fixtures.pair.from), imageExtent(fixtures.pair.to));
+    expect(sameContentKey(flash.contentKey(shifted, longest), flash.contentKey(slots.primary.offset, longest))).toBe(true);
+    expect(oracle.identify(view, slots.primary.offset, slots.primary.size)?.name).toBe('old');
+    expect(oracle.identify(view, shifted, slots.primary.size - board.flash.writeUnit)).toBeUndefined();
+  });
+
+  it('over views with and without content keys in turn, names the same slot the same', () => {
+    const flash = new NorFlash(board.flash);
+    loadPadded(flash, slots.primary.offset, fixtures.pair.from);
+    const { view, looks } = flashView(flash);
+    const plain: NonVolatileView = { read: (offset, length) => flash.peek(offset, length), counter: (id) => flash.readCounter(id) };
+    const oracle = oracleOver(new View());
+    expect(oracle.identify(view, slots.primary.offset, slots.primary.size)?.name).toBe('old');
+    expect(oracle.identify(plain, slots.primary.offset, slots.primary.size)?.name).toBe('old');
+    looks.matches = 0;
+    expect(oracle.identify(view, slots.primary.offset, slots.primary.size)?.name).toBe('old');
+    expect(looks.matches).toBe(0);
   });
 
   it('knows the images of its scenario by name', () => {
@@ -331,6 +401,25 @@ describe('checkBoot', () => {
     view.bytes[regions[0].offset + 0x10] ^= 0xff;
     view.bytes[last.offset] ^= 0xff;
     expect(owning.checkBoot(view, handoff({}), NONE, 'boot 8').violations).toEqual([]);
+  });
+
+  it('over a flash that compares in place, reads an untouched region only to name where it changed', () => {
+    const flash = new NorFlash(board.flash);
+    const regions = untouchableRegions(board);
+    for (const r of regions) loadPadded(flash, r.offset, factoryFiller(r, 1));
+    const { view, looks } = flashView(flash);
+    const oracle = new Oracle(scenario(), board);
+    oracle.captureFactory(view);
+    looks.read = 0;
+    const halt: BootObservation = { kind: 'halt', reason: 'x', log: [] };
+    expect(oracle.checkBoot(view, halt, NONE, 'boot 1').violations).toEqual([]);
+    expect(looks).toEqual({ read: 0, matches: regions.length });
+    const at = regions[0].offset + 0x40;
+    flash.program(at, new Uint8Array(board.flash.writeUnit).fill(0x00));
+    expect(oracle.checkBoot(view, halt, NONE, 'boot 2').violations).toEqual([
+      { invariant: 'no-collateral', message: `boot 2: flash outside the slots and scratch changed at 0x${at.toString(16)}` },
+    ]);
+    expect(looks.read).toBe(1);
   });
 });
 

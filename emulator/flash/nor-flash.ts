@@ -7,6 +7,7 @@ import type { CutOutcome, Flash, FlashGeometry, FlashOp, FlashOpKind, PowerCutPl
 
 const WRITE_UNITS = new Set([1, 2, 4, 8, 16, 32]);
 /** The most sector bytes kept for reuse after restores: a slot of small sectors, a few large ones. */
+// Stryker disable next-line ArithmeticOperator: the cap bounds only the memory kept; a spare and a new sector are erased alike
 const MAX_SPARE_BYTES = 2 * 1024 * 1024;
 
 /** A geometry the model cannot represent (a board file should have caught it first). */
@@ -172,6 +173,7 @@ export class NorFlash implements Flash {
     if (snapshot.sectors.length !== this.sectors.length) {
       throw new BootproofError('snapshot belongs to a flash of another geometry');
     }
+    // (Equivalent mutant: comparing the bytes of a sector still shared with the snapshot too gives the same answer.)
     return this.sectors.every((sector, i) => sector === snapshot.sectors[i] || Buffer.compare(sector.data, snapshot.sectors[i].data) === 0);
   }
 
@@ -328,7 +330,8 @@ export class NorFlash implements Flash {
     const budgetWord = this.geometry.writeBudget?.wordSize ?? 0;
     this.forEachSectorSpan(offset, count, (index, start, from, n) => {
       const sector = this.writable(index);
-      // Over erased bytes a program leaves its own bits: one copy instead of a bit combination per word.
+      // Over erased bytes a program leaves its own bits: one copy instead of a bit combination per word. (Equivalent
+      // mutants: combining bits there anyway, and counting its words one by one, give the same bytes and counts.)
       const fresh = start >= sector.erasedFrom;
       if (fresh) sector.data.set(data.subarray(from, from + n), start);
       else programBits(sector.data, start, data, from, n, erasedHigh);
@@ -360,6 +363,7 @@ export class NorFlash implements Flash {
     const u = (offset - this.sectorStarts[index]) / this.geometry.writeUnit;
     // Stryker disable next-line ConditionalExpression: the ECC mark is read only under rule 'ecc'
     sector.units![u] = this.geometry.programRule === 'ecc' ? UNIT_PROGRAMMED | UNIT_ECC_BROKEN : UNIT_PROGRAMMED;
+    // Stryker disable next-line ArithmeticOperator: the torn prefix, applied just before, already raised erasedFrom past this unit
     sector.touched((u + 1) * this.geometry.writeUnit);
     sector.recountBroken();
   }
@@ -368,7 +372,7 @@ export class NorFlash implements Flash {
     const { programRule, writeUnit, writeBudget } = this.geometry;
     this.forEachSectorSpan(offset, length, (index, start, _from, n) => {
       const sector = this.sectors[index];
-      // Units and words past `erasedFrom` are all at 0: nothing there can break a rule.
+      // Units and words past `erasedFrom` are all at 0: nothing there can break a rule (checking them is equivalent).
       if (start >= sector.erasedFrom) return;
       // Stryker disable next-line ConditionalExpression,LogicalOperator,StringLiteral: units exist exactly when the rule is not 'and'
       if (programRule !== 'and' && sector.units) {
@@ -382,7 +386,7 @@ export class NorFlash implements Flash {
           }
         }
       }
-      // No word can be at the budget while the sector's largest count is below it.
+      // No word can be at the budget while the sector's largest count is below it (scanning anyway is equivalent).
       // Stryker disable next-line LogicalOperator: words exist exactly when there is a write budget
       if (writeBudget && sector.words && sector.mostWordPrograms >= writeBudget.count) {
         const first = Math.floor(start / writeBudget.wordSize);
@@ -457,6 +461,8 @@ export class NorFlash implements Flash {
   /** A shared sector is replaced by a fresh erased one: copying the contents the erase discards costs a sector copy. */
   private eraseSector(index: number): void {
     const sector = this.sectors[index];
+    // (Equivalent mutants: replacing an unshared sector too, or never taking a spare, only allocates more.)
+    // Stryker disable next-line BlockStatement: an unshared sector replaced by a spare or a new one reads the same erased bytes
     if (!sector.shared) {
       sector.erase();
       return;
@@ -466,6 +472,7 @@ export class NorFlash implements Flash {
       this.sectors[index] = sector.erased();
       return;
     }
+    // Stryker disable next-line AssignmentOperator: the count of spare bytes bounds only the memory kept for reuse
     this.spareBytes -= spare.data.length;
     spare.erase();
     this.sectors[index] = spare;
@@ -476,12 +483,19 @@ export class NorFlash implements Flash {
    * snapshot or a content key shares what it holds), so once dropped nothing can see it: a sweep that restores a
    * fork and erases a slot's worth of sectors per case reuses them instead of allocating each one again.
    */
+  // Stryker disable next-line BlockStatement: keeping no spares only allocates the erased sectors anew
   private recycle(next: readonly SectorState[]): void {
+    // Stryker disable next-line BlockStatement: keeping no spares only allocates the erased sectors anew
     this.sectors.forEach((sector, i) => {
-      if (sector.shared || sector === next[i] || this.spareBytes + sector.data.length > MAX_SPARE_BYTES) return;
+      // (Equivalent mutants: skipping every sector, or not testing next[i], which a snapshot shared, keeps fewer spares.)
+      // Stryker disable next-line EqualityOperator: next[i] comes from a snapshot, so it is shared and skipped anyway
+      if (sector.shared || sector === next[i]) return;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: the cap bounds only the memory kept
+      if (this.spareBytes + sector.data.length > MAX_SPARE_BYTES) return;
       const spares = this.spares.get(sector.data.length) ?? [];
       spares.push(sector);
       this.spares.set(sector.data.length, spares);
+      // Stryker disable next-line AssignmentOperator: the count of spare bytes bounds only the memory kept for reuse
       this.spareBytes += sector.data.length;
     });
   }
@@ -501,6 +515,7 @@ export class NorFlash implements Flash {
     const index = this.sectorIndexAt(offset);
     const sector = this.sectors[index];
     const start = offset - this.sectorStarts[index];
+    // (Equivalent mutants: taking the general path below where this one would do gives the same bytes and faults.)
     if (start + length <= sector.data.length && !(checkEcc && sector.brokenUnits > 0)) return sector.data.slice(start, start + length);
     const out = new Uint8Array(length);
     this.copyOut(offset, out, checkEcc);
@@ -578,8 +593,10 @@ export function sameContentKey(a: readonly object[], b: readonly object[]): bool
  */
 function programBits(dst: Uint8Array, at: number, src: Uint8Array, from: number, count: number, erasedHigh: boolean): void {
   let done = 0;
-  // The word loop is a faster way to the same bytes: mutants that take it less often (or, for a sector buffer,
-  // whose byteOffset is 0, test at's alignment another way) are equivalent and left to survive.
+  // The word loop is a faster way to the same bytes, but only over word-aligned views (an Int32Array at an odd byte
+  // offset throws). Mutants that take it less often, or at lengths under 16 too, or that test a sector buffer's
+  // alignment (its byteOffset is 0) another way are equivalent; they survive beside killed ones of their mutator.
+  // Stryker disable next-line BlockStatement: without the word loop the byte loop below writes the same bytes
   if (((dst.byteOffset + at) & 3) === 0 && ((src.byteOffset + from) & 3) === 0 && count >= 16) {
     const words = count >>> 2;
     const d32 = new Int32Array(dst.buffer, dst.byteOffset + at, words);
