@@ -3,7 +3,7 @@ import { Prng } from '../common/prng.ts';
 import { EccFault, FlashRuleViolation, PowerCut } from './errors.ts';
 import { SectorState, UNIT_ECC_BROKEN, UNIT_PROGRAMMED } from './sector-state.ts';
 import { tearErase, tornProgram, tornProgramAs } from './torn.ts';
-import type { CutOutcome, Flash, FlashGeometry, FlashOp, FlashOpKind, PowerCutPlan, SectorInfo } from './types.ts';
+import type { ContentSpan, CutOutcome, Flash, FlashGeometry, FlashOp, FlashOpKind, PowerCutPlan, SectorInfo } from './types.ts';
 
 const WRITE_UNITS = new Set([1, 2, 4, 8, 16, 32]);
 /** The most sector bytes kept for reuse after restores: a slot of small sectors, a few large ones. */
@@ -153,15 +153,19 @@ export class NorFlash implements Flash {
   }
 
   contentKey(offset: number, length: number): readonly object[] {
+    return this.contentSpans(offset, length).map((span) => span.handle);
+  }
+
+  contentSpans(offset: number, length: number): readonly ContentSpan[] {
     this.checkRange(offset, length);
-    const handles: SectorState[] = [];
-    this.forEachSectorSpan(offset, length, (index) => {
+    const spans: ContentSpan[] = [];
+    this.forEachSectorSpan(offset, length, (index, _start, from, count) => {
       const sector = this.sectors[index];
       // Shared, the sector is never written in place again: a write takes a copy, which is another handle.
       sector.shared = true;
-      handles.push(sector);
+      spans.push({ handle: sector, from, length: count, eccFaults: sector.brokenUnits > 0 });
     });
-    return handles;
+    return spans;
   }
 
   /**
