@@ -37,14 +37,36 @@ interface Entry {
   readonly result: SlotImage;
 }
 
+/** How the memo answered so far (`npm run bench sweep` prints them). */
+export interface SlotMemoCounts {
+  readonly asked: number;
+  /** Answered with every sector's handle as when last seen: nothing compared. */
+  readonly unchanged: number;
+  /** Answered after comparing the sectors whose handle changed. */
+  readonly compared: number;
+  /** Sectors compared in place, answered or not. */
+  readonly sectorsCompared: number;
+}
+
 export class SlotMemo {
   /** Most recently used first. */
   private readonly entries: Entry[] = [];
+  private asked = 0;
+  private unchanged = 0;
+  private compared = 0;
+  private sectorsCompared = 0;
 
   find(content: SlotContent, question: SlotQuestion): SlotImage | undefined {
-    const same = (span: ContentSpan, expected: Uint8Array) => !span.eccFaults && content.matches(question.at + span.from, expected);
+    this.asked++;
+    const before = this.sectorsCompared;
+    const same = (span: ContentSpan, expected: Uint8Array) => {
+      this.sectorsCompared++;
+      return !span.eccFaults && content.matches(question.at + span.from, expected);
+    };
     const at = this.entries.findIndex((e) => sameQuestion(e.question, question) && e.known.heldIn(content.spans, same));
     if (at < 0) return undefined;
+    if (this.sectorsCompared === before) this.unchanged++;
+    else this.compared++;
     const [entry] = this.entries.splice(at, 1);
     this.entries.unshift(entry);
     return copyOf(entry.result);
@@ -54,6 +76,10 @@ export class SlotMemo {
   remember(content: SlotContent, question: SlotQuestion, bytes: Uint8Array, result: SlotImage): void {
     this.entries.unshift({ known: new KnownBytes(question.at, bytes, content.spans), question: { ...question, keys: [...question.keys] }, result: copyOf(result) });
     if (this.entries.length > ENTRIES) this.entries.pop();
+  }
+
+  get counts(): SlotMemoCounts {
+    return { asked: this.asked, unchanged: this.unchanged, compared: this.compared, sectorsCompared: this.sectorsCompared };
   }
 }
 

@@ -7,7 +7,7 @@ import { NorFlash, PowerCut } from '../flash/index.ts';
 import type { Flash } from '../flash/types.ts';
 import { type FlashArea, openArea } from './area.ts';
 import { testGeometry } from './test/geometry.ts';
-import { validateImageAt } from './validate.ts';
+import { slotVerdictCounts, validateImageAt } from './validate.ts';
 
 const signer = generateKeyPair('ed25519', { seed: 'validate-memo' });
 const SLOT = 3 * 4096;
@@ -170,10 +170,16 @@ describe('validation verdicts for the same bytes written again', () => {
     const first = validateImageAt(flash, area, 0, options);
     expect(first.valid).toBe(true);
     expect(read()).toBeGreaterThan(parseImage(fresh).end);
+    const counts = slotVerdictCounts();
+    expect(validateImageAt(flash, area, 0, options)).toEqual(first);
     for (const sector of area.sectors) rewriteSector(nor, sector.offset);
     const before = read();
     expect(validateImageAt(flash, area, 0, options)).toEqual(first);
     expect(read() - before).toBeLessThan(64);
+    // Counted as the bench prints them: the first answer compared nothing, the second the slot's two image sectors.
+    const now = slotVerdictCounts();
+    expect({ unchanged: now.unchanged - counts.unchanged, compared: now.compared - counts.compared }).toEqual({ unchanged: 1, compared: 1 });
+    expect(now.sectorsCompared - counts.sectorsCompared).toBe(2);
   });
 
   it('refuses a rewritten sector that differs by one bit', () => {

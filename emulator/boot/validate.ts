@@ -10,7 +10,7 @@ import { VerificationMemo } from '../../images/verify-memo.ts';
 import type { ImageVersion } from '../../images/version.ts';
 import type { Flash } from '../flash/types.ts';
 import { type FlashArea, readArea } from './area.ts';
-import { type SlotContent, SlotMemo } from './slot-memo.ts';
+import { type SlotContent, SlotMemo, type SlotMemoCounts } from './slot-memo.ts';
 import type { TrustedKey } from './types.ts';
 
 export interface SlotImage {
@@ -114,6 +114,11 @@ export function validateImageAt(flash: Flash, area: FlashArea, base: number, opt
   // The memo keeps its own copy: the verdict's `verify` may hand out views of `bytes`.
   if (content) verdicts.remember(content, question, bytes.slice(), verdict);
   return verdict;
+}
+
+/** How the reference model's slot verdicts were answered in this thread so far (for `npm run bench sweep`). */
+export function slotVerdictCounts(): SlotMemoCounts {
+  return verdicts.counts;
 }
 
 function contentOf(flash: Flash, at: number, extent: number): SlotContent {
