@@ -115,4 +115,22 @@ describe('NorFlash.contentSpans', () => {
     ]);
     expect(flash.contentKey(AT, bytes.length)).toEqual(spans.map((s) => s.handle));
   });
+
+  it('gives a sector another handle once it is written in place, and never hands a reused sector its old one', () => {
+    const flash = new NorFlash(geometry);
+    const first = flash.contentKey(1024, 1024)[0];
+    expect(flash.contentKey(1024, 1024)[0]).toBe(first);
+    flash.program(1024, new Uint8Array(16));
+    const written = flash.contentKey(1024, 1024)[0];
+    expect(written).not.toBe(first);
+    // A sector written after a snapshot is dropped by the restore and reused by the next erase: its handle goes.
+    const snapshot = flash.snapshot();
+    flash.program(2048, new Uint8Array(16));
+    const dropped = flash.contentKey(2048, 1024)[0];
+    flash.restore(snapshot);
+    flash.erase(3072);
+    const handles = flash.contentKey(0, 4096);
+    expect(handles).not.toContain(dropped);
+    expect(handles[1]).toBe(written);
+  });
 });

@@ -161,9 +161,8 @@ export class NorFlash implements Flash {
     const spans: ContentSpan[] = [];
     this.forEachSectorSpan(offset, length, (index, _start, from, count) => {
       const sector = this.sectors[index];
-      // Shared, the sector is never written in place again: a write takes a copy, which is another handle.
-      sector.shared = true;
-      spans.push({ handle: sector, from, length: count, eccFaults: sector.brokenUnits > 0 });
+      // A write in place drops the sector's handle (`writable`, `SectorState.erase`); a copy has its own.
+      spans.push({ handle: sector.contentHandle(), from, length: count, eccFaults: sector.brokenUnits > 0 });
     });
     return spans;
   }
@@ -477,8 +476,9 @@ export class NorFlash implements Flash {
 
   /**
    * Keeps the live sectors a restore drops for later erases. A sector never shared is held by this flash alone (a
-   * snapshot or a content key shares what it holds), so once dropped nothing can see it: a sweep that restores a
-   * fork and erases a slot's worth of sectors per case reuses them instead of allocating each one again.
+   * snapshot shares what it holds; a content key holds only a handle, which the reuse's erase drops), so once
+   * dropped nothing can see it: a sweep that restores a fork and erases a slot's worth of sectors per case reuses
+   * them instead of allocating each one again.
    */
   private recycle(next: readonly SectorState[]): void {
     this.sectors.forEach((sector, i) => {
@@ -497,6 +497,7 @@ export class NorFlash implements Flash {
       sector = sector.clone();
       this.sectors[index] = sector;
     }
+    sector.changing();
     return sector;
   }
 
