@@ -1,7 +1,7 @@
 /**
  * Bytes known to sit at one place of the flash, and the content spans last seen holding them there. A span's handle
- * is a frozen sector (`Flash.contentKey`): while a span has the handle it had then, its bytes are the ones compared
- * then. So whether the flash still holds the bytes is answered by comparing only the spans whose handle changed:
+ * names one content of a sector (`Flash.contentKey`): while a span has the handle it had then, its bytes are the
+ * ones compared then. So whether the flash still holds the bytes is answered by comparing only the spans whose handle changed:
  * after a write to one sector of an image, that sector alone.
  */
 import type { ContentSpan } from './types.ts';

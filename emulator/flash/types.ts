@@ -116,9 +116,9 @@ export interface Flash {
   /** Virtual time in microseconds. */
   readonly nowUs: number;
   /**
-   * Opaque handles of the sectors holding [offset, offset + length), frozen as they are now (a later write copies
-   * the sector first). The same handles in the same order mean the same bytes, read the same way; other handles
-   * say nothing. Optional: without it, whoever wants to know whether bytes changed reads them.
+   * Opaque handles of what the sectors holding [offset, offset + length) hold now: a write to a sector (a program,
+   * an erase, a torn one, a restore) gives it another. The same handles in the same order mean the same bytes, read
+   * the same way; other handles say nothing. Optional: without it, whoever wants to know whether bytes changed reads them.
    */
   contentKey?(offset: number, length: number): readonly object[];
   /**
