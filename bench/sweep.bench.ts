@@ -5,6 +5,7 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { slotVerdictCounts } from '../emulator/boot/validate.ts';
 import { runSuites } from '../harness/runner.ts';
 
 const GOAL_SECONDS = 5;
@@ -27,10 +28,22 @@ async function sweep(jobs: number): Promise<{ seconds: number; cpuSeconds: numbe
 export async function run(): Promise<void> {
   // The machine is shared: the load says how much of it this run had.
   console.log(`cores: ${availableParallelism()}, load average before: ${loadavg()[0].toFixed(1)}`);
+  const memoBefore = slotVerdictCounts();
   const baseline = await sweep(0);
   console.log(
     `inline (baseline): ${baseline.points} points in ${baseline.seconds.toFixed(2)} s = ` +
       `${(baseline.points / baseline.seconds).toFixed(0)} points/s (CPU ${baseline.cpuSeconds.toFixed(1)} s), ${baseline.failed} failed`,
+  );
+  // The reference model's slot verdict memo during the inline run (it runs in this thread there).
+  const memo = slotVerdictCounts();
+  const asked = memo.asked - memoBefore.asked;
+  const unchanged = memo.unchanged - memoBefore.unchanged;
+  const compared = memo.compared - memoBefore.compared;
+  const share = (n: number) => `${((100 * n) / Math.max(1, asked)).toFixed(1)} %`;
+  console.log(
+    `slot verdict memo (inline): ${asked} validations, ${share(unchanged)} answered with no sector changed, ` +
+      `${share(compared)} after comparing the changed sectors in place (${memo.sectorsCompared - memoBefore.sectorsCompared} sectors), ` +
+      `${share(asked - unchanged - compared)} read and verified`,
   );
   for (const jobs of [1, 2]) {
     const r = await sweep(jobs);

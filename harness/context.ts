@@ -12,8 +12,7 @@ import { MAX_TEXT_FILE_BYTES, readInputFile } from '../emulator/common/files.ts'
 import { buildOfImage, loadPublicKey, verifyImage } from '../images/index.ts';
 import { type BootloaderSource, fromClass, fromInstance } from './bootloader-source.ts';
 import { builtinSuiteNames, loadBuiltinSuite } from './builtin-suites.ts';
-import { isBootloaderBinary } from './cpu-device/binary.ts';
-import { binaryRun, runPoints } from './cpu-device/run-setup.ts';
+import { isBootloaderBinary, runPoints } from './cpu-device/spec.ts';
 import { DEFAULT_PROFILE } from './dimensions/report.ts';
 import { type PointSelection, parsePoints } from './fault-points.ts';
 import { Fixtures, type UpdatePair } from './fixtures.ts';
@@ -57,6 +56,8 @@ export async function buildRunContext(options: RunOptions): Promise<RunContext> 
 
 /** A bootloader binary on the board's SoC: its declared build fixes the configuration, the key and the scenarios it takes. */
 async function binaryRunContext(board: Board, options: RunOptions): Promise<RunContext> {
+  // Loaded here only: a model run (and every worker thread of one) needs none of the CPU emulator.
+  const { binaryRun } = await import('./cpu-device/run-setup.ts');
   const run = binaryRun(board, { ...options, bootloader: options.bootloader! });
   const suites = await loadSuites(options.suites);
   const points = pointsOf(options);

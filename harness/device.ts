@@ -10,7 +10,7 @@
 import type { Board } from '../boards/types.ts';
 import type { ImageConfig, SlotName } from '../emulator/boot/index.ts';
 import type { NorFlash } from '../emulator/flash/index.ts';
-import type { CutOutcome, Flash, TornShape } from '../emulator/flash/types.ts';
+import type { ContentSpan, CutOutcome, Flash, TornShape } from '../emulator/flash/types.ts';
 import type { PendingOp } from './flash-budget.ts';
 
 export type { SlotName } from '../emulator/boot/index.ts';
@@ -86,6 +86,8 @@ export interface NonVolatileView {
   matches?(offset: number, bytes: Uint8Array): boolean;
   /** Handles that stay the same while the bytes of a range do not change (optional; see `Flash.contentKey`). */
   contentKey?(offset: number, length: number): readonly object[];
+  /** `contentKey` with where each handle's bytes lie (optional; see `Flash.contentSpans`). */
+  contentSpans?(offset: number, length: number): readonly ContentSpan[];
 }
 
 export interface Device {

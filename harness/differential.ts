@@ -20,7 +20,7 @@ import { UsageError } from '../emulator/common/errors.ts';
 import { bootWriteSize, type MaxAlign, STATUS_STATES, scratchTrailerSize, type TrailerStrategy, trailerLayout } from '../images/index.ts';
 import type { BootloaderSource } from './bootloader-source.ts';
 import { buildRunContext } from './context.ts';
-import { isBootloaderBinary } from './cpu-device/binary.ts';
+import { isBootloaderBinary } from './cpu-device/spec.ts';
 import type { BootObservation } from './device.ts';
 import { type CaseState, ScenarioExecutor, type WatchedBoot } from './executor.ts';
 import { quote, type RunOptions } from './run-options.ts';

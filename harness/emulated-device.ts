@@ -261,6 +261,7 @@ export class EmulatedDevice implements Device, InProcessDevice {
       counter: (id) => this.readCounter(id),
       matches: (offset, bytes) => flash.matches(offset, bytes),
       contentKey: (offset, length) => flash.contentKey(offset, length),
+      contentSpans: (offset, length) => flash.contentSpans(offset, length),
     };
   }
 

@@ -64,6 +64,8 @@ export function budgetedFlash(flash: Flash, limit: number, beforeOp?: (op: Pendi
     sectorAt: (offset) => flash.sectorAt(offset),
     readCounter: (id) => flash.readCounter(id),
     ...(flash.contentKey ? { contentKey: (offset: number, length: number) => flash.contentKey!(offset, length) } : {}),
+    ...(flash.contentSpans ? { contentSpans: (offset: number, length: number) => flash.contentSpans!(offset, length) } : {}),
+    ...(flash.matches ? { matches: (offset: number, bytes: Uint8Array) => flash.matches!(offset, bytes) } : {}),
     program(offset, data) {
       check();
       beforeOp?.({ kind: 'program', offset, data: data.slice() });

@@ -6,7 +6,7 @@
 import type { Board, FlashRegion } from '../boards/types.ts';
 import { securityCounterId } from '../emulator/boot/index.ts';
 import { Prng } from '../emulator/common/prng.ts';
-import { sameContentKey } from '../emulator/flash/index.ts';
+import { KnownBytes, sameContentKey } from '../emulator/flash/index.ts';
 import { buildOfImage, verifyImage, walkImage } from '../images/index.ts';
 import type { BootObservation, NonVolatileView, RunningImage } from './device.ts';
 import type { Violation } from './invariants.ts';
@@ -46,6 +46,8 @@ const IDENTIFIED = 8;
 interface Candidate {
   readonly image: KnownImage;
   readonly extent: number;
+  /** Per slot offset: the image's bytes and the sectors last seen holding them there (compared only where they changed). */
+  readonly placed: Map<number, KnownBytes>;
 }
 
 /** The harness-side knowledge the oracle needs at each boot, kept by the scenario executor. */
@@ -75,7 +77,7 @@ export class Oracle {
   ) {
     // Longest first, so an image that is a prefix of another (a truncated copy) never shadows it.
     this.candidates = scenario.images
-      .map((image) => ({ image, extent: imageExtent(image.bytes) }))
+      .map((image) => ({ image, extent: imageExtent(image.bytes), placed: new Map<number, KnownBytes>() }))
       .sort((a, b) => b.extent - a.extent);
   }
 
@@ -110,13 +112,26 @@ export class Oracle {
   private compareCandidates(view: NonVolatileView, offset: number, longest: number): KnownImage | undefined {
     // A view that compares in place spares the copy of a whole image at every boot (the sweep's hot path).
     const bytes = view.matches ? undefined : view.read(offset, longest);
-    for (const { image, extent } of this.candidates) {
+    for (const candidate of this.candidates) {
+      const { image, extent } = candidate;
       // Stryker disable next-line ConditionalExpression: a longer image compares unequal with the bytes read anyway
       if (extent > longest) continue;
       const expected = image.bytes.subarray(0, extent);
-      if (bytes ? Buffer.compare(bytes.subarray(0, extent), expected) === 0 : view.matches!(offset, expected)) return image;
+      if (bytes ? Buffer.compare(bytes.subarray(0, extent), expected) === 0 : this.holds(view, offset, candidate)) return image;
     }
     return undefined;
+  }
+
+  /** Whether the flash holds the candidate at `offset`, compared in place where its sectors changed since last seen. */
+  private holds(view: NonVolatileView, offset: number, candidate: Candidate): boolean {
+    if (!view.contentSpans) return view.matches!(offset, candidate.image.bytes.subarray(0, candidate.extent));
+    let known = candidate.placed.get(offset);
+    if (!known) {
+      // A copy of its own: what it remembers about the flash holds only while its bytes stay the same.
+      known = new KnownBytes(offset, candidate.image.bytes.slice(0, candidate.extent));
+      candidate.placed.set(offset, known);
+    }
+    return known.heldIn(view.contentSpans(offset, candidate.extent), (span, expected) => view.matches!(offset + span.from, expected));
   }
 
   /** Every per-boot invariant: safety, exactness, no rollback, no collateral damage, flash discipline. */

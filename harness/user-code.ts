@@ -6,7 +6,6 @@
  */
 import { resolve } from 'node:path';
 import { createContext, Script } from 'node:vm';
-import { execa } from 'execa';
 import { UsageError } from '../emulator/common/errors.ts';
 import { importModuleFile, RUNNING_FROM_SOURCES } from './user-module.ts';
 
@@ -92,6 +91,8 @@ export async function trialImport(path: string, flag: string, timeoutMs = IMPORT
   const loader = new URL(`./user-module.${RUNNING_FROM_SOURCES ? 'ts' : 'js'}`, import.meta.url).href;
   // From the sources the loader module is TypeScript itself, so the child needs tsx to import it.
   const typescript = RUNNING_FROM_SOURCES ? ['--import', import.meta.resolve('tsx')] : [];
+  // Loaded here only: worker threads import this module too, and never start a child.
+  const { execa } = await import('execa');
   const child = await execa(process.execPath, [...typescript, '--input-type=module', '-e', TRIAL, resolve(path), loader], {
     reject: false,
     timeout: timeoutMs,

@@ -4,7 +4,7 @@
  */
 import type { FlashRegion } from '../../boards/types.ts';
 import { EccFault } from '../flash/errors.ts';
-import type { Flash } from '../flash/types.ts';
+import type { Flash, FlashGeometry } from '../flash/types.ts';
 
 export interface AreaSector {
   /** Offset from the start of the area. */
@@ -25,10 +25,30 @@ export interface FlashArea {
 const ECC_POISON = 0xa5;
 
 /**
+ * Areas opened before, per flash geometry: an area depends on the geometry and the region alone, and every boot and
+ * every application action opens the same few (a slot of small sectors is a hundred sectors to look up).
+ */
+const openedAreas = new WeakMap<FlashGeometry, Map<string, FlashArea | undefined>>();
+
+/**
  * The sectors of `region`, or undefined when the region does not start and end on sector boundaries of the flash
  * (the loader then treats the slot as unusable instead of touching a neighbour). Bounded by the flash's sectors.
+ * Frozen: the same area is handed to every boot.
  */
 export function openArea(flash: Flash, region: FlashRegion, label: string): FlashArea | undefined {
+  let opened = openedAreas.get(flash.geometry);
+  if (opened === undefined) {
+    opened = new Map();
+    openedAreas.set(flash.geometry, opened);
+  }
+  const key = `${region.offset}/${region.size}/${label}`;
+  if (opened.has(key)) return opened.get(key);
+  const area = sectorsOf(flash, region, label);
+  opened.set(key, area);
+  return area;
+}
+
+function sectorsOf(flash: Flash, region: FlashRegion, label: string): FlashArea | undefined {
   const end = region.offset + region.size;
   if (region.size <= 0 || region.offset < 0 || end > flash.size) return undefined;
   const sectors: AreaSector[] = [];
@@ -36,10 +56,10 @@ export function openArea(flash: Flash, region: FlashRegion, label: string): Flas
   for (let guard = 0; at < end && guard < flash.geometry.sectors.length; guard++) {
     const sector = flash.sectorAt(at);
     if (sector.offset !== at || at + sector.size > end) return undefined;
-    sectors.push({ offset: at - region.offset, size: sector.size });
+    sectors.push(Object.freeze({ offset: at - region.offset, size: sector.size }));
     at += sector.size;
   }
-  return at === end ? { label, offset: region.offset, size: region.size, sectors } : undefined;
+  return at === end ? Object.freeze({ label, offset: region.offset, size: region.size, sectors: Object.freeze(sectors) }) : undefined;
 }
 
 /**

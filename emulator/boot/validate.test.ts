@@ -3,11 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { generateKeyPair, parseImage, signImage, TlvType } from '../../images/index.ts';
 import { VerificationMemo } from '../../images/verify-memo.ts';
-import { NorFlash } from '../flash/index.ts';
+import { NorFlash, PowerCut } from '../flash/index.ts';
 import type { Flash } from '../flash/types.ts';
 import { type FlashArea, openArea } from './area.ts';
 import { testGeometry } from './test/geometry.ts';
-import { validateImageAt } from './validate.ts';
+import { slotVerdictCounts, validateImageAt } from './validate.ts';
 
 const signer = generateKeyPair('ed25519', { seed: 'validate-memo' });
 const SLOT = 3 * 4096;
@@ -134,6 +134,85 @@ describe('validation verdicts remembered by content handles', () => {
     expect(after[0]).toBe(before[0]);
     expect(after[1]).not.toBe(before[1]);
     expect(after[2]).toBe(before[2]);
+  });
+});
+
+/** `flash`, counting the bytes read through it. */
+function countingReads(flash: NorFlash): { flash: Flash; read: () => number } {
+  let read = 0;
+  const counting: Flash = {
+    ...readingOnly(flash),
+    read: (offset, length) => {
+      read += length;
+      return flash.read(offset, length);
+    },
+    contentSpans: (offset, length) => flash.contentSpans(offset, length),
+    matches: (offset, bytes) => flash.matches(offset, bytes),
+  };
+  return { flash: counting, read: () => read };
+}
+
+/** Erases the sector at `offset` and programs back what it held: the same bytes under another handle. */
+function rewriteSector(flash: NorFlash, offset: number): void {
+  const bytes = flash.peek(offset, 4096);
+  flash.erase(offset);
+  flash.program(offset, bytes);
+}
+
+describe('validation verdicts for the same bytes written again', () => {
+  it('compares a rewritten slot in place with the bytes it validated, and reads only the header and TLV info', () => {
+    // An image no other test validates: the memo outlives a test.
+    const fresh = signImage(image.subarray(32, 6032), { key: signer.privateKey, headerSize: 32, padHeader: true, version: '9.0.1', slotSize: SLOT });
+    const nor = new NorFlash(testGeometry());
+    nor.load(0, padded(fresh));
+    const area = openArea(nor, { offset: 0, size: SLOT }, 'primary 0')!;
+    const { flash, read } = countingReads(nor);
+    const first = validateImageAt(flash, area, 0, options);
+    expect(first.valid).toBe(true);
+    expect(read()).toBeGreaterThan(parseImage(fresh).end);
+    const counts = slotVerdictCounts();
+    expect(validateImageAt(flash, area, 0, options)).toEqual(first);
+    for (const sector of area.sectors) rewriteSector(nor, sector.offset);
+    const before = read();
+    expect(validateImageAt(flash, area, 0, options)).toEqual(first);
+    expect(read() - before).toBeLessThan(64);
+    // Counted as the bench prints them: the first answer compared nothing, the second the slot's two image sectors.
+    const now = slotVerdictCounts();
+    expect({ unchanged: now.unchanged - counts.unchanged, compared: now.compared - counts.compared }).toEqual({ unchanged: 1, compared: 1 });
+    expect(now.sectorsCompared - counts.sectorsCompared).toBe(2);
+  });
+
+  it('refuses a rewritten sector that differs by one bit', () => {
+    const { flash: nor, area } = flashWithImage();
+    const { flash } = countingReads(nor);
+    expect(validateImageAt(flash, area, 0, options).valid).toBe(true);
+    rewriteSector(nor, 4096);
+    clearBit(nor, 4096 + 1000);
+    expect(validateImageAt(flash, area, 0, options).reason).toMatch(/^hash-mismatch/);
+  });
+
+  it('reads a sector that faults as ECC, even where its raw bits are the bytes validated', () => {
+    // An ECC part, and an image whose payload has a run of erased bytes where a torn program can leave its unit.
+    const geometry = testGeometry({ programRule: 'ecc', writeUnit: 8 });
+    const payload = Uint8Array.from({ length: 6000 }, (_, i) => (i >= 4200 && i < 4264 ? 0xff : (i * 13 + 5) & 0xff));
+    const eccImage = signImage(payload, { key: signer.privateKey, headerSize: 32, padHeader: true, version: '1.2.4', slotSize: SLOT });
+    const nor = new NorFlash(geometry);
+    const bytes = new Uint8Array(Math.ceil(eccImage.length / 8) * 8).fill(0xff);
+    bytes.set(eccImage);
+    nor.load(0, bytes);
+    const area = openArea(nor, { offset: 0, size: SLOT }, 'primary 0');
+    if (area === undefined) throw new Error('test slot is not on sector boundaries');
+    const { flash } = countingReads(nor);
+    expect(validateImageAt(flash, area, 0, options).valid).toBe(true);
+    // Sector 1 written again with the same bytes, but the program of one erased unit (at 32 + 4200) torn.
+    const torn = 32 + 4200;
+    nor.erase(4096);
+    nor.program(4096, bytes.subarray(4096, torn));
+    nor.armPowerCut({ atOp: nor.opCount, outcome: 'torn', seed: 1, tear: { units: 0, unit: 'ones' } });
+    expect(() => nor.program(torn, bytes.subarray(torn, torn + 8))).toThrow(PowerCut);
+    nor.program(torn + 8, bytes.subarray(torn + 8, 8192));
+    expect(nor.matches(0, bytes)).toBe(true);
+    expect(validateImageAt(flash, area, 0, options).reason).toMatch(/^hash-mismatch/);
   });
 });
 

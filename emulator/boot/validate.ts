@@ -10,7 +10,7 @@ import { VerificationMemo } from '../../images/verify-memo.ts';
 import type { ImageVersion } from '../../images/version.ts';
 import type { Flash } from '../flash/types.ts';
 import { type FlashArea, readArea } from './area.ts';
-import { SlotMemo } from './slot-memo.ts';
+import { type SlotContent, SlotMemo, type SlotMemoCounts } from './slot-memo.ts';
 import type { TrustedKey } from './types.ts';
 
 export interface SlotImage {
@@ -87,7 +87,7 @@ export interface ValidateOptions {
  * afresh; the reference model's own, never handed to a bootloader under test.
  */
 const memo = new VerificationMemo();
-/** And of whole verdicts, where the flash can tell that the bytes did not change (slot-memo.ts). */
+/** And of whole verdicts, with the bytes they were given for, compared in place where the flash changed (slot-memo.ts). */
 const verdicts = new SlotMemo();
 
 /** Validates the image at `base`: structure, bounds, hash, signature by a trusted key, security counter. */
@@ -97,8 +97,8 @@ export function validateImageAt(flash: Flash, area: FlashArea, base: number, opt
   if (typeof extent === 'string') return { ...NO_IMAGE, reason: extent };
   const keys = options.keys.map((k) => k.key);
   const question = { at: area.offset + base, extent, keys, slotSize: options.slotSize, maxImageSize: limit, minSecurityCounter: options.minSecurityCounter };
-  const handles = flash.contentKey?.(question.at, extent);
-  const known = handles && verdicts.find(handles, question);
+  const content = flash.contentSpans && flash.matches ? contentOf(flash, question.at, extent) : undefined;
+  const known = content && verdicts.find(content, question);
   if (known) return known;
   const bytes = readArea(flash, area, base, extent);
   const result = verifyImage(bytes, {
@@ -111,8 +111,18 @@ export function validateImageAt(flash: Flash, area: FlashArea, base: number, opt
     ...buildOfImage(bytes),
   });
   const verdict = slotImageOf(result, extent);
-  if (handles) verdicts.remember(handles, question, verdict);
+  // The memo keeps its own copy: the verdict's `verify` may hand out views of `bytes`.
+  if (content) verdicts.remember(content, question, bytes.slice(), verdict);
   return verdict;
+}
+
+/** How the reference model's slot verdicts were answered in this thread so far (for `npm run bench sweep`). */
+export function slotVerdictCounts(): SlotMemoCounts {
+  return verdicts.counts;
+}
+
+function contentOf(flash: Flash, at: number, extent: number): SlotContent {
+  return { spans: flash.contentSpans!(at, extent), matches: (offset, bytes) => flash.matches!(offset, bytes) };
 }
 
 function slotImageOf(result: VerifyResult, extent: number): SlotImage {

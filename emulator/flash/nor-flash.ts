@@ -3,7 +3,7 @@ import { Prng } from '../common/prng.ts';
 import { EccFault, FlashRuleViolation, PowerCut } from './errors.ts';
 import { SectorState, UNIT_ECC_BROKEN, UNIT_PROGRAMMED } from './sector-state.ts';
 import { tearErase, tornProgram, tornProgramAs } from './torn.ts';
-import type { CutOutcome, Flash, FlashGeometry, FlashOp, FlashOpKind, PowerCutPlan, SectorInfo } from './types.ts';
+import type { ContentSpan, CutOutcome, Flash, FlashGeometry, FlashOp, FlashOpKind, PowerCutPlan, SectorInfo } from './types.ts';
 
 const WRITE_UNITS = new Set([1, 2, 4, 8, 16, 32]);
 /** The most sector bytes kept for reuse after restores: a slot of small sectors, a few large ones. */
@@ -154,15 +154,18 @@ export class NorFlash implements Flash {
   }
 
   contentKey(offset: number, length: number): readonly object[] {
+    return this.contentSpans(offset, length).map((span) => span.handle);
+  }
+
+  contentSpans(offset: number, length: number): readonly ContentSpan[] {
     this.checkRange(offset, length);
-    const handles: SectorState[] = [];
-    this.forEachSectorSpan(offset, length, (index) => {
+    const spans: ContentSpan[] = [];
+    this.forEachSectorSpan(offset, length, (index, _start, from, count) => {
       const sector = this.sectors[index];
-      // Shared, the sector is never written in place again: a write takes a copy, which is another handle.
-      sector.shared = true;
-      handles.push(sector);
+      // A write in place drops the sector's handle (`writable`, `SectorState.erase`); a copy has its own.
+      spans.push({ handle: sector.contentHandle(), from, length: count, eccFaults: sector.brokenUnits > 0 });
     });
-    return handles;
+    return spans;
   }
 
   /**
@@ -480,8 +483,9 @@ export class NorFlash implements Flash {
 
   /**
    * Keeps the live sectors a restore drops for later erases. A sector never shared is held by this flash alone (a
-   * snapshot or a content key shares what it holds), so once dropped nothing can see it: a sweep that restores a
-   * fork and erases a slot's worth of sectors per case reuses them instead of allocating each one again.
+   * snapshot shares what it holds; a content key holds only a handle, which the reuse's erase drops), so once
+   * dropped nothing can see it: a sweep that restores a fork and erases a slot's worth of sectors per case reuses
+   * them instead of allocating each one again.
    */
   // Stryker disable next-line BlockStatement: keeping no spares only allocates the erased sectors anew
   private recycle(next: readonly SectorState[]): void {
@@ -507,6 +511,7 @@ export class NorFlash implements Flash {
       sector = sector.clone();
       this.sectors[index] = sector;
     }
+    sector.changing();
     return sector;
   }
 

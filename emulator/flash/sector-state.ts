@@ -23,6 +23,8 @@ export class SectorState {
    * Whatever changes a byte below `data.length` raises it past that byte.
    */
   erasedFrom = 0;
+  /** The content handle given out for what the sector holds now (`Flash.contentKey`); none until asked for. */
+  private handle: object | undefined;
 
   constructor(
     size: number,
@@ -57,7 +59,19 @@ export class SectorState {
     return copy;
   }
 
+  /** The same object while the sector's bytes and unit flags stay as they are, another once anything changes them. */
+  contentHandle(): object {
+    this.handle ??= {};
+    return this.handle;
+  }
+
+  /** Called before any change in place: a handle given out before names other contents. */
+  changing(): void {
+    this.handle = undefined;
+  }
+
   erase(): void {
+    this.changing();
     this.data.fill(this.erasedValue);
     this.units?.fill(0);
     this.words?.fill(0);

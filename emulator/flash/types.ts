@@ -116,9 +116,26 @@ export interface Flash {
   /** Virtual time in microseconds. */
   readonly nowUs: number;
   /**
-   * Opaque handles of the sectors holding [offset, offset + length), frozen as they are now (a later write copies
-   * the sector first). The same handles in the same order mean the same bytes, read the same way; other handles
-   * say nothing. Optional: without it, whoever wants to know whether bytes changed reads them.
+   * Opaque handles of what the sectors holding [offset, offset + length) hold now: a write to a sector (a program,
+   * an erase, a torn one, a restore) gives it another. The same handles in the same order mean the same bytes, read
+   * the same way; other handles say nothing. Optional: without it, whoever wants to know whether bytes changed reads them.
    */
   contentKey?(offset: number, length: number): readonly object[];
+  /**
+   * `contentKey` with where each handle's bytes lie in the range, so whoever remembers bytes compares only the
+   * sectors whose handle changed (`KnownBytes`). Optional, as `contentKey` is.
+   */
+  contentSpans?(offset: number, length: number): readonly ContentSpan[];
+  /** Whether the raw bits at `offset` are `bytes`, compared in place (ECC faults aside: see `ContentSpan`). Optional. */
+  matches?(offset: number, bytes: Uint8Array): boolean;
+}
+
+/** One sector's part of a range: its content handle (see `Flash.contentKey`) and where its bytes lie in the range. */
+export interface ContentSpan {
+  readonly handle: object;
+  /** Offset of the span from the start of the range. */
+  readonly from: number;
+  readonly length: number;
+  /** Some write unit of the sector reads as an ECC fault: there `read` does not return the raw bits. */
+  readonly eccFaults: boolean;
 }

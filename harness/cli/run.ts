@@ -4,8 +4,7 @@
  */
 import type { Command } from 'commander';
 import { trialUserModules } from '../context.ts';
-import { isBootloaderBinary } from '../cpu-device/binary.ts';
-import { QUICK_POINTS } from '../cpu-device/run-setup.ts';
+import { isBootloaderBinary, QUICK_POINTS } from '../cpu-device/spec.ts';
 import { DEFAULT_PROFILE } from '../dimensions/report.ts';
 import { parsePoints } from '../fault-points.ts';
 import { addLabOptions, labTargetFrom } from '../lab/lab-cli.ts';

@@ -26,11 +26,6 @@ export interface BootloaderBinary {
 
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
-/** Whether `--bootloader` names a binary (by extension or `@address`) rather than a TypeScript model module. */
-export function isBootloaderBinary(spec: string): boolean {
-  return /\.(elf|axf|hex|ihex|bin)(@[^@/\\]+)?$/i.test(spec);
-}
-
 export function readBootloaderBinary(spec: string, board: Board): BootloaderBinary {
   const image: FirmwareImage = readFirmware(spec, board);
   const at = spec.lastIndexOf('@');

@@ -18,5 +18,5 @@ export {
   type SignatureType,
 } from './build-config.ts';
 export { loadBuildConfig } from './load-config.ts';
-export { BINARY_DEFAULT_POINTS } from './run-setup.ts';
+export { BINARY_DEFAULT_POINTS } from './spec.ts';
 export { parseKconfigLines, parseZephyrConfig } from './zephyr-config.ts';

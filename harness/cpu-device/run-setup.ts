@@ -11,36 +11,11 @@ import { UsageError } from '../../emulator/common/errors.ts';
 import { readInputFile } from '../../emulator/common/files.ts';
 import { type KeyPair, keyTypeOf, loadPrivateKey } from '../../images/index.ts';
 import type { Scenario } from '../scenario.ts';
-import { isBootloaderBinary, readBootloaderBinary } from './binary.ts';
+import { readBootloaderBinary } from './binary.ts';
 import { checkBuildFitsBoard, imageConfigOf } from './board-fit.ts';
 import type { BuildConfig } from './build-config.ts';
 import { CpuBootloader } from './cpu-bootloader.ts';
 import { loadBuildConfig } from './load-config.ts';
-
-/**
- * The fault points of a binary run when `--points` is not given: the suites' own choices (`all`, `interesting`)
- * count every word or byte a binary programs, hundreds of thousands of cases per update on byte-wide parts.
- * `systematic` is bounded by the layout: every erase, trailer and status write (each torn variant), the first and
- * last write into each sector of each phase, and 8 seeded others.
- */
-export const BINARY_DEFAULT_POINTS = 'systematic:8';
-
-/** The points of the quick profile (pull requests): every trailer-field write and erase, and 2 seeded others per scenario. */
-export const QUICK_POINTS = 'trailer:2';
-
-/**
- * The points a run sweeps: `--points`; else the quick profile's; else a bootloader binary's default; else undefined
- * (the full profile: each suite's own).
- */
-export function runPoints(options: {
-  readonly points?: string;
-  readonly bootloader?: string;
-  readonly profile?: string;
-}): string | undefined {
-  if (options.points !== undefined) return options.points;
-  if (options.profile === 'quick') return QUICK_POINTS;
-  return options.bootloader !== undefined && isBootloaderBinary(options.bootloader) ? BINARY_DEFAULT_POINTS : undefined;
-}
 
 export interface BinaryRunOptions {
   readonly bootloader: string;
