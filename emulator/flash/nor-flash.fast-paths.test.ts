@@ -109,6 +109,25 @@ describe('reads', () => {
   });
 });
 
+describe('contentSpans', () => {
+  it('gives one span per sector of the range, with where it starts in the range, and flags a sector with a torn ECC unit', () => {
+    const f = new NorFlash({ ...andRule, writeUnit: 8, programRule: 'ecc' });
+    const clean = f.contentSpans(4096 - 16, 32);
+    expect(clean.map(({ from, length, eccFaults }) => ({ from, length, eccFaults }))).toEqual([
+      { from: 0, length: 16, eccFaults: false },
+      { from: 16, length: 16, eccFaults: false },
+    ]);
+    f.armPowerCut({ atOp: 0, outcome: 'torn', seed: 7 });
+    expect(() => f.program(4096 - 8, new Uint8Array(8).fill(0x00))).toThrow(PowerCut);
+    const torn = f.contentSpans(4096 - 16, 32);
+    expect(torn.map((s) => s.eccFaults)).toEqual([true, false]);
+    expect(torn[0].handle).not.toBe(clean[0].handle);
+    expect(torn[1].handle).toBe(clean[1].handle);
+    f.erase(0);
+    expect(f.contentSpans(4096 - 16, 32).map((s) => s.eccFaults)).toEqual([false, false]);
+  });
+});
+
 describe('sameBytes', () => {
   it('refuses the snapshot of a flash of another geometry, with fewer sectors or more', () => {
     const f = new NorFlash(andRule);
