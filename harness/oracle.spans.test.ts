@@ -15,11 +15,14 @@ const fixtures = new Fixtures(board, config, 1);
 const slot = board.partitions.images[0].primary;
 const sector = board.flash.sectors[0];
 
-/** The old image in the primary slot of a real flash model, and a view that counts the bytes compared. */
-function setUp() {
+/**
+ * The old image in the primary slot of a real flash model, and a view that counts the bytes compared. `old` is the
+ * old image's file, which may run past its TLVs (padded).
+ */
+function setUp(old = fixtures.pair.from) {
   const flash = new NorFlash(board.flash);
-  const padded = new Uint8Array(Math.ceil(fixtures.pair.from.length / 4) * 4).fill(0xff);
-  padded.set(fixtures.pair.from);
+  const padded = new Uint8Array(Math.ceil(old.length / 4) * 4).fill(0xff);
+  padded.set(old);
   flash.load(slot.offset, padded);
   let compared = 0;
   const view: NonVolatileView = {
@@ -32,7 +35,7 @@ function setUp() {
     contentKey: (offset, length) => flash.contentKey(offset, length),
     contentSpans: (offset, length) => flash.contentSpans(offset, length),
   };
-  const oracle = new Oracle(updateScenario({ board, config, seed: 1, points: undefined, fixtures }, { id: 'spans', title: 'spans' }), board);
+  const oracle = new Oracle(updateScenario({ board, config, seed: 1, points: undefined, fixtures }, { id: 'spans', title: 'spans', from: old }), board);
   return { flash, view, oracle, compared: () => compared };
 }
 
@@ -77,5 +80,14 @@ describe('Oracle.identify over content spans', () => {
       flash.program(slot.offset + at, padded.subarray(at, at + sector));
     }
     expect(oracle.identify(view, slot.offset, slot.size)?.name).toBe('new');
+  });
+
+  it('names an image whose file runs past its TLVs (padded) by its bytes up to its end, again after a rewrite', () => {
+    const padded = new Uint8Array(fixtures.pair.from.length + 100).fill(0xa5);
+    padded.set(fixtures.pair.from);
+    const { flash, view, oracle } = setUp(padded);
+    expect(oracle.identify(view, slot.offset, slot.size)?.name).toBe('old');
+    rewrite(flash, slot.offset);
+    expect(oracle.identify(view, slot.offset, slot.size)?.name).toBe('old');
   });
 });
