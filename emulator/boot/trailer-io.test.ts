@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { bootMagic, trailerLayout } from '../../images/trailer.ts';
 import { NorFlash } from '../flash/index.ts';
+import { testGeometry } from '../flash/test/helpers.ts';
 import type { FlashArea } from './area.ts';
-import { testGeometry } from './test/geometry.ts';
 import {
   FlashWriteRefused,
   layoutOptions,

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { generateKeyPair, parseImage, signImage, TlvType } from '../../images/index.ts';
 import { VerificationMemo } from '../../images/verify-memo.ts';
 import { NorFlash, PowerCut } from '../flash/index.ts';
+import { testGeometry } from '../flash/test/helpers.ts';
 import type { Flash } from '../flash/types.ts';
 import { type FlashArea, openArea } from './area.ts';
-import { testGeometry } from './test/geometry.ts';
 import { slotVerdictCounts, validateImageAt } from './validate.ts';
 
 const signer = generateKeyPair('ed25519', { seed: 'validate-memo' });

@@ -3,17 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { KnownBytes } from './known-bytes.ts';
 import { NorFlash } from './nor-flash.ts';
-import type { ContentSpan, FlashGeometry } from './types.ts';
+import { testGeometry } from './test/helpers.ts';
+import type { ContentSpan } from './types.ts';
 
-const geometry: FlashGeometry = {
-  sectors: Array(4).fill(1024),
-  writeUnit: 4,
-  erasedValue: 0xff,
-  programRule: 'and',
-  eraseTimeUs: 100,
-  programTimeUs: 1,
-  endurance: 10_000,
-};
+const geometry = testGeometry({ sectors: Array(4).fill(1024) });
 /** Three sectors' worth of bytes from 512 on: a part of sector 0, sectors 1 and 2, a part of sector 3. */
 const AT = 512;
 const bytes = Uint8Array.from({ length: 3 * 1024 }, (_, i) => (i * 7 + 3) & 0xff);

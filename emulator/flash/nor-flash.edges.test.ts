@@ -2,6 +2,7 @@
 // message, the range checks of sectorAt/load/restore, a torn counter advance, the exact span of an ECC check.
 import { describe, expect, it } from 'vitest';
 import { EccFault, FlashGeometryError, FlashRuleViolation, NorFlash, PowerCut } from './index.ts';
+import { thrown } from './test/helpers.ts';
 import type { FlashGeometry } from './types.ts';
 
 const base: FlashGeometry = {
@@ -164,16 +165,6 @@ describe('ECC faults cover exactly the torn unit', () => {
     }
   });
 });
-
-/** What `fn` threw, to assert its fields. */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 const andRule: FlashGeometry = { ...base, writeUnit: 4, programRule: 'and' };
 

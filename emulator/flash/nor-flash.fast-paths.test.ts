@@ -4,31 +4,14 @@
 import { describe, expect, it } from 'vitest';
 import { BootproofError } from '../common/errors.ts';
 import { EccFault, FlashRuleViolation, NorFlash, PowerCut, sameContentKey } from './index.ts';
+import { testGeometry, thrown } from './test/helpers.ts';
 import type { FlashGeometry } from './types.ts';
 
-const andRule: FlashGeometry = {
-  sectors: [4096, 4096],
-  writeUnit: 4,
-  erasedValue: 0xff,
-  programRule: 'and',
-  eraseTimeUs: 1000,
-  programTimeUs: 10,
-  endurance: 10_000,
-};
+const andRule: FlashGeometry = testGeometry({ sectors: [4096, 4096] });
 
 /** Bytes that differ from their neighbours and, unlike a pattern of period 256, from those a few KiB away. */
 function pattern(length: number, seed: number): Uint8Array {
   return Uint8Array.from({ length }, (_, i) => (i * 37 + (i >> 8) * 13 + seed * 101 + 11) & 0xff);
-}
-
-/** What `fn` threw, to assert its fields. */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
 }
 
 describe('a program over programmed bytes', () => {

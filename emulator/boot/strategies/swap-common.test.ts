@@ -7,12 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { signImage } from '../../../images/sign.ts';
 import { trailerLayout } from '../../../images/trailer.ts';
 import { NorFlash } from '../../flash/index.ts';
+import { testGeometry } from '../../flash/test/helpers.ts';
 import type { FlashGeometry } from '../../flash/types.ts';
 import type { FlashArea } from '../area.ts';
 import { BootLog } from '../log.ts';
 import { ReferenceBootloader } from '../reference.ts';
 import type { BootRun } from '../run.ts';
-import { testGeometry } from '../test/geometry.ts';
 import { readTrailerState } from '../trailer-io.ts';
 import type { BootContext, TrailerState } from '../types.ts';
 import {
