@@ -272,9 +272,7 @@ export class Session {
    * scenarios with big images (a binary's full-slot swaps) runs slower instead of running out of heap.
    */
   private remember(key: string, rec: Recorded): void {
-    if (this.recorded.size > 0 && underMemoryPressure()) {
-      for (const other of [...this.recorded.keys()]) if (other !== key) this.recorded.delete(other);
-    }
+    if (this.recorded.size > 0 && underMemoryPressure()) this.recorded.clear();
     this.recorded.set(key, rec);
   }
 

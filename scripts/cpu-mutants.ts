@@ -9,7 +9,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runSuites } from '../harness/runner.ts';
+import { runAtSeeds } from './seed-runs.ts';
 
 /** The suite that catches each mutant (README, "Binary mutants"). The board is the build's. */
 const SUITE: Readonly<Record<string, string>> = {
@@ -50,25 +50,12 @@ for (const build of builds) {
     console.error(`${build}: no suite or board named for it in scripts/cpu-mutants.ts`);
     process.exit(2);
   }
-  const cells: string[] = [];
-  for (const seed of seeds) {
-    const started = performance.now();
-    const report = await runSuites({
-      suites: [suite],
-      board,
-      bootloader: join(folder, `${build}.elf`),
-      bootloaderConfig: join(folder, `${build}.json`),
-      seed,
-      jobs,
-      maxFailures: 1,
-    });
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    const failure = report.cases.find((c) => c.status === 'fail');
-    if (!failure) missed++;
-    const what = failure ? `${failure.id} ${failure.violations.map((v) => v.invariant).join('+')}` : 'MISSED';
-    cells.push(`seed ${seed}: ${what} (${seconds} s)`);
-  }
-  console.log(`${mutant} [${suite}, ${board}]: ${cells.join('; ')}`);
+  const { line, missed: runs } = await runAtSeeds(
+    { suites: [suite], board, bootloader: join(folder, `${build}.elf`), bootloaderConfig: join(folder, `${build}.json`), jobs },
+    seeds,
+  );
+  missed += runs;
+  console.log(`${mutant} [${suite}, ${board}]: ${line}`);
 }
 console.log(`${builds.length} binary mutants × ${seeds.length} seeds, ${missed} run(s) missed`);
 process.exitCode = missed > 0 ? 1 : 0;

@@ -7,7 +7,7 @@
  * that caught it at each seed (or MISSED) and the seconds it took. Exit 1 if one was missed.
  */
 import { readdirSync } from 'node:fs';
-import { runSuites } from '../harness/runner.ts';
+import { runAtSeeds } from './seed-runs.ts';
 
 /** The suite that catches each mutant, and the board it needs (an ECC part, two images); nrf52840dk otherwise. */
 const WHERE: Readonly<Record<string, { readonly suite: string; readonly board?: string }>> = {
@@ -50,25 +50,12 @@ for (const mutant of mutants) {
   const where = WHERE[mutant] ?? (mutant.startsWith('space-') ? SPACE : undefined);
   if (!where) throw new Error(`${mutant}: no suite named for it in scripts/mutants-quick.ts`);
   const board = where.board ?? 'nrf52840dk';
-  const cells: string[] = [];
-  for (const seed of SEEDS) {
-    const started = performance.now();
-    const report = await runSuites({
-      suites: [where.suite],
-      board,
-      profile: 'quick',
-      seed,
-      jobs: 2,
-      bootloader: `test/mutants/${mutant}.ts`,
-      maxFailures: 1,
-    });
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    const failure = report.cases.find((c) => c.status === 'fail');
-    if (!failure) missed++;
-    const what = failure ? `${failure.suite}/${failure.id} ${failure.violations[0]?.invariant ?? ''}` : 'MISSED';
-    cells.push(`seed ${seed}: ${what} (${seconds} s)`);
-  }
-  console.log(`${mutant} [${where.suite}, ${board}]: ${cells.join('; ')}`);
+  const { line, missed: runs } = await runAtSeeds(
+    { suites: [where.suite], board, profile: 'quick', jobs: 2, bootloader: `test/mutants/${mutant}.ts` },
+    SEEDS,
+  );
+  missed += runs;
+  console.log(`${mutant} [${where.suite}, ${board}]: ${line}`);
 }
 console.log(`${mutants.length} mutants, ${missed} run(s) missed`);
 process.exitCode = missed > 0 ? 1 : 0;
