@@ -1,11 +1,10 @@
 /**
  * The benchmark's suite: a full-slot test upgrade (both images as large as the strategy allows), with one power
- * cut swept over every flash operation of it, each cut not started or torn.
+ * cut swept over every flash operation of it, each cut not started or torn. Written as a user's suite is, against
+ * the installed package (this repository's own `dist/`, by its name), so the compiled run loads it as it would
+ * load theirs.
  */
-import { updateScenario } from '../harness/builders.ts';
-import { maxImageSize } from '../harness/image-fit.ts';
-import { imageExtent } from '../harness/oracle.ts';
-import { defineSuite, type SuiteContext } from '../harness/suite.ts';
+import { defineSuite, imageExtent, maxImageSize, type SuiteContext, updateScenario } from 'bootproof/harness';
 
 /** The largest image the strategy accepts: sign with a payload that leaves exactly room for header and TLVs. */
 function fullSlotImage(ctx: SuiteContext, version: string, securityCounter: number): Uint8Array {

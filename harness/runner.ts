@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { buildRunContext } from './context.ts';
 import { judgeOrderDependence } from './judge.ts';
 import type { Reporter } from './reporters/reporter.ts';
-import { type CaseResult, REPORT_FORMAT, type RunReport } from './results.ts';
+import { type CaseResult, REPORT_FORMAT, type RunInfo, type RunReport } from './results.ts';
 import { describeContext } from './run-info.ts';
 import { type RunOptions, selectCases } from './run-options.ts';
 import { type PlannedCase, Session, STOPPED_INLINE } from './session.ts';
@@ -19,60 +19,89 @@ export function defaultJobs(): number {
 
 export async function runSuites(options: RunOptions, reporters: readonly Reporter[] = []): Promise<RunReport> {
   const started = performance.now();
-  const ctx = await buildRunContext(options);
-  const session = new Session(ctx);
-  let info = describeContext(ctx);
-  let failures = 0;
-  let stoppedEarly: string | undefined;
-  let stop = () => {};
-  const onResult = (result: CaseResult) => {
-    if (stoppedEarly) return;
-    for (const r of reporters) r.onCase?.(result);
-    if (result.status === 'fail' && options.maxFailures !== undefined && ++failures >= options.maxFailures) {
-      stoppedEarly = `--max-failures ${options.maxFailures}: stopped after ${failures} failed case(s); the other cases did not run`;
-      stop();
-    }
-  };
-  let results: CaseResult[] = [];
-  if (options.jobs === 0) {
-    // User code runs in this thread: its process.exit must not end the run without a verdict.
-    const restore = guardProcessExit();
-    try {
-      const planned = planInline(session, options);
-      info = { ...info, coverage: session.coverage(planned) };
-      const cases = selectCases(planned, options);
-      for (const r of reporters) r.onRunStart?.(info, cases.length);
-      for (const c of cases) {
-        if (stoppedEarly) break;
-        const result = runCaseInline(session, c, options);
-        onResult(result);
-        results.push(result);
-      }
-    } finally {
-      restore();
-    }
-  } else {
-    const pool = new WorkerPool(options, options.jobs);
-    stop = () => pool.stop();
-    try {
-      const planned = await planOnWorkers(session, pool, options);
-      info = { ...info, coverage: session.coverage(planned) };
-      const cases = selectCases(planned, options);
-      for (const r of reporters) r.onRunStart?.(info, cases.length);
-      results = await runOnWorkers(session, pool, cases, onResult, options);
-    } finally {
-      await pool.close();
-    }
+  if (options.jobs === 0) return report(runInline(new Session(await buildRunContext(options)), options, reporters), started, reporters);
+  // The workers start at once: each loads the code and builds the run's context while this thread builds its own.
+  const pool = new WorkerPool(options, options.jobs);
+  pool.start();
+  try {
+    const session = new Session(await buildRunContext(options));
+    return report(await runOnPool(session, pool, options, reporters), started, reporters);
+  } finally {
+    await pool.close();
   }
-  const report: RunReport = {
+}
+
+interface RunOutcome {
+  readonly info: RunInfo;
+  readonly results: CaseResult[];
+  readonly stoppedEarly: string | undefined;
+}
+
+async function report(outcome: RunOutcome, started: number, reporters: readonly Reporter[]): Promise<RunReport> {
+  const { info, results, stoppedEarly } = outcome;
+  const runReport: RunReport = {
     format: REPORT_FORMAT,
     info,
     cases: results,
     durationMs: performance.now() - started,
     ...(stoppedEarly ? { stoppedEarly } : {}),
   };
-  for (const r of reporters) await r.onRunEnd(report);
-  return report;
+  for (const r of reporters) await r.onRunEnd(runReport);
+  return runReport;
+}
+
+/** Hands each result to the reporters, and stops the run at `--max-failures`. */
+class ResultFeed {
+  stoppedEarly: string | undefined;
+  private failures = 0;
+
+  constructor(
+    private readonly options: RunOptions,
+    private readonly reporters: readonly Reporter[],
+    private readonly stop: () => void,
+  ) {}
+
+  readonly onResult = (result: CaseResult): void => {
+    if (this.stoppedEarly) return;
+    for (const r of this.reporters) r.onCase?.(result);
+    const limit = this.options.maxFailures;
+    if (result.status === 'fail' && limit !== undefined && ++this.failures >= limit) {
+      this.stoppedEarly = `--max-failures ${limit}: stopped after ${this.failures} failed case(s); the other cases did not run`;
+      this.stop();
+    }
+  };
+}
+
+function runInline(session: Session, options: RunOptions, reporters: readonly Reporter[]): RunOutcome {
+  const feed = new ResultFeed(options, reporters, () => {});
+  const results: CaseResult[] = [];
+  // User code runs in this thread: its process.exit must not end the run without a verdict.
+  const restore = guardProcessExit();
+  try {
+    const planned = planInline(session, options);
+    const info = { ...describeContext(session.ctx), coverage: session.coverage(planned) };
+    const cases = selectCases(planned, options);
+    for (const r of reporters) r.onRunStart?.(info, cases.length);
+    for (const c of cases) {
+      if (feed.stoppedEarly) break;
+      const result = runCaseInline(session, c, options);
+      feed.onResult(result);
+      results.push(result);
+    }
+    return { info, results, stoppedEarly: feed.stoppedEarly };
+  } finally {
+    restore();
+  }
+}
+
+async function runOnPool(session: Session, pool: WorkerPool, options: RunOptions, reporters: readonly Reporter[]): Promise<RunOutcome> {
+  const feed = new ResultFeed(options, reporters, () => pool.stop());
+  const planned = await planOnWorkers(session, pool, options);
+  const info = { ...describeContext(session.ctx), coverage: session.coverage(planned) };
+  const cases = selectCases(planned, options);
+  for (const r of reporters) r.onRunStart?.(info, cases.length);
+  const results = await runOnWorkers(session, pool, cases, feed.onResult, options);
+  return { info, results, stoppedEarly: feed.stoppedEarly };
 }
 
 /**
@@ -106,9 +135,12 @@ function runCaseInline(session: Session, planned: PlannedCase, options: RunOptio
 async function planOnWorkers(session: Session, pool: WorkerPool, options: RunOptions): Promise<PlannedCase[]> {
   const units = session.units();
   const jobs: Job[] = units.flatMap((u) => (u.kind === 'scenario' ? [{ type: 'plan' as const, suite: u.suite, scenario: u.scenario }] : []));
+  // With fewer scenarios than workers, a worker with none to plan would wait idle: it plans one that another worker
+  // plans too (its answer is not used), so it holds that scenario's recording when its cases come.
+  const spare = jobs.length === 0 ? [] : Array.from({ length: Math.max(0, pool.size - jobs.length) }, (_, k) => jobs[k % jobs.length]);
   const timeout = options.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
   const planned = await pool.execute(
-    jobs,
+    [...jobs, ...spare],
     () => {},
     (job) => ({ type: 'plan', cases: job.type === 'plan' ? [session.hungScenario(job.suite, job.scenario, timeout)] : [] }),
   );

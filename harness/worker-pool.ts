@@ -68,7 +68,7 @@ export class WorkerPool {
 
   constructor(
     private readonly options: RunOptions,
-    private readonly size: number,
+    readonly size: number,
   ) {
     this.timeoutMs = options.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
   }
@@ -92,9 +92,17 @@ export class WorkerPool {
         else queue.set(key, [position]);
       });
       this.current = { jobs, queue, queued: jobs.length, results: new Array(jobs.length), done: 0, onResult, onHung, resolve, reject };
-      while (this.slots.size < this.size) this.spawn();
+      this.start();
       for (const slot of this.slots) if (slot.ready) this.feed(slot);
     });
+  }
+
+  /**
+   * Starts the workers now rather than at the first `execute`, so their start-up (loading the code, building the
+   * run's context) overlaps whatever the caller does meanwhile.
+   */
+  start(): void {
+    while (this.slots.size < this.size) this.spawn();
   }
 
   /** Ends the current `execute` early: the jobs not answered yet are left out of its results (holes). */
@@ -214,6 +222,8 @@ export class WorkerPool {
     const run = this.current;
     this.current = undefined;
     void this.close();
+    // A worker started early (see `start`) may fail before any job is given: the next `execute` starts fresh
+    // workers, which fail the same way and say so then.
     run?.reject(error);
   }
 }
