@@ -16,8 +16,8 @@ export type {
 export { type ClockSpec, EmulatedDevice, type EmulatedDeviceOptions } from './emulated-device.ts';
 export { type PointSelection, parsePoints } from './fault-points.ts';
 export { Fixtures, type TestImageOptions, type UpdatePair } from './fixtures.ts';
-export { maxImageSize } from './image-fit.ts';
 export { type GateCheck, type GateResult, runGate } from './gate.ts';
+export { maxImageSize } from './image-fit.ts';
 export { INVARIANTS, type InvariantName, type Violation } from './invariants.ts';
 export { mergeReports, parseReport } from './merge.ts';
 export { imageExtent } from './oracle.ts';

@@ -10,7 +10,7 @@ import { type CaseResult, REPORT_FORMAT, type RunInfo, type RunReport } from './
 import { describeContext } from './run-info.ts';
 import { type RunOptions, selectCases } from './run-options.ts';
 import { type PlannedCase, Session, STOPPED_INLINE } from './session.ts';
-import { guardProcessExit, runWithTimeLimit, TimeLimitExceeded } from './user-code.ts';
+import { guardProcessExit, runEachWithTimeLimit, runWithTimeLimit, TimeLimitExceeded } from './user-code.ts';
 import { DEFAULT_CASE_TIMEOUT_MS, type Job, type JobResult, runAlone, WorkerPool } from './worker-pool.ts';
 
 export function defaultJobs(): number {
@@ -82,12 +82,19 @@ function runInline(session: Session, options: RunOptions, reporters: readonly Re
     const info = { ...describeContext(session.ctx), coverage: session.coverage(planned) };
     const cases = selectCases(planned, options);
     for (const r of reporters) r.onRunStart?.(info, cases.length);
-    for (const c of cases) {
-      if (feed.stoppedEarly) break;
-      const result = runCaseInline(session, c, options);
-      feed.onResult(result);
-      results.push(result);
-    }
+    const timeout = options.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
+    runEachWithTimeLimit(
+      cases,
+      (c) => session.runCase(c),
+      timeout,
+      (c, outcome) => {
+        const result = outcome instanceof TimeLimitExceeded ? session.hungCase(c, timeout, STOPPED_INLINE) : outcome;
+        feed.onResult(result);
+        results.push(result);
+        return !feed.stoppedEarly;
+      },
+      (result) => result.status === 'fail',
+    );
     return { info, results, stoppedEarly: feed.stoppedEarly };
   } finally {
     restore();
@@ -119,16 +126,6 @@ function planInline(session: Session, options: RunOptions): PlannedCase[] {
       throw error;
     }
   });
-}
-
-function runCaseInline(session: Session, planned: PlannedCase, options: RunOptions): CaseResult {
-  const timeout = options.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
-  try {
-    return runWithTimeLimit(() => session.runCase(planned), timeout);
-  } catch (error) {
-    if (error instanceof TimeLimitExceeded) return session.hungCase(planned, timeout, STOPPED_INLINE);
-    throw error;
-  }
 }
 
 /** Planning runs each scenario fault-free, i.e. runs the bootloader: on the workers, under the time budget. */
