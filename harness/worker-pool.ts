@@ -4,8 +4,9 @@
  * and a scenario's jobs go to the worker that already has it: a worker records a scenario's fault-free run once
  * (to plan it, or for its first case) and forks every later case of it from that recording, so a scenario spread
  * over every worker would be recorded by each. A worker with none of its own left takes a scenario no one has,
- * then shares another's. A worker that stops answering for longer than the per-job budget is presumed hung inside the
- * bootloader: it is terminated, the job it was on is answered by `onHung`, and a fresh worker takes over.
+ * then shares another's. A job that runs past the per-job budget (the worker tells, through shared memory, which job
+ * it is on and since when) is presumed hung inside the bootloader: the worker is terminated, that job is answered by
+ * `onHung`, its other jobs go back in the queue, and a fresh worker takes over.
  */
 import { Worker } from 'node:worker_threads';
 import { BootproofError } from '../emulator/common/errors.ts';
@@ -13,7 +14,7 @@ import type { CaseResult } from './results.ts';
 import type { RunOptions } from './run-options.ts';
 import type { PlannedCase } from './session.ts';
 import { RUNNING_FROM_SOURCES } from './user-module.ts';
-import type { FromWorker, ToWorker } from './worker.ts';
+import type { FromWorker, ToWorker, WorkerProgress } from './worker.ts';
 
 const WORKER_URL = new URL(RUNNING_FROM_SOURCES ? './worker.ts' : './worker.js', import.meta.url);
 /**
@@ -34,6 +35,7 @@ export type JobResult = { readonly type: 'plan'; readonly cases: PlannedCase[] }
 
 interface Slot {
   readonly worker: Worker;
+  readonly progress: WorkerProgress;
   pending: number[];
   timer: NodeJS.Timeout | undefined;
   ready: boolean;
@@ -125,17 +127,19 @@ export class WorkerPool {
   }
 
   private spawn(): void {
-    const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: { options: this.options } });
-    const slot: Slot = { worker, pending: [], timer: undefined, ready: false, scenarios: new Set() };
+    const progress: WorkerProgress = { running: new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT)) };
+    const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: { options: this.options, progress } });
+    const slot: Slot = { worker, progress, pending: [], timer: undefined, ready: false, scenarios: new Set() };
     this.slots.add(slot);
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'ready') {
         slot.ready = true;
         this.feed(slot);
       } else if (message.type === 'done') {
-        slot.pending = slot.pending.filter((p) => p !== message.position);
+        const done = new Set(message.results.map((r) => r.position));
+        slot.pending = slot.pending.filter((p) => !done.has(p));
         this.arm(slot);
-        this.record(message.position, message.result);
+        for (const { position, result } of message.results) this.record(position, result);
         if (slot.pending.length === 0) this.feed(slot);
       } else {
         this.fail(new BootproofError(message.message, { exitCode: message.exitCode }));
@@ -182,14 +186,29 @@ export class WorkerPool {
     return chosen;
   }
 
-  private arm(slot: Slot): void {
+  private arm(slot: Slot, ms = this.timeoutMs): void {
     clearTimeout(slot.timer);
-    slot.timer = setTimeout(() => this.hung(slot), this.timeoutMs);
+    slot.timer = setTimeout(() => this.check(slot), ms);
   }
 
-  private hung(slot: Slot): void {
+  /**
+   * No word from the worker for the per-job budget. The job it is on may just have started (results come a few at
+   * a time): it gets the rest of its budget. One past its budget is hung; so is a worker that started none of its
+   * jobs in that time.
+   */
+  private check(slot: Slot): void {
+    const position = Number(Atomics.load(slot.progress.running, 0)) - 1;
+    const started = Number(Atomics.load(slot.progress.running, 1));
+    const running = slot.pending.includes(position);
+    const left = this.timeoutMs - (Date.now() - started);
+    if (running && left > 0) this.arm(slot, left);
+    else this.hung(slot, running ? position : slot.pending[0]);
+  }
+
+  private hung(slot: Slot, stuck: number | undefined): void {
     const run = this.current;
-    const [stuck, ...rest] = slot.pending;
+    // The jobs it had besides the stuck one run again on a fresh worker (the results it had not sent are lost with it).
+    const rest = slot.pending.filter((p) => p !== stuck);
     this.slots.delete(slot);
     for (const key of slot.scenarios) if (this.holder.get(key) === slot) this.holder.delete(key);
     void slot.worker.terminate();

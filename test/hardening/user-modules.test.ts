@@ -69,6 +69,16 @@ describe('user modules', () => {
     expect(mutant.cases.map((c) => [c.id, c.status])).toEqual([['upgrade/clean', 'fail']]);
   });
 
+  // A worker sends its results a few at a time: when it hangs, the case that hangs is the one it says it is on (not
+  // the first it was given), and the ones it finished but had not sent run again on the fresh worker.
+  it('on a worker, the case that hangs is the one named, and the cases sent with it still pass', { timeout: 150_000 }, async () => {
+    const { runSuites } = await import('../../harness/runner.ts');
+    const only = ['upgrade/download/op0/not-started', 'upgrade/install/op205/not-started', ...['not-started', 'completed', 'torn-u0-weak'].map((o) => `upgrade/confirm/op222/${o}`)];
+    const report = await runSuites({ suites: ['power-loss'], board: 'nrf52840dk', seed: 1, jobs: 1, caseTimeoutMs: 1500, points: 'systematic:8', only, bootloader: file('loops-in-boot.ts') });
+    const hangs = (c: { violations: readonly { message: string }[] }) => c.violations.some((v) => v.message.includes('the bootloader hangs (the worker was stopped)'));
+    expect(report.cases.map((c) => [c.id, c.status, hangs(c)])).toEqual(only.map((id) => [id, id.includes('install') ? 'fail' : 'pass', id.includes('install')]));
+  });
+
   // On workers each failed case is run again alone in a fresh worker (tsx loads in each): slow on a loaded machine.
   it('a boot() that calls process.exit fails its cases saying so, inline and on workers', { timeout: 150_000 }, async () => {
     for (const jobs of ['0', '1']) {
