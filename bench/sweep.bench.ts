@@ -3,7 +3,8 @@
  * not-started and torn, with the oracle after every boot. Measured as `bootproof run` runs it: the compiled package
  * (dist/, built first when a source is newer), with the sweep written as a user's TypeScript suite. The baseline is
  * the same run inline (no worker start-up, one core); then 1 and 2 worker threads, and, for a checkout's own loop
- * (tests, `tsx`), 2 workers from the TypeScript sources. Goal (issue 11): the whole sweep in 5 s or less on 2 cores.
+ * (tests, `tsx`), 2 workers from the TypeScript sources; each the faster of two runs. Goal (issue 11): the whole
+ * sweep in 5 s or less on 2 cores.
  */
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
@@ -26,7 +27,14 @@ interface Sweep {
   readonly failed: number;
 }
 
+/** Runs on a shared machine vary by a fifth from one to the next: each figure is the faster of two runs. */
 async function sweep(runSuites: typeof RunSuites, jobs: number): Promise<Sweep> {
+  const first = await sweepOnce(runSuites, jobs);
+  const second = await sweepOnce(runSuites, jobs);
+  return second.seconds < first.seconds ? second : first;
+}
+
+async function sweepOnce(runSuites: typeof RunSuites, jobs: number): Promise<Sweep> {
   const started = performance.now();
   const cpu = process.cpuUsage();
   const report = await runSuites({ suites: [SUITE], board: 'nrf52840dk', strategy: 'swap-scratch', seed: 1, jobs });
@@ -52,16 +60,18 @@ export async function run(): Promise<void> {
   const validate = (await import(new URL('emulator/boot/validate.js', DIST).href)) as { slotVerdictCounts: typeof SlotVerdictCounts };
 
   const memoBefore = validate.slotVerdictCounts();
-  const baseline = await sweep(compiled.runSuites, 0);
-  console.log(line('compiled, inline (baseline)', baseline, baseline));
-  // The reference model's slot verdict memo during the inline run (it runs in this thread there).
+  const first = await sweepOnce(compiled.runSuites, 0);
+  // The reference model's slot verdict memo during the first inline run (it runs in this thread there).
   const memo = validate.slotVerdictCounts();
+  const second = await sweepOnce(compiled.runSuites, 0);
+  const baseline = second.seconds < first.seconds ? second : first;
+  console.log(line('compiled, inline (baseline)', baseline, baseline));
   const asked = memo.asked - memoBefore.asked;
   const unchanged = memo.unchanged - memoBefore.unchanged;
   const compared = memo.compared - memoBefore.compared;
   const share = (n: number) => `${((100 * n) / Math.max(1, asked)).toFixed(1)} %`;
   console.log(
-    `slot verdict memo (inline): ${asked} validations, ${share(unchanged)} answered with no sector changed, ` +
+    `slot verdict memo (first inline run): ${asked} validations, ${share(unchanged)} answered with no sector changed, ` +
       `${share(compared)} after comparing the changed sectors in place (${memo.sectorsCompared - memoBefore.sectorsCompared} sectors), ` +
       `${share(asked - unchanged - compared)} read and verified`,
   );
