@@ -66,6 +66,7 @@ export function budgetedFlash(flash: Flash, limit: number, beforeOp?: (op: Pendi
     ...(flash.contentKey ? { contentKey: (offset: number, length: number) => flash.contentKey!(offset, length) } : {}),
     ...(flash.contentSpans ? { contentSpans: (offset: number, length: number) => flash.contentSpans!(offset, length) } : {}),
     ...(flash.matches ? { matches: (offset: number, bytes: Uint8Array) => flash.matches!(offset, bytes) } : {}),
+    ...(flash.readView ? { readView: (offset: number, length: number) => flash.readView!(offset, length) } : {}),
     program(offset, data) {
       check();
       beforeOp?.({ kind: 'program', offset, data: data.slice() });

@@ -78,7 +78,52 @@ describe('reads', () => {
     ]) {
       expect(f.read(offset, length), `${length} bytes at ${offset}`).toEqual(bytes.subarray(offset, offset + length));
       expect(f.peek(offset, length)).toEqual(bytes.subarray(offset, offset + length));
+      expect(f.readView(offset, length)).toEqual(bytes.subarray(offset, offset + length));
     }
+  });
+
+  it('read and peek give copies: bytes read earlier stay as read after a program, an erase and a write to them', () => {
+    const f = new NorFlash(andRule);
+    f.load(0, pattern(f.size, 4));
+    const read = f.read(16, 32);
+    const peeked = f.peek(16, 32);
+    const before = read.slice();
+    f.program(16, new Uint8Array(32).fill(0x00));
+    expect([read, peeked]).toEqual([before, before]);
+    f.erase(0);
+    expect([read, peeked]).toEqual([before, before]);
+    read.fill(0x12);
+    peeked.fill(0x34);
+    expect(f.read(16, 32)).toEqual(new Uint8Array(32).fill(0xff));
+  });
+
+  it('readView gives the bytes in place, which a program elsewhere in the flash, even from the view, leaves as they were', () => {
+    const f = new NorFlash(andRule);
+    const bytes = pattern(f.size, 5);
+    f.load(0, bytes.subarray(0, 4096));
+    const snapshot = f.snapshot();
+    const view = f.readView(1024, 1024);
+    f.program(2048, view);
+    f.program(4096, view);
+    expect(view).toEqual(bytes.subarray(1024, 2048));
+    expect(f.read(2048, 1024)).toEqual(new Uint8Array(1024).map((_, i) => bytes[1024 + i] & bytes[2048 + i]));
+    expect(f.read(4096, 1024)).toEqual(bytes.subarray(1024, 2048));
+    f.restore(snapshot);
+    expect(f.readView(2048, 16)).toEqual(bytes.subarray(2048, 2064));
+  });
+
+  it('readView copies a range across sectors, and faults on a torn ECC unit as read does', () => {
+    const f = new NorFlash({ ...andRule, writeUnit: 8, programRule: 'ecc' });
+    const bytes = pattern(f.size, 6);
+    f.load(0, bytes);
+    expect(f.readView(4096 - 16, 32)).toEqual(bytes.subarray(4096 - 16, 4096 + 16));
+    f.erase(0);
+    f.armPowerCut({ atOp: 1, outcome: 'torn', seed: 7 });
+    expect(() => f.program(64, new Uint8Array(8).fill(0x00))).toThrow(PowerCut);
+    expect(() => f.readView(64, 8)).toThrow(EccFault);
+    expect(() => f.readView(0, 4096)).toThrow(EccFault);
+    expect(f.readView(4096, 16)).toEqual(bytes.subarray(4096, 4096 + 16));
+    expect(thrown(() => f.readView(f.size - 8, 16))).toBeInstanceOf(FlashRuleViolation);
   });
 
   it('peek reads a torn ECC unit without a fault across sectors too, where read faults', () => {
