@@ -64,6 +64,28 @@ describe('a program over programmed bytes', () => {
   });
 });
 
+describe('an erase of a sector written part-way', () => {
+  // It clears only up to where the sector was written: past that it must already read erased, with no unit
+  // programmed and no budget used. Each sector is written to a different depth, the last one up to its end.
+  it.each([
+    ['and', 0xff],
+    ['once', 0xff],
+    ['ecc', 0x00],
+  ] as const)('leaves every byte erased and every unit and budget word free again (rule %s, erased %i)', (programRule, erasedValue) => {
+    const f = new NorFlash({ ...andRule, sectors: [4096, 4096, 4096], writeUnit: 8, programRule, erasedValue, writeBudget: { wordSize: 8, count: 1 } });
+    const written = [24, 4096 - 8, 4096];
+    for (const [s, length] of written.entries()) f.program(s * 4096, pattern(length, s).map((b) => (b === erasedValue ? b ^ 1 : b)));
+    f.armPowerCut({ atOp: 3, outcome: 'torn', seed: 3 });
+    expect(() => f.program(4096 + 4096 - 8, new Uint8Array(8).fill(erasedValue ^ 0x5a))).toThrow(PowerCut);
+    for (let s = 0; s < 3; s++) f.erase(s * 4096);
+    expect(f.read(0, f.size)).toEqual(new Uint8Array(f.size).fill(erasedValue));
+    const again = pattern(f.size, 9);
+    // Last unit first: every later program then lands below what was written, where flags and budgets are checked.
+    for (let at = f.size - 8; at >= 0; at -= 8) f.program(at, again.subarray(at, at + 8));
+    expect(f.read(0, f.size)).toEqual(again);
+  });
+});
+
 describe('reads', () => {
   it('inside one large sector after small ones give the bytes at the offset asked', () => {
     const f = new NorFlash({ ...andRule, sectors: [1024, 1024, 16384] });
