@@ -159,7 +159,9 @@ export class NorFlash implements Flash {
     this.checkRange(offset, bytes.length);
     let same = true;
     this.forEachSectorSpan(offset, bytes.length, (index, start, from, count) => {
-      same &&= Buffer.compare(this.sectors[index].data.subarray(start, start + count), bytes.subarray(from, from + count)) === 0;
+      // (Equivalent mutant: a view of all of `bytes` is the same bytes.)
+      const expected = count === bytes.length ? bytes : bytes.subarray(from, from + count);
+      same &&= Buffer.compare(this.sectors[index].data.subarray(start, start + count), expected) === 0;
     });
     return same;
   }
@@ -347,7 +349,9 @@ export class NorFlash implements Flash {
       // Over erased bytes a program leaves its own bits: one copy instead of a bit combination per word. (Equivalent
       // mutants: combining bits there anyway, and counting its words one by one, give the same bytes and counts.)
       const fresh = start >= sector.erasedFrom;
-      if (fresh) sector.data.set(data.subarray(from, from + n), start);
+      // A program inside one sector (nearly all of them) uses its data as it is: no view of it to make.
+      // (Equivalent mutant: a view of the whole data is the same bytes.)
+      if (fresh) sector.data.set(n === data.length ? data : data.subarray(from, from + n), start);
       else programBits(sector.data, start, data, from, n, erasedHigh);
       sector.touched(start + n);
       if (sector.units) {
