@@ -187,6 +187,27 @@ describe('sameBytes', () => {
       expect(() => f.sameBytes(other)).toThrow('snapshot belongs to a flash of another geometry');
     }
   });
+
+  it('takes two sectors erased since their last write for the same, and an erased one never for a written one', () => {
+    const f = new NorFlash(andRule);
+    f.load(0, pattern(8192, 7));
+    f.erase(4096);
+    const erased = f.snapshot();
+    f.erase(4096);
+    expect(f.sameBytes(erased)).toBe(true);
+    // Written with the erased value only: it reads erased, though not erased since its last write.
+    f.program(4096, new Uint8Array(4096).fill(0xff));
+    expect(f.sameBytes(erased)).toBe(true);
+    f.erase(4096);
+    f.program(8192 - 4, Uint8Array.of(0xff, 0xff, 0xff, 0xfe));
+    expect(f.sameBytes(erased)).toBe(false);
+    const written = f.snapshot();
+    f.erase(4096);
+    expect(f.sameBytes(written)).toBe(false);
+    f.restore(erased);
+    f.erase(4096);
+    expect(f.sameBytes(written)).toBe(false);
+  });
 });
 
 describe('content keys', () => {

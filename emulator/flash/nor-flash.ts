@@ -189,8 +189,13 @@ export class NorFlash implements Flash {
     if (snapshot.sectors.length !== this.sectors.length) {
       throw new BootproofError('snapshot belongs to a flash of another geometry');
     }
-    // (Equivalent mutant: comparing the bytes of a sector still shared with the snapshot too gives the same answer.)
-    return this.sectors.every((sector, i) => sector === snapshot.sectors[i] || Buffer.compare(sector.data, snapshot.sectors[i].data) === 0);
+    // Two sectors erased since they were last written read erased throughout (`erasedFrom`): the same bytes too.
+    // (Equivalent mutants: comparing the bytes of a sector still shared with the snapshot, or of two erased ones, too
+    // gives the same answer.)
+    return this.sectors.every((sector, i) => {
+      const known = snapshot.sectors[i];
+      return sector === known || (sector.erasedFrom === 0 && known.erasedFrom === 0) || Buffer.compare(sector.data, known.data) === 0;
+    });
   }
 
   /**
