@@ -78,6 +78,7 @@ export class EmulatedDevice implements Device, InProcessDevice {
   private readonly chunkSize: number;
   /** The bootloader's own security counters in flash, when it does not use the flash model's. */
   private readonly counterStore: HardwareCounterStore | undefined;
+  private nonVolatileView: NonVolatileView | undefined;
 
   constructor(options: EmulatedDeviceOptions) {
     this.board = options.board;
@@ -254,15 +255,17 @@ export class EmulatedDevice implements Device, InProcessDevice {
     return this.view();
   }
 
+  /** The raw non-volatile state, compared in place. One view for the device's life: it reads the flash as it is now. */
   view(): NonVolatileView {
     const flash = this.flash;
-    return {
+    this.nonVolatileView ??= {
       read: (offset, length) => flash.peek(offset, length),
       counter: (id) => this.readCounter(id),
       matches: (offset, bytes) => flash.matches(offset, bytes),
       contentKey: (offset, length) => flash.contentKey(offset, length),
       contentSpans: (offset, length) => flash.contentSpans(offset, length),
     };
+    return this.nonVolatileView;
   }
 
   /** Swaps the bootloader under test (the same flash), e.g. to boot a state with another clock value. */

@@ -245,9 +245,8 @@ export class ScenarioExecutor {
    * operation itself is issued again (under the cut); otherwise the action is replayed from its start.
    */
   private forkAt(action: RecordedAction, atOp: number, outcome: CutOutcome, seed: number, tear?: TornShape): void {
-    this.startFork(action, seed);
     const fork = this.opForks.get(atOp);
-    if (fork) this.device.flash.restore(fork.flash);
+    this.startFork(action, seed, fork?.flash);
     this.device.armCut({ kind: 'op', atOp, outcome, seed, tear });
     if (!fork) {
       this.performExpectingCut(action, atOp);
@@ -278,9 +277,10 @@ export class ScenarioExecutor {
     this.cutMissed(atOp);
   }
 
-  private startFork(action: RecordedAction, seed: number): void {
+  /** Puts the device back as it was before `action`, with the flash of `flash` instead when given (an operation's fork). */
+  private startFork(action: RecordedAction, seed: number, flash?: FlashSnapshot): void {
     this.clockSeed = seed;
-    this.device.restore(action.before);
+    this.device.restore(flash ? { ...action.before, flash } : action.before);
     this.state = cloneState(action.state);
     this.clearRunLog();
   }

@@ -39,48 +39,88 @@ export function issueOp(flash: Flash, op: PendingOp): void {
  * shows every operation to `beforeOp` before issuing it.
  */
 export function budgetedFlash(flash: Flash, limit: number, beforeOp?: (op: PendingOp) => void): BudgetedFlash {
-  const start = flash.opCount;
-  let over = false;
-  const check = () => {
-    if (flash.opCount - start >= limit) {
-      over = true;
-      throw new BootBudgetExceeded(limit);
+  const counted = new CountedFlash(flash, limit, beforeOp);
+  return { flash: counted, exceeded: () => counted.exceeded() };
+}
+
+/**
+ * One per boot, so a class: its methods are made once, not a dozen closures at every boot. The optional in-place
+ * reads are there exactly when the flash has them (callers test for them).
+ */
+class CountedFlash implements Flash {
+  readonly contentKey?: Flash['contentKey'];
+  readonly contentSpans?: Flash['contentSpans'];
+  readonly matches?: Flash['matches'];
+  readonly readView?: Flash['readView'];
+  private readonly start: number;
+  private over = false;
+
+  constructor(
+    private readonly inner: Flash,
+    private readonly limit: number,
+    private readonly beforeOp: ((op: PendingOp) => void) | undefined,
+  ) {
+    this.start = inner.opCount;
+    if (inner.contentKey) this.contentKey = inner.contentKey.bind(inner);
+    if (inner.contentSpans) this.contentSpans = inner.contentSpans.bind(inner);
+    if (inner.matches) this.matches = inner.matches.bind(inner);
+    if (inner.readView) this.readView = inner.readView.bind(inner);
+  }
+
+  exceeded(): boolean {
+    return this.over;
+  }
+
+  get geometry() {
+    return this.inner.geometry;
+  }
+
+  get size() {
+    return this.inner.size;
+  }
+
+  get opCount() {
+    return this.inner.opCount;
+  }
+
+  get nowUs() {
+    return this.inner.nowUs;
+  }
+
+  read(offset: number, length: number): Uint8Array {
+    return this.inner.read(offset, length);
+  }
+
+  sectorAt(offset: number) {
+    return this.inner.sectorAt(offset);
+  }
+
+  readCounter(id: number): number {
+    return this.inner.readCounter(id);
+  }
+
+  program(offset: number, data: Uint8Array): void {
+    this.check();
+    this.beforeOp?.({ kind: 'program', offset, data: data.slice() });
+    this.inner.program(offset, data);
+  }
+
+  erase(offset: number): void {
+    this.check();
+    this.beforeOp?.({ kind: 'erase', offset });
+    this.inner.erase(offset);
+  }
+
+  advanceCounter(id: number, value: number): void {
+    this.check();
+    this.beforeOp?.({ kind: 'counter', id, value });
+    this.inner.advanceCounter(id, value);
+  }
+
+  private check(): void {
+    if (this.inner.opCount - this.start >= this.limit) {
+      this.over = true;
+      throw new BootBudgetExceeded(this.limit);
     }
-  };
-  const budgeted: Flash = {
-    get geometry() {
-      return flash.geometry;
-    },
-    get size() {
-      return flash.size;
-    },
-    get opCount() {
-      return flash.opCount;
-    },
-    get nowUs() {
-      return flash.nowUs;
-    },
-    read: (offset, length) => flash.read(offset, length),
-    sectorAt: (offset) => flash.sectorAt(offset),
-    readCounter: (id) => flash.readCounter(id),
-    ...(flash.contentKey ? { contentKey: (offset: number, length: number) => flash.contentKey!(offset, length) } : {}),
-    ...(flash.contentSpans ? { contentSpans: (offset: number, length: number) => flash.contentSpans!(offset, length) } : {}),
-    ...(flash.matches ? { matches: (offset: number, bytes: Uint8Array) => flash.matches!(offset, bytes) } : {}),
-    program(offset, data) {
-      check();
-      beforeOp?.({ kind: 'program', offset, data: data.slice() });
-      flash.program(offset, data);
-    },
-    erase(offset) {
-      check();
-      beforeOp?.({ kind: 'erase', offset });
-      flash.erase(offset);
-    },
-    advanceCounter(id, value) {
-      check();
-      beforeOp?.({ kind: 'counter', id, value });
-      flash.advanceCounter(id, value);
-    },
-  };
-  return { flash: budgeted, exceeded: () => over };
+  }
 }

@@ -7,7 +7,7 @@ import { updateScenario } from './builders.ts';
 import { boardConfig } from './context.ts';
 import type { NonVolatileView } from './device.ts';
 import { Fixtures } from './fixtures.ts';
-import { Oracle } from './oracle.ts';
+import { factoryFiller, Oracle, untouchableRegions } from './oracle.ts';
 
 const board = loadBoard('nrf52840dk');
 const config = boardConfig(board, {});
@@ -89,5 +89,38 @@ describe('Oracle.identify over content spans', () => {
     expect(oracle.identify(view, slot.offset, slot.size)?.name).toBe('old');
     rewrite(flash, slot.offset);
     expect(oracle.identify(view, slot.offset, slot.size)?.name).toBe('old');
+  });
+});
+
+describe('Oracle collateral check over content spans', () => {
+  it('compares the untouched regions once, then only a sector written since, and always sees a changed byte there', () => {
+    const { flash, view, oracle, compared } = setUp();
+    const regions = untouchableRegions(board);
+    for (const r of regions) flash.load(r.offset, factoryFiller(r, 1));
+    oracle.captureFactory(view);
+    const halt = { kind: 'halt', reason: 'x', log: [] } as const;
+    const total = regions.reduce((sum, r) => sum + r.size, 0);
+    let before = compared();
+    expect(oracle.checkBoot(view, halt, { confirmedCounters: [] }, 'boot 1').violations).toEqual([]);
+    expect(compared() - before).toBe(total);
+    before = compared();
+    expect(oracle.checkBoot(view, halt, { confirmedCounters: [] }, 'boot 2').violations).toEqual([]);
+    expect(compared() - before).toBe(0);
+    // Written again with the same bytes: that sector alone is compared, and it still holds them.
+    const last = regions[regions.length - 1];
+    rewrite(flash, last.offset + last.size - sector);
+    before = compared();
+    expect(oracle.checkBoot(view, halt, { confirmedCounters: [] }, 'boot 3').violations).toEqual([]);
+    expect(compared() - before).toBe(sector);
+    const factory = flash.snapshot();
+    const at = regions[0].offset + sector + 0x21;
+    rewrite(flash, regions[0].offset + sector, (bytes) => {
+      bytes[0x21] &= bytes[0x21] - 1;
+    });
+    const changed = [{ invariant: 'no-collateral', message: `boot 4: flash outside the slots and scratch changed at 0x${at.toString(16)}` }];
+    expect(oracle.checkBoot(view, halt, { confirmedCounters: [] }, 'boot 4').violations).toEqual(changed);
+    expect(oracle.checkBoot(view, halt, { confirmedCounters: [] }, 'boot 4').violations).toEqual(changed);
+    flash.restore(factory);
+    expect(oracle.checkBoot(view, halt, { confirmedCounters: [] }, 'boot 5').violations).toEqual([]);
   });
 });

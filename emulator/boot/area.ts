@@ -68,12 +68,24 @@ function sectorsOf(flash: Flash, region: FlashRegion, label: string): FlashArea 
  * it must handle anyway. A read outside the area is a bug of the model itself, so it throws RangeError.
  */
 export function readArea(flash: Flash, area: FlashArea, offset: number, length: number): Uint8Array {
+  return readAreaAs(flash, area, offset, length, false);
+}
+
+/**
+ * `readArea`, possibly as a view of the flash's own bytes (`Flash.readView`): for a copy that programs them
+ * elsewhere at once, never to keep or to write.
+ */
+export function readAreaView(flash: Flash, area: FlashArea, offset: number, length: number): Uint8Array {
+  return readAreaAs(flash, area, offset, length, true);
+}
+
+function readAreaAs(flash: Flash, area: FlashArea, offset: number, length: number, view: boolean): Uint8Array {
   if (offset < 0 || length < 0 || offset + length > area.size) {
     throw new RangeError(`read of ${length} bytes at 0x${offset.toString(16)} outside ${area.label}`);
   }
   const at = area.offset + offset;
   try {
-    return flash.read(at, length);
+    return view && flash.readView ? flash.readView(at, length) : flash.read(at, length);
   } catch (error) {
     if (!(error instanceof EccFault)) throw error;
     return readUnitByUnit(flash, at, length);

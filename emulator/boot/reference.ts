@@ -15,7 +15,7 @@ import type { Dependency } from '../../images/sign.ts';
 import { compareVersions } from '../../images/version.ts';
 import { BootproofError } from '../common/errors.ts';
 import { FlashRuleViolation, PowerCut } from '../flash/errors.ts';
-import { type FlashArea, readArea } from './area.ts';
+import { type FlashArea, readArea, readAreaView } from './area.ts';
 import { securityCounterId } from './clock.ts';
 import { decideSwapType } from './decision.ts';
 import { BootLog } from './log.ts';
@@ -425,14 +425,12 @@ export class ReferenceBootloader implements Bootloader {
     const unit = flash.geometry.writeUnit;
     const total = Math.ceil(length / unit) * unit;
     const chunk = Math.max(1024, unit);
-    // A read changes nothing, so where no program of this copy can reach its source, the source is read in one go
-    // (one buffer, not one per chunk): the same bytes, the same programs, each still an operation a cut lands on.
-    const source = fromOffset + total <= from.size && !overlaps(from.offset + fromOffset, to.offset + toOffset, total)
-      ? readArea(flash, from, fromOffset, total)
-      : undefined;
+    // Where no program of this copy can reach its source, each chunk is programmed straight from the flash's own
+    // bytes (a view, not a copy): the same bytes, the same programs, each still an operation a cut lands on.
+    const inPlace = !overlaps(from.offset + fromOffset, to.offset + toOffset, total);
     for (let done = 0; done < total; done += chunk) {
       const size = Math.min(chunk, total - done);
-      const bytes = source ? source.subarray(done, done + size) : readArea(flash, from, fromOffset + done, size);
+      const bytes = inPlace ? readAreaView(flash, from, fromOffset + done, size) : readArea(flash, from, fromOffset + done, size);
       flash.program(to.offset + toOffset + done, bytes);
     }
   }

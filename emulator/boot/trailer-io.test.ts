@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bootMagic, trailerLayout } from '../../images/trailer.ts';
-import { NorFlash } from '../flash/index.ts';
+import { NorFlash, PowerCut } from '../flash/index.ts';
 import { testGeometry } from '../flash/test/helpers.ts';
 import type { FlashArea } from './area.ts';
 import {
@@ -162,6 +162,23 @@ describe('trailer through the flash', () => {
     writeFlag(flash, slot, format8, 'copyDone');
     writeSwapInfo(flash, slot, format8, 'perm', 0);
     expect(readTrailerState(flash, slot, format8)).toMatchObject({ imageOk: 'set', copyDone: 'set', swapType: 'perm' });
+  });
+
+  it('reads a field whose unit is torn on ECC flash as poison, and every other field as written', () => {
+    const flash = new NorFlash(testGeometry({ programRule: 'ecc', writeUnit: 8 }));
+    writeSwapInfo(flash, slot, format8, 'test', 0);
+    writeSwapSize(flash, slot, format8, 0x1234);
+    writeMagic(flash, slot, format8);
+    flash.armPowerCut({ atOp: flash.opCount, outcome: 'torn', seed: 5, tear: { units: 0, unit: 'ones' } });
+    expect(() => writeFlag(flash, slot, format8, 'copyDone')).toThrow(PowerCut);
+    expect(readTrailerState(flash, slot, format8)).toEqual({
+      magic: 'good',
+      imageOk: 'unset',
+      copyDone: 'bad',
+      swapType: 'test',
+      swapImage: 0,
+      swapSize: 0x1234,
+    });
   });
 
   it('checks the erased value of the flash it writes, on 0x00 flash', () => {

@@ -46,8 +46,13 @@ const SWAP_CODES: Record<'test' | 'perm' | 'revert', number> = {
 };
 
 export function readTrailerState(flash: Flash, area: FlashArea, format: TrailerFormat): TrailerState {
-  const raw = readTrailer((offset, length) => readArea(flash, area, offset, length), {
-    ...layoutOptions(format, area),
+  const options = layoutOptions(format, area);
+  // Every field read lies from swap_size to the end of the slot: one read of those bytes, not one per field. A unit
+  // that reads as an ECC fault is poisoned alone either way (`readArea`), so the fields read the same.
+  const start = trailerLayout(options).swapSize;
+  const fields = readArea(flash, area, start, area.size - start);
+  const raw = readTrailer((offset, length) => fields.subarray(offset - start, offset - start + length), {
+    ...options,
     erasedValue: flash.geometry.erasedValue,
   });
   return {

@@ -36,7 +36,13 @@ export class PowerCut extends Error {
   readonly op: FlashOp;
 
   constructor(op: FlashOp) {
-    super(`power cut at flash operation ${op.index} (${op.kind} at 0x${op.offset.toString(16)}, ${op.result})`);
+    const message = `power cut at flash operation ${op.index} (${op.kind} at 0x${op.offset.toString(16)}, ${op.result})`;
+    // No stack trace: a cut is a signal the device catches, never a bug to locate, and a sweep makes one per case.
+    // Capturing the trace cost more than the rest of the throw.
+    const traceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = traceLimit;
     this.name = 'PowerCut';
     this.op = op;
   }

@@ -64,6 +64,28 @@ describe('a program over programmed bytes', () => {
   });
 });
 
+describe('an erase of a sector written part-way', () => {
+  // It clears only up to where the sector was written: past that it must already read erased, with no unit
+  // programmed and no budget used. Each sector is written to a different depth, the last one up to its end.
+  it.each([
+    ['and', 0xff],
+    ['once', 0xff],
+    ['ecc', 0x00],
+  ] as const)('leaves every byte erased and every unit and budget word free again (rule %s, erased %i)', (programRule, erasedValue) => {
+    const f = new NorFlash({ ...andRule, sectors: [4096, 4096, 4096], writeUnit: 8, programRule, erasedValue, writeBudget: { wordSize: 8, count: 1 } });
+    const written = [24, 4096 - 8, 4096];
+    for (const [s, length] of written.entries()) f.program(s * 4096, pattern(length, s).map((b) => (b === erasedValue ? b ^ 1 : b)));
+    f.armPowerCut({ atOp: 3, outcome: 'torn', seed: 3 });
+    expect(() => f.program(4096 + 4096 - 8, new Uint8Array(8).fill(erasedValue ^ 0x5a))).toThrow(PowerCut);
+    for (let s = 0; s < 3; s++) f.erase(s * 4096);
+    expect(f.read(0, f.size)).toEqual(new Uint8Array(f.size).fill(erasedValue));
+    const again = pattern(f.size, 9);
+    // Last unit first: every later program then lands below what was written, where flags and budgets are checked.
+    for (let at = f.size - 8; at >= 0; at -= 8) f.program(at, again.subarray(at, at + 8));
+    expect(f.read(0, f.size)).toEqual(again);
+  });
+});
+
 describe('reads', () => {
   it('inside one large sector after small ones give the bytes at the offset asked', () => {
     const f = new NorFlash({ ...andRule, sectors: [1024, 1024, 16384] });
@@ -78,7 +100,52 @@ describe('reads', () => {
     ]) {
       expect(f.read(offset, length), `${length} bytes at ${offset}`).toEqual(bytes.subarray(offset, offset + length));
       expect(f.peek(offset, length)).toEqual(bytes.subarray(offset, offset + length));
+      expect(f.readView(offset, length)).toEqual(bytes.subarray(offset, offset + length));
     }
+  });
+
+  it('read and peek give copies: bytes read earlier stay as read after a program, an erase and a write to them', () => {
+    const f = new NorFlash(andRule);
+    f.load(0, pattern(f.size, 4));
+    const read = f.read(16, 32);
+    const peeked = f.peek(16, 32);
+    const before = read.slice();
+    f.program(16, new Uint8Array(32).fill(0x00));
+    expect([read, peeked]).toEqual([before, before]);
+    f.erase(0);
+    expect([read, peeked]).toEqual([before, before]);
+    read.fill(0x12);
+    peeked.fill(0x34);
+    expect(f.read(16, 32)).toEqual(new Uint8Array(32).fill(0xff));
+  });
+
+  it('readView gives the bytes in place, which a program elsewhere in the flash, even from the view, leaves as they were', () => {
+    const f = new NorFlash(andRule);
+    const bytes = pattern(f.size, 5);
+    f.load(0, bytes.subarray(0, 4096));
+    const snapshot = f.snapshot();
+    const view = f.readView(1024, 1024);
+    f.program(2048, view);
+    f.program(4096, view);
+    expect(view).toEqual(bytes.subarray(1024, 2048));
+    expect(f.read(2048, 1024)).toEqual(new Uint8Array(1024).map((_, i) => bytes[1024 + i] & bytes[2048 + i]));
+    expect(f.read(4096, 1024)).toEqual(bytes.subarray(1024, 2048));
+    f.restore(snapshot);
+    expect(f.readView(2048, 16)).toEqual(bytes.subarray(2048, 2064));
+  });
+
+  it('readView copies a range across sectors, and faults on a torn ECC unit as read does', () => {
+    const f = new NorFlash({ ...andRule, writeUnit: 8, programRule: 'ecc' });
+    const bytes = pattern(f.size, 6);
+    f.load(0, bytes);
+    expect(f.readView(4096 - 16, 32)).toEqual(bytes.subarray(4096 - 16, 4096 + 16));
+    f.erase(0);
+    f.armPowerCut({ atOp: 1, outcome: 'torn', seed: 7 });
+    expect(() => f.program(64, new Uint8Array(8).fill(0x00))).toThrow(PowerCut);
+    expect(() => f.readView(64, 8)).toThrow(EccFault);
+    expect(() => f.readView(0, 4096)).toThrow(EccFault);
+    expect(f.readView(4096, 16)).toEqual(bytes.subarray(4096, 4096 + 16));
+    expect(thrown(() => f.readView(f.size - 8, 16))).toBeInstanceOf(FlashRuleViolation);
   });
 
   it('peek reads a torn ECC unit without a fault across sectors too, where read faults', () => {
@@ -119,6 +186,27 @@ describe('sameBytes', () => {
       expect(() => f.sameBytes(other)).toThrow(BootproofError);
       expect(() => f.sameBytes(other)).toThrow('snapshot belongs to a flash of another geometry');
     }
+  });
+
+  it('takes two sectors erased since their last write for the same, and an erased one never for a written one', () => {
+    const f = new NorFlash(andRule);
+    f.load(0, pattern(8192, 7));
+    f.erase(4096);
+    const erased = f.snapshot();
+    f.erase(4096);
+    expect(f.sameBytes(erased)).toBe(true);
+    // Written with the erased value only: it reads erased, though not erased since its last write.
+    f.program(4096, new Uint8Array(4096).fill(0xff));
+    expect(f.sameBytes(erased)).toBe(true);
+    f.erase(4096);
+    f.program(8192 - 4, Uint8Array.of(0xff, 0xff, 0xff, 0xfe));
+    expect(f.sameBytes(erased)).toBe(false);
+    const written = f.snapshot();
+    f.erase(4096);
+    expect(f.sameBytes(written)).toBe(false);
+    f.restore(erased);
+    f.erase(4096);
+    expect(f.sameBytes(written)).toBe(false);
   });
 });
 

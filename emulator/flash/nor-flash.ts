@@ -137,6 +137,17 @@ export class NorFlash implements Flash {
     return this.copied(offset, length, this.geometry.programRule === 'ecc');
   }
 
+  /**
+   * `read` without the copy where the range lies in one sector: a view of its bytes. A program that does not
+   * overlap the range leaves them as they are (a shared sector is copied before it is written, an unshared one is
+   * written elsewhere), so a copy within the flash may program straight from the view.
+   */
+  readView(offset: number, length: number): Uint8Array {
+    this.checkRange(offset, length);
+    // Stryker disable next-line ConditionalExpression,BooleanLiteral: only rule 'ecc' ever marks a unit ECC-broken; a copy reads the same bytes as the view
+    return this.copied(offset, length, this.geometry.programRule === 'ecc', true);
+  }
+
   /** Reads raw bits without ECC faults: for the oracle and reports, never for the code under test. */
   peek(offset: number, length: number): Uint8Array {
     this.checkRange(offset, length);
@@ -148,7 +159,9 @@ export class NorFlash implements Flash {
     this.checkRange(offset, bytes.length);
     let same = true;
     this.forEachSectorSpan(offset, bytes.length, (index, start, from, count) => {
-      same &&= Buffer.compare(this.sectors[index].data.subarray(start, start + count), bytes.subarray(from, from + count)) === 0;
+      // (Equivalent mutant: a view of all of `bytes` is the same bytes.)
+      const expected = count === bytes.length ? bytes : bytes.subarray(from, from + count);
+      same &&= Buffer.compare(this.sectors[index].data.subarray(start, start + count), expected) === 0;
     });
     return same;
   }
@@ -176,8 +189,13 @@ export class NorFlash implements Flash {
     if (snapshot.sectors.length !== this.sectors.length) {
       throw new BootproofError('snapshot belongs to a flash of another geometry');
     }
-    // (Equivalent mutant: comparing the bytes of a sector still shared with the snapshot too gives the same answer.)
-    return this.sectors.every((sector, i) => sector === snapshot.sectors[i] || Buffer.compare(sector.data, snapshot.sectors[i].data) === 0);
+    // Two sectors erased since they were last written read erased throughout (`erasedFrom`): the same bytes too.
+    // (Equivalent mutants: comparing the bytes of a sector still shared with the snapshot, or of two erased ones, too
+    // gives the same answer.)
+    return this.sectors.every((sector, i) => {
+      const known = snapshot.sectors[i];
+      return sector === known || (sector.erasedFrom === 0 && known.erasedFrom === 0) || Buffer.compare(sector.data, known.data) === 0;
+    });
   }
 
   /**
@@ -336,7 +354,9 @@ export class NorFlash implements Flash {
       // Over erased bytes a program leaves its own bits: one copy instead of a bit combination per word. (Equivalent
       // mutants: combining bits there anyway, and counting its words one by one, give the same bytes and counts.)
       const fresh = start >= sector.erasedFrom;
-      if (fresh) sector.data.set(data.subarray(from, from + n), start);
+      // A program inside one sector (nearly all of them) uses its data as it is: no view of it to make.
+      // (Equivalent mutant: a view of the whole data is the same bytes.)
+      if (fresh) sector.data.set(n === data.length ? data : data.subarray(from, from + n), start);
       else programBits(sector.data, start, data, from, n, erasedHigh);
       sector.touched(start + n);
       if (sector.units) {
@@ -515,13 +535,19 @@ export class NorFlash implements Flash {
     return sector;
   }
 
-  /** A copy of a checked range. Most reads lie in one sector without broken units: one slice of its data. */
-  private copied(offset: number, length: number, checkEcc: boolean): Uint8Array {
+  /**
+   * A copy of a checked range (or, `view`, the sector's own bytes where it can). Most reads lie in one sector
+   * without broken units: one slice of its data.
+   */
+  private copied(offset: number, length: number, checkEcc: boolean, view = false): Uint8Array {
     const index = this.sectorIndexAt(offset);
     const sector = this.sectors[index];
     const start = offset - this.sectorStarts[index];
-    // (Equivalent mutants: taking the general path below where this one would do gives the same bytes and faults.)
-    if (start + length <= sector.data.length && !(checkEcc && sector.brokenUnits > 0)) return sector.data.slice(start, start + length);
+    // (Equivalent mutants: taking the general path below where this one would do gives the same bytes and faults;
+    // so does a copy where a view was allowed.)
+    if (start + length <= sector.data.length && !(checkEcc && sector.brokenUnits > 0)) {
+      return view ? sector.data.subarray(start, start + length) : sector.data.slice(start, start + length);
+    }
     const out = new Uint8Array(length);
     this.copyOut(offset, out, checkEcc);
     return out;

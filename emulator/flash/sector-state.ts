@@ -72,9 +72,12 @@ export class SectorState {
 
   erase(): void {
     this.changing();
-    this.data.fill(this.erasedValue);
-    this.units?.fill(0);
-    this.words?.fill(0);
+    // From `erasedFrom` on the sector already reads erased, with its flags and counts at 0: only what was written
+    // since the last erase is cleared (nothing, for a sector erased twice; the trailer's sector, for a scratch).
+    const written = this.erasedFrom;
+    this.data.fill(this.erasedValue, 0, written);
+    this.units?.fill(0, 0, Math.ceil(written / (this.data.length / this.units.length)));
+    this.words?.fill(0, 0, Math.ceil(written / (this.data.length / this.words.length)));
     this.brokenUnits = 0;
     this.mostWordPrograms = 0;
     this.erasedFrom = 0;

@@ -128,6 +128,12 @@ export interface Flash {
   contentSpans?(offset: number, length: number): readonly ContentSpan[];
   /** Whether the raw bits at `offset` are `bytes`, compared in place (ECC faults aside: see `ContentSpan`). Optional. */
   matches?(offset: number, bytes: Uint8Array): boolean;
+  /**
+   * Reads as `read` does (the same bytes, the same faults), but may hand out the flash's own bytes instead of a
+   * copy: the caller must not write them, and may use them only until the flash next changes, except as the data
+   * of a program that does not overlap them (a copy from one place of the flash to another). Optional.
+   */
+  readView?(offset: number, length: number): Uint8Array;
 }
 
 /** One sector's part of a range: its content handle (see `Flash.contentKey`) and where its bytes lie in the range. */

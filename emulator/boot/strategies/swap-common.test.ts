@@ -154,6 +154,18 @@ describe('sectors and sizes', () => {
     expect(sectorsIn(slot, 0x2fff, 0x5000)).toEqual([2]);
   });
 
+  it('lists them in slots of unequal sectors too, for ranges starting and ending anywhere', () => {
+    const sizes = [0x400, 0x400, 0x1000, 0x800, 0x4000, 0x400, 0x2000];
+    const mixed = area('primary 0', 0x8000, sizes);
+    const ends = [-1, 0, 1, ...mixed.sectors.flatMap((s) => [s.offset - 1, s.offset, s.offset + 1, s.offset + s.size - 1]), mixed.size, mixed.size + 1];
+    for (const from of ends) {
+      for (const to of ends) {
+        const expected = mixed.sectors.flatMap((s, i) => (s.offset < to && s.offset + s.size > from ? [i] : []));
+        expect(sectorsIn(mixed, from, to), `[${from}, ${to})`).toEqual(expected);
+      }
+    }
+  });
+
   it('resumes only a swap size inside the slot', () => {
     expect(plausibleSwapSize(0, 0x3000)).toBe(false);
     expect(plausibleSwapSize(1, 0x3000)).toBe(true);

@@ -76,10 +76,18 @@ export function imageEnd(run: BootRun, area: FlashArea, base: number, limit: num
 
 /** Indices of the sectors of `area` holding any byte of [from, to). */
 export function sectorsIn(area: FlashArea, from: number, to: number): number[] {
+  // An area's sectors are contiguous and in offset order: those ending after `from` are a suffix (found by
+  // bisection, a slot is a hundred sectors), and of these the ones starting before `to` come first.
+  const { sectors } = area;
+  let low = 0;
+  let high = sectors.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (sectors[middle].offset + sectors[middle].size > from) high = middle;
+    else low = middle + 1;
+  }
   const out: number[] = [];
-  area.sectors.forEach((sector, index) => {
-    if (sector.offset < to && sector.offset + sector.size > from) out.push(index);
-  });
+  for (let index = low; index < sectors.length && sectors[index].offset < to; index++) out.push(index);
   return out;
 }
 

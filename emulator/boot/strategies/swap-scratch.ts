@@ -3,7 +3,7 @@
  * recorded states through the scratch area. The status lives in the primary trailer, except for the region that
  * holds the trailer itself, whose status is kept in the scratch trailer until the primary trailer is rebuilt.
  */
-import type { FlashArea } from '../area.ts';
+import { type FlashArea, sectorIndexAt } from '../area.ts';
 import type { BootRun } from '../run.ts';
 import type { SwapType } from '../types.ts';
 import type { SwapPrimitives, SwapProgress, UpdateStrategy } from './strategy.ts';
@@ -22,6 +22,12 @@ import {
 } from './swap-common.ts';
 
 const STATES = 3;
+
+/**
+ * `commonBoundaries` per pair of slots. They depend on the two areas alone, which never change (`openArea` opens
+ * each once per geometry and freezes it), and every boot asks for them several times.
+ */
+const boundariesByPrimary = new WeakMap<FlashArea, WeakMap<FlashArea, readonly number[]>>();
 
 /** One region: [offset, offset + size) of both slots, `copy` bytes of which carry data. */
 export interface ScratchRegion {
@@ -47,11 +53,19 @@ export class SwapScratch implements UpdateStrategy {
   }
 
   /** Offsets that are sector boundaries in both slots: the only places a region may start or end. */
-  protected commonBoundaries(run: BootRun, image: number): number[] {
+  protected commonBoundaries(run: BootRun, image: number): readonly number[] {
     const { primary, secondary } = run.images[image];
-    const inSecondary = new Set(secondary.sectors.map((s) => s.offset));
-    const bounds = primary.sectors.map((s) => s.offset).filter((o) => inSecondary.has(o));
-    bounds.push(primary.size);
+    let known = boundariesByPrimary.get(primary);
+    if (known === undefined) {
+      known = new WeakMap();
+      boundariesByPrimary.set(primary, known);
+    }
+    let bounds = known.get(secondary);
+    if (bounds === undefined) {
+      const inSecondary = new Set(secondary.sectors.map((s) => s.offset));
+      bounds = Object.freeze([...primary.sectors.map((s) => s.offset).filter((o) => inSecondary.has(o)), primary.size]);
+      known.set(secondary, bounds);
+    }
     return bounds;
   }
 
@@ -76,8 +90,8 @@ export class SwapScratch implements UpdateStrategy {
     const geometry = this.geometry(run);
     const trailerStart = primary.size - slotTrailerSize(geometry);
     const sectorEnd = (area: FlashArea): number => {
-      const sector = area.sectors.find((s) => s.offset <= trailerStart && trailerStart < s.offset + s.size);
-      return sector === undefined ? area.size : sector.offset + sector.size;
+      const index = sectorIndexAt(area, trailerStart);
+      return index < 0 ? area.size : area.sectors[index].offset + area.sectors[index].size;
     };
     const end = Math.max(sectorEnd(primary), sectorEnd(secondary));
     const padding = Math.max(0, scratchTrailerBytes(geometry) - (end - trailerStart));
