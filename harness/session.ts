@@ -118,10 +118,14 @@ export class Session {
     return units;
   }
 
-  /** Whether the run's `scenarios` option (when given) names this scenario. */
+  /**
+   * Whether the run's `scenarios` option (when given) names this scenario, and `--only` (when given) one of its
+   * cases: every case id starts with its scenario's id and a slash, so a replay records only its own scenario.
+   */
   private wanted(scenario: Scenario): boolean {
-    const only = this.ctx.options.scenarios;
-    return only === undefined || only.includes(scenario.id);
+    const { scenarios, only } = this.ctx.options;
+    if (scenarios !== undefined && !scenarios.includes(scenario.id)) return false;
+    return only === undefined || only.length === 0 || only.some((id) => id.startsWith(`${scenario.id}/`));
   }
 
   /** Every case of the run, planned in this thread, in a deterministic order (the order shards split). */

@@ -50,7 +50,7 @@ export function registerRunCommand(program: Command): void {
       .option('--image-from <file>', 'the image the device runs before the update (instead of generated test images)')
       .option('--image-to <file>', 'the update image')
       .option('--key <pem>', 'the public key the device trusts for --image-from/--image-to')
-      .option('--only <id...>', 'run only the cases with these ids (as printed in a replay command)'),
+      .option('--only <id...>', 'run only the cases with these ids (as printed in a replay command); only their scenarios are recorded'),
   ).action(async (suites: string[], flags: RunFlags & { lab?: string; boardId?: string }) => {
     checkOutputPaths({ junit: flags.junit, tap: flags.tap, json: flags.json, html: flags.html });
     const lab = labTargetFrom(flags);
