@@ -112,6 +112,15 @@ export function quote(text: string): string {
 }
 
 /**
+ * Whether `--only` (when given) names a case of the scenario: every case id starts with its scenario's id and a
+ * slash, so a replay plans and records its own scenario alone. The emulated and the lab runner plan alike.
+ */
+export function scenarioSelected(scenarioId: string, options: Pick<RunOptions, 'only'>): boolean {
+  const { only } = options;
+  return only === undefined || only.length === 0 || only.some((id) => id.startsWith(`${scenarioId}/`));
+}
+
+/**
  * `--only` picks cases by id (an id that matches nothing is bad input); `--shard i/n` keeps every n-th case from the
  * i-th, so shards are disjoint and complete. The emulated and the lab runner select alike.
  */

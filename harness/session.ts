@@ -19,7 +19,7 @@ import type { Violation } from './invariants.ts';
 import { allowedAfterCut, CRASH, judgeClean, judgeCut, judgeSecondCut, type Terminal, verdictOf } from './judge.ts';
 import { requestMagicWhole } from './request-magic.ts';
 import { type CaseResult, type FaultPoint, type FlashOpRecord, SKIPPED_SUITE_ID } from './results.ts';
-import { replayCommand } from './run-options.ts';
+import { replayCommand, scenarioSelected } from './run-options.ts';
 import type { Scenario } from './scenario.ts';
 import { trailerAreas, trailerFields, trailerRegions } from './trailer-regions.ts';
 
@@ -118,14 +118,10 @@ export class Session {
     return units;
   }
 
-  /**
-   * Whether the run's `scenarios` option (when given) names this scenario, and `--only` (when given) one of its
-   * cases: every case id starts with its scenario's id and a slash, so a replay records only its own scenario.
-   */
+  /** Whether the run's `scenarios` option (when given) names this scenario, and `--only` (when given) one of its cases. */
   private wanted(scenario: Scenario): boolean {
-    const { scenarios, only } = this.ctx.options;
-    if (scenarios !== undefined && !scenarios.includes(scenario.id)) return false;
-    return only === undefined || only.length === 0 || only.some((id) => id.startsWith(`${scenario.id}/`));
+    const { scenarios } = this.ctx.options;
+    return (scenarios === undefined || scenarios.includes(scenario.id)) && scenarioSelected(scenario.id, this.ctx.options);
   }
 
   /** Every case of the run, planned in this thread, in a deterministic order (the order shards split). */

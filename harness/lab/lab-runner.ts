@@ -13,7 +13,7 @@ import { allowedAfterCut, judgeClean, judgeCut, verdictOf } from '../judge.ts';
 import type { Reporter } from '../reporters/reporter.ts';
 import { type CaseResult, REPORT_FORMAT, type RunReport } from '../results.ts';
 import { describeContext } from '../run-info.ts';
-import { type RunOptions, selectCases } from '../run-options.ts';
+import { type RunOptions, scenarioSelected, selectCases } from '../run-options.ts';
 import type { Scenario } from '../scenario.ts';
 import type { Suite } from '../suite.ts';
 import { type LabAction, type LabCut, type LabDevice, type LabOutcome, LabScenarioRun } from './lab-executor.ts';
@@ -68,8 +68,7 @@ interface CutCase extends Planned {
 export async function runLabSuites(ctx: RunContext, device: LabDevice, entry: LabEntry, reporters: readonly Reporter[]): Promise<RunReport> {
   const started = performance.now();
   const { options } = ctx;
-  const wanted = options.only && options.only.length > 0 ? new Set(options.only) : undefined;
-  const needed = (scenario: Scenario) => !wanted || [...wanted].some((id) => id.startsWith(`${scenario.id}/`));
+  const needed = (scenario: Scenario) => scenarioSelected(scenario.id, options);
   const cleanCases: { planned: Planned; judged: Judged }[] = [];
   const cutCases: CutCase[] = [];
   for (const { arg, suite } of ctx.suites) {
