@@ -264,10 +264,6 @@ export function readTrailer(
   const imageOkByte = read(layout.imageOk, 1)[0];
   const copyDoneByte = read(layout.copyDone, 1)[0];
   const swapInfoByte = read(layout.swapInfo, 1)[0];
-  const u32 = (offset: number): number => {
-    const bytes = read(offset, 4);
-    return new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true);
-  };
   const swapInfo = decodeSwapInfo(swapInfoByte, erased);
   return {
     magic: decodeMagic(magicBytes, options.maxAlign, erased),
@@ -279,9 +275,15 @@ export function readTrailer(
     swapInfoByte,
     swapType: swapInfo.swapType,
     imageIndex: swapInfo.imageIndex,
-    swapSize: u32(layout.swapSize),
-    unprotectedTlvSizes: layout.unprotectedTlvSizes === undefined ? undefined : u32(layout.unprotectedTlvSizes),
+    swapSize: readU32(read, layout.swapSize),
+    unprotectedTlvSizes: layout.unprotectedTlvSizes === undefined ? undefined : readU32(read, layout.unprotectedTlvSizes),
   };
+}
+
+/** A little-endian u32 trailer field (swap size, unprotected TLV sizes). */
+function readU32(read: (offset: number, length: number) => Uint8Array, offset: number): number {
+  const bytes = read(offset, 4);
+  return new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true);
 }
 
 export interface ImgtoolTrailerOptions {
