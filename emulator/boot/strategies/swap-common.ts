@@ -10,7 +10,7 @@ import {
   statusRecordOffset,
   type TrailerStrategy,
 } from '../../../images/trailer.ts';
-import { type FlashArea, readArea } from '../area.ts';
+import { type FlashArea, readArea, sectorIndexAt } from '../area.ts';
 import type { BootRun } from '../run.ts';
 import type { SwapType, TrailerState } from '../types.ts';
 import { imageExtent } from '../validate.ts';
@@ -76,18 +76,12 @@ export function imageEnd(run: BootRun, area: FlashArea, base: number, limit: num
 
 /** Indices of the sectors of `area` holding any byte of [from, to). */
 export function sectorsIn(area: FlashArea, from: number, to: number): number[] {
-  // An area's sectors are contiguous and in offset order: those ending after `from` are a suffix (found by
-  // bisection, a slot is a hundred sectors), and of these the ones starting before `to` come first.
+  // An area's sectors are contiguous from 0 and in offset order: from the one holding `from` (found by bisection,
+  // a slot is a hundred sectors) up to the last starting before `to`.
   const { sectors } = area;
-  let low = 0;
-  let high = sectors.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (sectors[middle].offset + sectors[middle].size > from) high = middle;
-    else low = middle + 1;
-  }
   const out: number[] = [];
-  for (let index = low; index < sectors.length && sectors[index].offset < to; index++) out.push(index);
+  if (from >= area.size) return out;
+  for (let index = sectorIndexAt(area, Math.max(from, 0)); index < sectors.length && sectors[index].offset < to; index++) out.push(index);
   return out;
 }
 
