@@ -27,7 +27,7 @@ const STATES = 3;
  * `commonBoundaries` per pair of slots. They depend on the two areas alone, which never change (`openArea` opens
  * each once per geometry and freezes it), and every boot asks for them several times.
  */
-const boundariesByPrimary = new WeakMap<FlashArea, WeakMap<FlashArea, readonly number[]>>();
+const boundariesByPrimary = new WeakMap<FlashArea, { readonly secondary: FlashArea; readonly bounds: readonly number[] }>();
 
 /** One region: [offset, offset + size) of both slots, `copy` bytes of which carry data. */
 export interface ScratchRegion {
@@ -55,17 +55,11 @@ export class SwapScratch implements UpdateStrategy {
   /** Offsets that are sector boundaries in both slots: the only places a region may start or end. */
   protected commonBoundaries(run: BootRun, image: number): readonly number[] {
     const { primary, secondary } = run.images[image];
-    let known = boundariesByPrimary.get(primary);
-    if (known === undefined) {
-      known = new WeakMap();
-      boundariesByPrimary.set(primary, known);
-    }
-    let bounds = known.get(secondary);
-    if (bounds === undefined) {
-      const inSecondary = new Set(secondary.sectors.map((s) => s.offset));
-      bounds = Object.freeze([...primary.sectors.map((s) => s.offset).filter((o) => inSecondary.has(o)), primary.size]);
-      known.set(secondary, bounds);
-    }
+    const known = boundariesByPrimary.get(primary);
+    if (known?.secondary === secondary) return known.bounds;
+    const inSecondary = new Set(secondary.sectors.map((s) => s.offset));
+    const bounds = Object.freeze([...primary.sectors.map((s) => s.offset).filter((o) => inSecondary.has(o)), primary.size]);
+    boundariesByPrimary.set(primary, { secondary, bounds });
     return bounds;
   }
 
