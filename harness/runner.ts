@@ -11,7 +11,7 @@ import { describeContext } from './run-info.ts';
 import { type RunOptions, selectCases } from './run-options.ts';
 import { type PlannedCase, Session, STOPPED_INLINE } from './session.ts';
 import { guardProcessExit, runEachWithTimeLimit, runWithTimeLimit, TimeLimitExceeded } from './user-code.ts';
-import { DEFAULT_CASE_TIMEOUT_MS, type Job, type JobResult, runAlone, WorkerPool } from './worker-pool.ts';
+import { caseTimeoutOf, type Job, type JobResult, runAlone, WorkerPool } from './worker-pool.ts';
 
 export function defaultJobs(): number {
   return availableParallelism();
@@ -72,17 +72,22 @@ class ResultFeed {
   };
 }
 
+/** The run's description with what its planned cases cover, and the cases selected: both told to the reporters. */
+function announce(session: Session, planned: readonly PlannedCase[], options: RunOptions, reporters: readonly Reporter[]) {
+  const info: RunInfo = { ...describeContext(session.ctx), coverage: session.coverage(planned) };
+  const cases = selectCases(planned, options);
+  for (const r of reporters) r.onRunStart?.(info, cases.length);
+  return { info, cases };
+}
+
 function runInline(session: Session, options: RunOptions, reporters: readonly Reporter[]): RunOutcome {
   const feed = new ResultFeed(options, reporters, () => {});
   const results: CaseResult[] = [];
   // User code runs in this thread: its process.exit must not end the run without a verdict.
   const restore = guardProcessExit();
   try {
-    const planned = planInline(session, options);
-    const info = { ...describeContext(session.ctx), coverage: session.coverage(planned) };
-    const cases = selectCases(planned, options);
-    for (const r of reporters) r.onRunStart?.(info, cases.length);
-    const timeout = options.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
+    const { info, cases } = announce(session, planInline(session, options), options, reporters);
+    const timeout = caseTimeoutOf(options);
     runEachWithTimeLimit(
       cases,
       (c) => session.runCase(c),
@@ -103,10 +108,7 @@ function runInline(session: Session, options: RunOptions, reporters: readonly Re
 
 async function runOnPool(session: Session, pool: WorkerPool, options: RunOptions, reporters: readonly Reporter[]): Promise<RunOutcome> {
   const feed = new ResultFeed(options, reporters, () => pool.stop());
-  const planned = await planOnWorkers(session, pool, options);
-  const info = { ...describeContext(session.ctx), coverage: session.coverage(planned) };
-  const cases = selectCases(planned, options);
-  for (const r of reporters) r.onRunStart?.(info, cases.length);
+  const { info, cases } = announce(session, await planOnWorkers(session, pool, options), options, reporters);
   const results = await runOnWorkers(session, pool, cases, feed.onResult, options);
   return { info, results, stoppedEarly: feed.stoppedEarly };
 }
@@ -116,7 +118,7 @@ async function runOnPool(session: Session, pool: WorkerPool, options: RunOptions
  * fault-free run and each case runs under the case time budget by V8's own interruption (runWithTimeLimit).
  */
 function planInline(session: Session, options: RunOptions): PlannedCase[] {
-  const timeout = options.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
+  const timeout = caseTimeoutOf(options);
   return session.units().flatMap((u) => {
     if (u.kind === 'cases') return [...u.cases];
     try {
@@ -135,7 +137,7 @@ async function planOnWorkers(session: Session, pool: WorkerPool, options: RunOpt
   // With fewer scenarios than workers, a worker with none to plan would wait idle: it plans one that another worker
   // plans too (its answer is not used), so it holds that scenario's recording when its cases come.
   const spare = jobs.length === 0 ? [] : Array.from({ length: Math.max(0, pool.size - jobs.length) }, (_, k) => jobs[k % jobs.length]);
-  const timeout = options.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
+  const timeout = caseTimeoutOf(options);
   const planned = await pool.execute(
     [...jobs, ...spare],
     () => {},
@@ -165,7 +167,7 @@ async function runOnWorkers(
       onResult(results[i]);
     } else remote.push(i);
   });
-  const timeout = options.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
+  const timeout = caseTimeoutOf(options);
   const onHung = (job: Job): JobResult => ({ type: 'run', result: session.hungCase(job.type === 'run' ? job.planned : cases[0], timeout) });
   // A failure is reported only once the case has run again alone (see `checkAlone`); a pass is reported at once.
   // Under --max-failures a failure is reported at once, so the run can stop; it is then not re-run alone.

@@ -28,6 +28,11 @@ const WORKER_BOOTSTRAP = RUNNING_FROM_SOURCES
   : `import(${JSON.stringify(WORKER_URL.href)})`;
 export const DEFAULT_CASE_TIMEOUT_MS = 20_000;
 
+/** The run's per-case time budget (`--case-timeout`, else the default). */
+export function caseTimeoutOf(options: Pick<RunOptions, 'caseTimeoutMs'>): number {
+  return options.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
+}
+
 export type Job =
   | { readonly type: 'plan'; readonly suite: number; readonly scenario: number }
   | { readonly type: 'run'; readonly planned: PlannedCase };
@@ -72,7 +77,7 @@ export class WorkerPool {
     private readonly options: RunOptions,
     readonly size: number,
   ) {
-    this.timeoutMs = options.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
+    this.timeoutMs = caseTimeoutOf(options);
   }
 
   /** Runs `jobs`; results come back in job order. */
